@@ -1,0 +1,186 @@
+//! Syntax of the afc flow language: the logos lexer, the layout pass that gives newlines
+//! their meaning, the chumsky parser with error recovery, and the syntax tree with byte spans.
+//! Comments are kept as trivia for the formatter.
+//!
+//! This crate knows nothing about STIX or Attack Flow semantics: a node kind is just a word,
+//! and no name is resolved here. The entry point is [`parse`], which never panics.
+
+pub mod ast;
+mod layout;
+pub mod lexer;
+mod parser;
+pub mod strings;
+
+use af_diagnostics::Diagnostic;
+pub use ast::*;
+use chumsky::error::{RichPattern, RichReason};
+use chumsky::prelude::*;
+use lexer::Token;
+
+/// Deepest nesting of `{ }` and `[ ]` the parser accepts; deeper values get `E0005`.
+pub const MAX_DEPTH: usize = 64;
+
+/// Result of parsing: the tree (always present, possibly partial) and every syntax error.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub file: File,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses a whole source text. One broken statement never hides another: each statement is
+/// parsed on its own, and blocks and lists recover inside.
+pub fn parse(source: &str) -> Parsed {
+    let mut diagnostics = Vec::new();
+    let (tokens, comments) = lexer::lex(source);
+    for (t, span) in &tokens {
+        match t {
+            Token::Error(text) => diagnostics.push(
+                Diagnostic::error("E0003", span.clone(), format!("unexpected character `{text}`"))
+                    .with_span_label("not part of the language")
+                    .with_help("the language uses letters, digits, `_ - .`, strings in quotes, `{ } [ ] : , ->` and `#` comments"),
+            ),
+            Token::UnterminatedStr(text) => diagnostics.push(
+                Diagnostic::error("E0002", span.clone(), "unterminated string")
+                    .with_span_label("this string has no closing quote")
+                    .with_help(if text.starts_with("\"\"\"") {
+                        "close it with `\"\"\"`"
+                    } else {
+                        "close it with `\"` on the same line, or use `\"\"\"` for text over several lines"
+                    }),
+            ),
+            _ => {}
+        }
+    }
+    let lay = layout::layout(&tokens, &mut diagnostics);
+    let toks: Vec<(Token<'_>, SimpleSpan)> = lay
+        .tokens
+        .iter()
+        .map(|(t, s)| (*t, SimpleSpan::from(s.clone())))
+        .collect();
+    let parser = parser::statement();
+    let mut items = Vec::with_capacity(lay.statements.len());
+    for range in lay.statements {
+        let slice = &toks[range];
+        let end = slice.last().map_or(0, |(_, s)| s.end);
+        let input = slice.map(SimpleSpan::from(end..end), |(t, s)| (t, s));
+        let (item, errors) = parser.parse(input).into_output_errors();
+        if let Some(item) = item {
+            check_item(&item, &mut diagnostics);
+            items.push(item);
+        }
+        // Report only the first error of a statement that failed outright: later ones are
+        // usually consequences. Errors inside recovered blocks are all independent.
+        for e in errors {
+            diagnostics.push(convert(e));
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span);
+    // A lexical error already explains the parser's complaint about the same token.
+    let lexical: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, "E0002" | "E0003"))
+        .map(|d| d.span.clone())
+        .collect();
+    diagnostics.retain(|d| d.code != "E0001" || !lexical.contains(&d.span));
+    let comments = comments
+        .into_iter()
+        .map(|(t, span)| Comment {
+            text: match t {
+                Token::Comment(c) => c.trim_end().to_string(),
+                _ => String::new(),
+            },
+            span,
+        })
+        .collect();
+    Parsed {
+        file: File { items, comments },
+        diagnostics,
+    }
+}
+
+/// Structural checks the grammar leaves lenient so that partial input still gives a tree.
+fn check_item(item: &Item, diags: &mut Vec<Diagnostic>) {
+    match item {
+        Item::Node(n) if n.name.is_none() => diags.push(
+            Diagnostic::error(
+                "E0010",
+                n.kind.span.clone(),
+                format!("`{}` needs a name", n.kind.text),
+            )
+            .with_help(format!(
+                "write `{} my_name …`; the name is how edges and refs point at it",
+                n.kind.text
+            )),
+        ),
+        Item::Node(n) => {
+            if let Some(name) = &n.name {
+                if name.text.contains(['.', '-']) {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0011",
+                            name.span.clone(),
+                            format!("`{}` is not a valid node name", name.text),
+                        )
+                        .with_help("node names use letters, digits and `_` only")
+                        .with_fix(
+                            "use underscores",
+                            name.span.clone(),
+                            name.text.replace(['.', '-'], "_"),
+                        ),
+                    );
+                } else if name.text == "flow" {
+                    diags.push(Diagnostic::error(
+                        "E0011",
+                        name.span.clone(),
+                        "`flow` is a keyword and cannot name a node",
+                    ));
+                }
+            }
+        }
+        Item::Flow(f) if f.title.is_none() => diags.push(
+            Diagnostic::error("E0010", f.keyword.clone(), "the flow header needs a name")
+                .with_help("write `flow \"Name of the flow\" { … }`"),
+        ),
+        _ => {}
+    }
+}
+
+fn convert(e: Rich<'_, Token<'_>, SimpleSpan>) -> Diagnostic {
+    let span = e.span().into_range();
+    if let RichReason::Custom(msg) = e.reason() {
+        if let Some((code, msg)) = msg.split_once(parser::CODE_SEP) {
+            let code = match code {
+                "E0006" => "E0006",
+                _ => "E0001",
+            };
+            return Diagnostic::error(code, span, msg.to_string());
+        }
+        return Diagnostic::error("E0001", span, msg.clone());
+    }
+    let found = match e.found() {
+        Some(t) => t.to_string(),
+        None => "the end of the statement".to_string(),
+    };
+    let mut expected: Vec<String> = e
+        .expected()
+        .filter_map(|p| match p {
+            RichPattern::Token(t) => Some(t.to_string()),
+            RichPattern::Label(l) => Some(l.to_string()),
+            RichPattern::EndOfInput => Some("end of line".to_string()),
+            _ => None,
+        })
+        .collect();
+    expected.sort();
+    expected.dedup();
+    let message = format!("unexpected {found}");
+    let mut d = Diagnostic::error("E0001", span, message);
+    if !expected.is_empty() {
+        let list = match expected.len() {
+            1 => expected[0].clone(),
+            n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
+        };
+        d = d.with_span_label(format!("expected {list}"));
+    }
+    d
+}

@@ -1,0 +1,266 @@
+//! The chumsky grammar of one statement, with error recovery inside blocks and lists.
+
+use crate::ast::*;
+use crate::lexer::Token;
+use crate::strings::{decode, StringError};
+use chumsky::input::ValueInput;
+use chumsky::prelude::*;
+
+pub(crate) type Err<'a> = extra::Err<Rich<'a, Token<'a>, SimpleSpan>>;
+
+/// Marker that prefixes custom error messages carrying their own diagnostic code.
+pub(crate) const CODE_SEP: char = '\u{1f}';
+
+fn sp(s: SimpleSpan) -> Span {
+    s.into_range()
+}
+
+fn string_lit<'a, I>() -> impl Parser<'a, I, StrLit, Err<'a>> + Clone
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+{
+    select! {
+        Token::Str(s) = e => (s, false, e.span()),
+        Token::TripleStr(s) = e => (s, true, e.span()),
+        Token::UnterminatedStr(s) = e => (s, s.starts_with(r#"""""#), e.span()),
+    }
+    .validate(
+        |(raw, multiline, span): (&str, bool, SimpleSpan), _, emitter| {
+            // An unterminated string (already reported by the lexer) keeps its text.
+            let closed;
+            let raw = if raw.len() > 1
+                && raw.ends_with('"')
+                && (!multiline || raw.len() >= 6 && raw.ends_with(r#"""""#))
+            {
+                raw
+            } else {
+                closed = format!("{raw}{}", if multiline { r#"""""# } else { "\"" });
+                closed.as_str()
+            };
+            let (value, errors) = decode(raw, multiline);
+            for StringError {
+                offset,
+                len,
+                message,
+            } in errors
+            {
+                let start = span.start + offset;
+                emitter.emit(Rich::custom(
+                    SimpleSpan::from(start..start + len),
+                    format!("E0006{CODE_SEP}{message}"),
+                ));
+            }
+            StrLit {
+                value,
+                multiline,
+                span: sp(span),
+            }
+        },
+    )
+    .labelled("a string")
+}
+
+fn ident<'a, I>() -> impl Parser<'a, I, Ident, Err<'a>> + Clone
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+{
+    select! { Token::Word(w) = e => Ident { text: w.to_string(), span: sp(e.span()) } }
+        .labelled("a name")
+}
+
+fn block<'a, I>(
+    value: impl Parser<'a, I, Value, Err<'a>> + Clone + 'a,
+) -> impl Parser<'a, I, Block, Err<'a>> + Clone
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+{
+    let key = choice((
+        select! { Token::Word(w) = e => Key { text: w.to_string(), quoted: false, span: sp(e.span()) } },
+        string_lit().map(|s| Key { text: s.value, quoted: true, span: s.span }),
+    ))
+    .labelled("a property name");
+    let stop = one_of([Token::Newline, Token::Comma, Token::RBrace]);
+    let bad_value = none_of([Token::Newline, Token::Comma, Token::RBrace])
+        .repeated()
+        .map_with(|_, e| Value {
+            kind: ValueKind::Error,
+            span: sp(e.span()),
+        });
+    let property = key
+        .then_ignore(just(Token::Colon))
+        .then(
+            value
+                .labelled("a value")
+                .recover_with(via_parser(bad_value)),
+        )
+        .then_ignore(
+            stop.clone()
+                .rewind()
+                .labelled("end of line")
+                .ignored()
+                .or(end()),
+        )
+        .map_with(|(key, value), e| {
+            let value = (value.kind != ValueKind::Error).then_some(value);
+            Some(Property {
+                key,
+                value,
+                span: sp(e.span()),
+            })
+        })
+        .recover_with(via_parser(
+            none_of([Token::Newline, Token::Comma, Token::RBrace])
+                .repeated()
+                .at_least(1)
+                .to(None),
+        ));
+    let sep = one_of([Token::Newline, Token::Comma]).ignored();
+    choice((property, sep.to(None)))
+        .repeated()
+        .collect::<Vec<_>>()
+        .delimited_by(just(Token::LBrace), just(Token::RBrace))
+        .map_with(|entries, e| Block {
+            entries: entries.into_iter().flatten().collect(),
+            span: sp(e.span()),
+        })
+        .labelled("a block")
+}
+
+fn value<'a, I>() -> impl Parser<'a, I, Value, Err<'a>> + Clone
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+{
+    recursive(|value| {
+        let map = block(value.clone());
+        let scalar = choice((
+            string_lit().map(ValueKind::Str),
+            select! {
+                Token::Int(s) => ValueKind::Int(s.to_string()),
+                Token::Float(s) => ValueKind::Float(s.to_string()),
+                Token::Timestamp(s) => ValueKind::Timestamp(s.to_string()),
+                Token::Word("true") => ValueKind::Bool(true),
+                Token::Word("false") => ValueKind::Bool(false),
+                Token::Word(w) => ValueKind::Word(w.to_string()),
+                Token::TooDeep => ValueKind::Error,
+                Token::Error(_) => ValueKind::Error,
+            },
+        ))
+        .map_with(|kind, e| Value {
+            kind,
+            span: sp(e.span()),
+        })
+        .then(map.clone().or_not())
+        .map_with(|(v, b), e| match b {
+            Some(b) => Value {
+                kind: ValueKind::Titled(Box::new(v), b),
+                span: sp(e.span()),
+            },
+            None => v,
+        });
+        let list = value
+            .separated_by(just(Token::Comma))
+            .allow_trailing()
+            .collect::<Vec<_>>()
+            .delimited_by(just(Token::LBracket), just(Token::RBracket))
+            .map(ValueKind::List)
+            .recover_with(via_parser(nested_delimiters(
+                Token::LBracket,
+                Token::RBracket,
+                [(Token::LBrace, Token::RBrace)],
+                |_| ValueKind::Error,
+            )))
+            .map_with(|kind, e| Value {
+                kind,
+                span: sp(e.span()),
+            });
+        choice((
+            scalar,
+            list,
+            map.map_with(|b, e| Value {
+                kind: ValueKind::Map(b),
+                span: sp(e.span()),
+            }),
+        ))
+        .labelled("a value")
+    })
+}
+
+/// The parser of one statement (a flow header, a node declaration or an edge statement).
+pub(crate) fn statement<'a, I>() -> impl Parser<'a, I, Item, Err<'a>> + Clone
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+{
+    let value = value();
+    let body = block(value.clone()).or_not();
+    let flow = just(Token::Word("flow"))
+        .map_with(|_, e| sp(e.span()))
+        .then(string_lit().or_not())
+        .then(body.clone())
+        .map_with(|((keyword, title), body), e| {
+            Item::Flow(FlowDecl {
+                keyword,
+                title,
+                body,
+                span: sp(e.span()),
+            })
+        });
+    let names = ident()
+        .separated_by(just(Token::Comma))
+        .at_least(1)
+        .collect::<Vec<_>>();
+    let arrow = choice((
+        just(Token::Arrow).map_with(|_, e| Arrow {
+            label: None,
+            span: sp(e.span()),
+        }),
+        just(Token::LabelOpen)
+            .ignore_then(
+                select! { Token::Word(w) = e => Ident { text: w.to_string(), span: sp(e.span()) } }
+                    .labelled("a relationship type or `false`"),
+            )
+            .then_ignore(just(Token::RBracket))
+            .then_ignore(just(Token::Arrow))
+            .map_with(|label, e| Arrow {
+                label: Some(label),
+                span: sp(e.span()),
+            }),
+    ))
+    .labelled("`->`");
+    let edge = names
+        .clone()
+        .then(arrow.then(names).repeated().at_least(1).collect::<Vec<_>>())
+        .then(body.clone())
+        .map_with(|((first, rest), body), e| {
+            let mut groups = vec![first];
+            let mut arrows = Vec::with_capacity(rest.len());
+            for (a, g) in rest {
+                arrows.push(a);
+                groups.push(g);
+            }
+            Item::Edge(EdgeStmt {
+                groups,
+                arrows,
+                body,
+                span: sp(e.span()),
+            })
+        });
+    let node = ident()
+        .labelled("a node kind")
+        .then(ident().or_not())
+        .then(ident().labelled("a technique id or operator").or_not())
+        .then(string_lit().or_not())
+        .then(body)
+        .map_with(|((((kind, name), word), title), body), e| {
+            Item::Node(NodeDecl {
+                kind,
+                name,
+                word,
+                title,
+                body,
+                span: sp(e.span()),
+            })
+        });
+    choice((flow, edge, node))
+        .then_ignore(just(Token::Newline).repeated())
+        .then_ignore(end())
+}
