@@ -1,0 +1,405 @@
+//! Edges, the flow object, start_refs, required properties and connectivity.
+
+use crate::lower::{find, Lowering};
+use crate::Object;
+use af_diagnostics::Diagnostic;
+use af_stix::types::{self, Category, PropKind};
+use af_syntax::{Arrow, EdgeStmt, Ident, Item, Span};
+use serde_json::Value as Json;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// Types never reported as unconnected: they describe who is behind a flow, not a step in it.
+const CONTEXT_TYPES: &[&str] = &["threat-actor", "campaign"];
+
+impl<'a> Lowering<'a> {
+    /// Lowers every edge statement: `effect_refs` / `on_*_refs` go into the source objects,
+    /// labelled edges become relationship objects (returned in source order).
+    pub(crate) fn lower_edges(&mut self) -> Vec<Object> {
+        let mut relationships = Vec::new();
+        let mut rel_ids: HashMap<String, Span> = HashMap::new();
+        let items = &self.file.items;
+        for item in items {
+            let Item::Edge(edge) = item else { continue };
+            let pairs = pairs(edge);
+            let rel_count = pairs.iter().filter(|(_, a, _)| is_relationship(a)).count();
+            if let Some(body) = &edge.body {
+                if rel_count == 0 {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0109",
+                            body.span.clone(),
+                            "only relationship edges `-[type]->` take a block",
+                        )
+                        .with_help("put properties of a node in its declaration"),
+                    );
+                } else if rel_count > 1 && find(body, "id").is_some() {
+                    self.diags.push(
+                        Diagnostic::error("E0109", body.span.clone(), format!("this block applies to {rel_count} relationships, so it cannot give one `id`"))
+                            .with_help("write one edge statement per relationship"),
+                    );
+                }
+            }
+            for (src, arrow, dst) in pairs {
+                let (Some(si), Some(di)) = (self.node_index(src), self.node_index(dst)) else {
+                    continue;
+                };
+                match arrow.label.as_ref().map(|l| l.text.as_str()) {
+                    None | Some("true") | Some("false") => self.flow_edge(si, arrow, di, dst),
+                    Some(label) => {
+                        let label_ident = arrow.label.as_ref().map_or(label, |l| l.text.as_str());
+                        if let Some(rel) = self.relationship(
+                            edge,
+                            si,
+                            label_ident,
+                            di,
+                            rel_count,
+                            &mut rel_ids,
+                            arrow,
+                        ) {
+                            relationships.push(rel);
+                        }
+                    }
+                }
+            }
+        }
+        relationships
+    }
+
+    fn node_index(&mut self, name: &Ident) -> Option<usize> {
+        match self.by_name.get(name.text.as_str()) {
+            Some(&i) => Some(i),
+            None => {
+                self.undefined(&name.text, name.span.clone(), &[]);
+                None
+            }
+        }
+    }
+
+    /// `->`, `-[true]->` and `-[false]->`: a ref from source to target.
+    fn flow_edge(&mut self, si: usize, arrow: &Arrow, di: usize, dst: &Ident) {
+        let src_type = self.nodes[si].stix_type.clone();
+        let label = arrow.label.as_ref().map(|l| l.text.as_str());
+        let key = match (src_type.as_str(), label) {
+            ("attack-condition", None | Some("true")) => "on_true_refs",
+            ("attack-condition", Some(_)) => "on_false_refs",
+            ("attack-action" | "attack-operator", None) => "effect_refs",
+            ("attack-action" | "attack-operator", Some(l)) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0108",
+                        arrow.span.clone(),
+                        format!(
+                            "`-[{l}]->` branches leave a condition, but `{}` is a `{src_type}`",
+                            self.nodes[si].name.text
+                        ),
+                    )
+                    .with_help("use `->` for the effects of an action or operator")
+                    .with_fix("use `->`", arrow.span.clone(), "->"),
+                );
+                return;
+            }
+            _ => {
+                let src = &self.nodes[si];
+                self.diags.push(
+                    Diagnostic::error("E0107", arrow.span.clone(), format!("an edge from a `{src_type}` needs a relationship type"))
+                        .with_label(src.name.span.clone(), format!("`{}` is a `{src_type}`", src.name.text))
+                        .with_help("plain `->` leaves actions, operators and conditions; write e.g. `-[related-to]->` for a STIX relationship")
+                        .with_fix("make it a relationship", arrow.span.clone(), "-[related-to]->"),
+                );
+                return;
+            }
+        };
+        let targets = match types::property(&src_type, key).map(|p| &p.kind) {
+            Some(PropKind::RefList(t)) => *t,
+            _ => &[][..],
+        };
+        let dst_node = &self.nodes[di];
+        if !targets.is_empty() && !targets.contains(&dst_node.stix_type.as_str()) {
+            let msg = if dst_node.stix_type == "attack-asset" {
+                format!(
+                    "`{}` is an asset; flow edges cannot point at assets",
+                    dst.text
+                )
+            } else {
+                format!(
+                    "`{}` is a `{}`; `{key}` takes {}",
+                    dst.text,
+                    dst_node.stix_type,
+                    targets.join(", ")
+                )
+            };
+            let help = if dst_node.stix_type == "attack-asset" {
+                "list it in the action's `asset_refs: [..]` instead".to_string()
+            } else {
+                "connect it with a relationship such as `-[related-to]->`".to_string()
+            };
+            self.diags.push(
+                Diagnostic::error("E0106", dst.span.clone(), msg)
+                    .with_label(dst_node.name.span.clone(), "declared here")
+                    .with_help(help),
+            );
+            return;
+        }
+        let id = dst_node.id.clone();
+        let Some(Some(obj)) = self.objects.get_mut(si) else {
+            return;
+        };
+        let list = obj
+            .entry(key.to_string())
+            .or_insert_with(|| Json::Array(Vec::new()));
+        if let Json::Array(items) = list {
+            if items.iter().any(|i| i.as_str() == Some(id.as_str())) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "W0103",
+                        dst.span.clone(),
+                        format!("this edge to `{}` is given twice", dst.text),
+                    )
+                    .with_help("remove the repeated edge"),
+                );
+            } else {
+                items.push(Json::from(id));
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn relationship(
+        &mut self,
+        edge: &EdgeStmt,
+        si: usize,
+        label: &str,
+        di: usize,
+        rel_count: usize,
+        rel_ids: &mut HashMap<String, Span>,
+        arrow: &Arrow,
+    ) -> Option<Object> {
+        let (src_name, dst_name) = (
+            self.nodes[si].name.text.clone(),
+            self.nodes[di].name.text.clone(),
+        );
+        let derived = af_stix::id::derive(
+            "relationship",
+            &[&self.flow_id, &src_name, label, &dst_name],
+        );
+        let explicit = if rel_count == 1 {
+            self.explicit_id(edge.body.as_ref(), "relationship")
+        } else {
+            None
+        };
+        let id = explicit.unwrap_or(derived);
+        if let Some(first) = rel_ids.get(&id) {
+            self.diags.push(
+                Diagnostic::warning(
+                    "W0103",
+                    arrow.span.clone(),
+                    "this relationship is given twice",
+                )
+                .with_label(first.clone(), "first given here")
+                .with_help("remove the repeated edge"),
+            );
+            return None;
+        }
+        rel_ids.insert(id.clone(), arrow.span.clone());
+        let (src_id, dst_id) = (self.nodes[si].id.clone(), self.nodes[di].id.clone());
+        let mut obj = self.head("relationship", &id, Category::Sro);
+        obj.insert("relationship_type".into(), label.into());
+        obj.insert("source_ref".into(), src_id.into());
+        obj.insert("target_ref".into(), dst_id.into());
+        if let Some(body) = &edge.body {
+            let mut seen: HashMap<String, Span> = ["relationship_type", "source_ref", "target_ref"]
+                .iter()
+                .map(|k| (k.to_string(), arrow.span.clone()))
+                .collect();
+            self.lower_block("relationship", body, &mut obj, &mut seen);
+        }
+        self.apply_markings(&mut obj, Category::Sro);
+        Some(obj)
+    }
+
+    /// Builds the `attack-flow` object (after the nodes, so default start_refs can be computed).
+    pub(crate) fn lower_flow_object(&mut self) -> Option<Object> {
+        let flow = self.flow?;
+        let flow_id = self.flow_id.clone();
+        let mut obj = self.head("attack-flow", &flow_id, Category::AttackFlow);
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        if let Some(t) = &flow.title {
+            obj.insert("name".into(), t.value.clone().into());
+            seen.insert("name".into(), t.span.clone());
+        }
+        if let Some(body) = &flow.body {
+            let mut rest = body.clone();
+            rest.entries
+                .retain(|p| p.key.text != "author" && p.key.text != "marking");
+            self.lower_block("attack-flow", &rest, &mut obj, &mut seen);
+        }
+        if !obj.contains_key("start_refs") && !seen.contains_key("start_refs") {
+            let starts = self.default_starts();
+            if starts.is_empty() && !self.nodes.is_empty() {
+                self.diags.push(
+                    Diagnostic::error("E0111", flow.keyword.clone(), "no action or condition can start this flow")
+                        .with_help("every action and condition is the target of an edge (a cycle?); list the first steps in `start_refs: [..]`"),
+                );
+            } else if !starts.is_empty() {
+                obj.insert(
+                    "start_refs".into(),
+                    Json::Array(starts.into_iter().map(Json::from).collect()),
+                );
+            }
+        }
+        if !obj.contains_key("description") {
+            self.diags.push(
+                Diagnostic::warning("W0202", flow.keyword.clone(), "the flow has no description")
+                    .with_help(
+                    "add `description: \"…\"` to the header: readers of the bundle see it first",
+                ),
+            );
+        }
+        if let Some(a) = &self.author_id {
+            obj.insert("created_by_ref".into(), a.clone().into());
+        }
+        self.apply_markings(&mut obj, Category::AttackFlow);
+        let span = flow
+            .title
+            .as_ref()
+            .map_or(flow.keyword.clone(), |t| t.span.clone());
+        self.check_required("attack-flow", &obj, span);
+        self.check_times(&obj, flow.keyword.clone());
+        for i in 0..self.nodes.len() {
+            let (t, span) = (
+                self.nodes[i].stix_type.clone(),
+                self.nodes[i].name.span.clone(),
+            );
+            if let Some(Some(o)) = self.objects.get(i).cloned().as_ref().map(|o| o.as_ref()) {
+                self.check_required(&t, o, span.clone());
+                self.check_times(o, span);
+            }
+        }
+        Some(obj)
+    }
+
+    fn check_times(&mut self, obj: &Object, span: Span) {
+        if let (Some(Json::String(c)), Some(Json::String(m))) =
+            (obj.get("created"), obj.get("modified"))
+        {
+            if m < c {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "W0203",
+                        span,
+                        format!("`modified` ({m}) is before `created` ({c})"),
+                    )
+                    .with_help("STIX requires modified to be later than or equal to created"),
+                );
+            }
+        }
+    }
+
+    /// Actions and conditions that no flow edge points at, in source order.
+    fn default_starts(&self) -> Vec<String> {
+        let mut targeted: HashSet<&str> = HashSet::new();
+        for o in self.objects.iter().flatten() {
+            for key in ["effect_refs", "on_true_refs", "on_false_refs"] {
+                if let Some(Json::Array(items)) = o.get(key) {
+                    targeted.extend(items.iter().filter_map(Json::as_str));
+                }
+            }
+        }
+        self.nodes
+            .iter()
+            .filter(|n| matches!(n.stix_type.as_str(), "attack-action" | "attack-condition"))
+            .filter(|n| !targeted.contains(n.id.as_str()))
+            .map(|n| n.id.clone())
+            .collect()
+    }
+
+    /// Warns about nodes that nothing connects to the flow (through refs or relationships, in
+    /// either direction).
+    pub(crate) fn check_connected(&mut self, flow: Option<&Object>, relationships: &[Object]) {
+        let Some(flow) = flow else { return };
+        let mut adj: HashMap<String, Vec<String>> = HashMap::new();
+        let mut link = |a: &str, b: &str| {
+            adj.entry(a.to_string()).or_default().push(b.to_string());
+            adj.entry(b.to_string()).or_default().push(a.to_string());
+        };
+        let all = std::iter::once(flow)
+            .chain(self.objects.iter().flatten())
+            .chain(relationships.iter());
+        for obj in all {
+            let Some(id) = obj.get("id").and_then(Json::as_str) else {
+                continue;
+            };
+            let mut refs = Vec::new();
+            collect_refs(&Json::Object(obj.clone()), None, &mut refs);
+            for r in refs {
+                link(id, &r);
+            }
+        }
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut queue = VecDeque::from([self.flow_id.clone()]);
+        while let Some(id) = queue.pop_front() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let Some(next) = adj.get(&id) {
+                queue.extend(next.iter().filter(|n| !seen.contains(*n)).cloned());
+            }
+        }
+        for n in &self.nodes {
+            if seen.contains(&n.id) || CONTEXT_TYPES.contains(&n.stix_type.as_str()) {
+                continue;
+            }
+            self.diags.push(
+                Diagnostic::warning("W0102", n.name.span.clone(), format!("`{}` is not connected to the flow", n.name.text))
+                    .with_help("connect it with an edge or a ref (e.g. `asset_refs`, `object_ref`), or remove it"),
+            );
+        }
+    }
+}
+
+/// Ids in every `*_ref` / `*_refs` property, at any depth (`object_marking_refs` excluded).
+fn collect_refs(v: &Json, key: Option<&str>, out: &mut Vec<String>) {
+    match v {
+        Json::Object(m) => {
+            for (k, v) in m {
+                if k == "object_marking_refs" {
+                    continue;
+                }
+                collect_refs(v, Some(k), out);
+            }
+        }
+        Json::Array(items) => {
+            for i in items {
+                collect_refs(i, key, out);
+            }
+        }
+        Json::String(s) => {
+            if key.is_some_and(|k| k.ends_with("_ref") || k.ends_with("_refs")) {
+                out.push(s.clone());
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_relationship(a: &Arrow) -> bool {
+    a.label
+        .as_ref()
+        .is_some_and(|l| l.text != "true" && l.text != "false")
+}
+
+/// Every (source, arrow, target) of an edge statement: each source to each target, chained.
+fn pairs(edge: &EdgeStmt) -> Vec<(&Ident, &Arrow, &Ident)> {
+    let mut out = Vec::new();
+    for (i, arrow) in edge.arrows.iter().enumerate() {
+        let (Some(from), Some(to)) = (edge.groups.get(i), edge.groups.get(i + 1)) else {
+            continue;
+        };
+        for s in from {
+            for t in to {
+                out.push((s, arrow, t));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,72 @@
+//! The compiler: resolves names, types properties, lowers edges and produces the STIX objects
+//! of one flow, reporting every mistake as a [`Diagnostic`].
+//!
+//! Pipeline: [`af_syntax::parse`] gives the tree; [`compile`] checks it and builds the objects
+//! (plain JSON maps in output order); [`Compiled::to_json`] writes the bundle through
+//! [`af_stix::writer`]. This crate never prints and never reads files: the CLI and the language
+//! server do that. It must not know how diagnostics are rendered.
+
+mod codes;
+mod edges;
+mod lower;
+mod values;
+
+pub use codes::CODES;
+
+use af_diagnostics::Diagnostic;
+use af_syntax::File;
+use serde_json::{Map, Value as Json};
+
+/// A STIX object under construction or in the output: keys in insertion order.
+pub type Object = Map<String, Json>;
+
+/// Settings that change what the compiler produces.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Seconds since the epoch used for `created`/`modified` when the flow has no `created`
+    /// (from `SOURCE_DATE_EPOCH`). Without it the fixed value [`DEFAULT_CREATED`] is used.
+    pub source_date_epoch: Option<i64>,
+}
+
+/// The timestamp a flow without `created` gets (with a warning), unless `SOURCE_DATE_EPOCH`
+/// is set: fixed so that output never depends on the clock.
+pub const DEFAULT_CREATED: &str = "1970-01-01T00:00:00.000Z";
+
+/// The result of compiling one file.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// `bundle--…`, derived from the flow's id.
+    pub bundle_id: String,
+    /// The bundle's objects in output order. Meaningful only when there are no errors.
+    pub objects: Vec<Object>,
+    /// Parse and check diagnostics, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// True when at least one diagnostic is an error (then no bundle should be written).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The bundle as pretty-printed JSON with a fixed key order and a trailing newline.
+    pub fn to_json(&self) -> String {
+        af_stix::writer::write_bundle(&self.bundle_id, &self.objects)
+    }
+}
+
+/// Parses and compiles a source text.
+pub fn compile_str(source: &str, options: &Options) -> Compiled {
+    let parsed = af_syntax::parse(source);
+    let mut compiled = compile(&parsed.file, options);
+    compiled.diagnostics.extend(parsed.diagnostics);
+    compiled
+        .diagnostics
+        .sort_by_key(|d| (d.span.start, d.span.end));
+    compiled
+}
+
+/// Checks a parsed file and lowers it to STIX objects.
+pub fn compile(file: &File, options: &Options) -> Compiled {
+    lower::Lowering::new(file, options).run()
+}

@@ -1,0 +1,565 @@
+//! Lowering: declarations become STIX objects, properties are typed and checked.
+
+use crate::{Compiled, Object, Options, DEFAULT_CREATED};
+use af_diagnostics::{closest, Diagnostic};
+use af_stix::types::{self, Category};
+use af_syntax::{Block, File, FlowDecl, Ident, Item, NodeDecl, Span, StrLit, Value, ValueKind};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+
+/// The language's short spellings of the Attack Flow kinds.
+pub(crate) const SHORT_KINDS: &[(&str, &str)] = &[
+    ("action", "attack-action"),
+    ("condition", "attack-condition"),
+    ("operator", "attack-operator"),
+    ("asset", "attack-asset"),
+];
+
+/// A declared node.
+pub(crate) struct Node<'a> {
+    pub decl: &'a NodeDecl,
+    pub name: &'a Ident,
+    pub stix_type: String,
+    pub id: String,
+}
+
+pub(crate) struct Lowering<'a> {
+    pub file: &'a File,
+    pub options: &'a Options,
+    pub diags: Vec<Diagnostic>,
+    pub nodes: Vec<Node<'a>>,
+    pub by_name: HashMap<&'a str, usize>,
+    /// Node ids, for refs written as quoted ids.
+    pub by_id: HashMap<String, usize>,
+    pub flow: Option<&'a FlowDecl>,
+    pub flow_id: String,
+    pub created: String,
+    pub author_id: Option<String>,
+    pub markings: Vec<String>,
+    /// Objects produced for each node (index-aligned with `nodes`).
+    pub objects: Vec<Option<Object>>,
+}
+
+impl<'a> Lowering<'a> {
+    pub fn new(file: &'a File, options: &'a Options) -> Self {
+        Lowering {
+            file,
+            options,
+            diags: Vec::new(),
+            nodes: Vec::new(),
+            by_name: HashMap::new(),
+            by_id: HashMap::new(),
+            flow: None,
+            flow_id: String::new(),
+            created: DEFAULT_CREATED.to_string(),
+            author_id: None,
+            markings: Vec::new(),
+            objects: Vec::new(),
+        }
+    }
+
+    pub fn run(mut self) -> Compiled {
+        self.find_flow();
+        self.declare_nodes();
+        let mut head = self.flow_prelude();
+        for i in 0..self.nodes.len() {
+            let obj = self.lower_node(i);
+            self.objects.push(obj);
+        }
+        let relationships = self.lower_edges();
+        let flow_obj = self.lower_flow_object();
+        self.check_connected(flow_obj.as_ref(), &relationships);
+
+        let mut objects = Vec::new();
+        // The extension definition and its creator, unless the file declares its own variant.
+        let ext_id = af_stix::attack_flow::EXTENSION_ID;
+        let ext = af_stix::attack_flow::extension_definition();
+        let creator = af_stix::attack_flow::extension_creator();
+        let creator_id = creator
+            .get("id")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if !self.by_id.contains_key(ext_id) {
+            if let Json::Object(m) = ext {
+                objects.push(m);
+            }
+        }
+        if !self.by_id.contains_key(&creator_id) {
+            if let Json::Object(m) = creator {
+                objects.push(m);
+            }
+        }
+        objects.append(&mut head);
+        if let Some(f) = flow_obj {
+            objects.push(f);
+        }
+        objects.extend(self.objects.into_iter().flatten());
+        objects.extend(relationships);
+        let objects = objects
+            .into_iter()
+            .map(af_stix::writer::canonical_object)
+            .collect();
+        let bundle_id = af_stix::id::derive("bundle", &[&self.flow_id]);
+        let mut diagnostics = self.diags;
+        diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+        Compiled {
+            bundle_id,
+            objects,
+            diagnostics,
+        }
+    }
+
+    fn find_flow(&mut self) {
+        let flows: Vec<&FlowDecl> = self
+            .file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Flow(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        match flows.as_slice() {
+            [] => self.diags.push(
+                Diagnostic::error("E0101", 0..0, "this file has no flow header")
+                    .with_help("start the file with `flow \"Name\" { scope: incident }`"),
+            ),
+            [first, rest @ ..] => {
+                for f in rest {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0102",
+                            f.keyword.clone(),
+                            "a file holds exactly one flow header",
+                        )
+                        .with_label(first.keyword.clone(), "the flow is declared here")
+                        .with_help("split the file, or merge the two headers"),
+                    );
+                }
+            }
+        }
+        self.flow = flows.first().copied();
+        let flow_name = self
+            .flow
+            .and_then(|f| f.title.as_ref())
+            .map_or("", |t| t.value.as_str());
+        let explicit = self
+            .flow
+            .and_then(|f| self.explicit_id(f.body.as_ref(), "attack-flow"));
+        self.flow_id = explicit.unwrap_or_else(|| af_stix::id::derive("attack-flow", &[flow_name]));
+        // The flow's `created` is every object's default.
+        let created = self
+            .flow
+            .and_then(|f| f.body.as_ref())
+            .and_then(|b| find(b, "created"));
+        match created {
+            Some(v) => {
+                if let Some(t) = self.timestamp(v) {
+                    self.created = t;
+                }
+            }
+            None => {
+                let span = self.flow.map_or(0..0, |f| f.keyword.clone());
+                let (value, how) = match self.options.source_date_epoch {
+                    Some(secs) => match af_stix::timestamp::from_unix_seconds(secs) {
+                        Ok(t) => (t, "SOURCE_DATE_EPOCH"),
+                        Err(_) => (DEFAULT_CREATED.to_string(), "the fixed default"),
+                    },
+                    None => (DEFAULT_CREATED.to_string(), "the fixed default"),
+                };
+                if self.flow.is_some() {
+                    self.diags.push(
+                        Diagnostic::warning("W0101", span, "the flow has no `created` timestamp")
+                            .with_help(format!(
+                                "add `created: 2026-01-31T12:00:00Z` to the header; until then objects get {value} ({how})"
+                            )),
+                    );
+                }
+                self.created = value;
+            }
+        }
+    }
+
+    fn declare_nodes(&mut self) {
+        for item in &self.file.items {
+            let Item::Node(decl) = item else { continue };
+            let Some(name) = &decl.name else { continue };
+            let Some(stix_type) = self.node_type(&decl.kind) else {
+                continue;
+            };
+            if let Some(&prev) = self.by_name.get(name.text.as_str()) {
+                let first = self.nodes[prev].name.span.clone();
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0103",
+                        name.span.clone(),
+                        format!("`{}` is declared twice", name.text),
+                    )
+                    .with_label(first, "first declared here")
+                    .with_help("rename one of them; names are unique in a file"),
+                );
+                continue;
+            }
+            let id = self
+                .explicit_id(decl.body.as_ref(), &stix_type)
+                .unwrap_or_else(|| af_stix::id::derive(&stix_type, &[&self.flow_id, &name.text]));
+            if let Some(&other) = self.by_id.get(&id) {
+                let first = self.nodes[other].name.span.clone();
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0103",
+                        name.span.clone(),
+                        format!("`{}` has the same id as another node", name.text),
+                    )
+                    .with_label(first, "this node has that id"),
+                );
+                continue;
+            }
+            self.by_name.insert(&name.text, self.nodes.len());
+            self.by_id.insert(id.clone(), self.nodes.len());
+            self.nodes.push(Node {
+                decl,
+                name,
+                stix_type,
+                id,
+            });
+        }
+    }
+
+    /// Maps a kind word to its STIX type, reporting unknown kinds.
+    fn node_type(&mut self, kind: &Ident) -> Option<String> {
+        let k = kind.text.as_str();
+        if let Some((_, t)) = SHORT_KINDS.iter().find(|(s, _)| *s == k) {
+            return Some((*t).to_string());
+        }
+        if let Some((short, _)) = SHORT_KINDS.iter().find(|(_, t)| *t == k) {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0104",
+                    kind.span.clone(),
+                    format!("write `{short}` for an `{k}`"),
+                )
+                .with_fix(format!("write `{short}`"), kind.span.clone(), *short),
+            );
+            return None;
+        }
+        if k == "attack-flow" || k == "bundle" {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0104",
+                    kind.span.clone(),
+                    format!("`{k}` cannot be declared as a node"),
+                )
+                .with_help("the flow header `flow \"Name\" { … }` makes the attack-flow object"),
+            );
+            return None;
+        }
+        if types::type_info(k).is_some() || types::is_custom_type(k) {
+            return Some(k.to_string());
+        }
+        let mut d = Diagnostic::error("E0104", kind.span.clone(), format!("unknown kind `{k}`"))
+            .with_help("use `action`, `condition`, `operator`, `asset`, a STIX 2.1 type such as `malware` or `ipv4-addr`, or a custom `x-…` type");
+        let candidates = SHORT_KINDS
+            .iter()
+            .map(|(s, _)| *s)
+            .chain(types::all_types().iter().map(|t| t.name));
+        if let Some(c) = closest(k, candidates) {
+            d = d.with_fix(format!("did you mean `{c}`?"), kind.span.clone(), c);
+        }
+        self.diags.push(d);
+        None
+    }
+
+    /// An explicit `id:` in a block, checked against the expected type.
+    pub(crate) fn explicit_id(&mut self, body: Option<&Block>, stix_type: &str) -> Option<String> {
+        let v = find(body?, "id")?;
+        let ValueKind::Str(s) = &v.kind else {
+            self.diags.push(
+                Diagnostic::error("E0201", v.span.clone(), "an `id` is a quoted STIX id")
+                    .with_help(format!("write `id: \"{stix_type}--<uuid>\"`")),
+            );
+            return None;
+        };
+        match af_stix::id::split_id(&s.value) {
+            Some((t, _)) if af_stix::id::is_valid_id(&s.value) => {
+                if t != stix_type {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0206",
+                            v.span.clone(),
+                            format!("this id is for a `{t}`, but the object is a `{stix_type}`"),
+                        )
+                        .with_help(format!("an explicit id starts with `{stix_type}--`")),
+                    );
+                    return None;
+                }
+                Some(s.value.clone())
+            }
+            _ => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0203",
+                        v.span.clone(),
+                        format!("`{}` is not a STIX id", s.value),
+                    )
+                    .with_help(format!("a STIX id is `{stix_type}--` followed by a UUID")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Objects that come before the flow: the author identity and the TLP markings.
+    fn flow_prelude(&mut self) -> Vec<Object> {
+        let mut out = Vec::new();
+        let Some(body) = self.flow.and_then(|f| f.body.as_ref()) else {
+            return out;
+        };
+        if let Some(author) = find(body, "author") {
+            match &author.kind {
+                ValueKind::Word(_) => {
+                    self.author_id = self.resolve_ref(author, &["identity"], "author");
+                }
+                ValueKind::Str(s) => {
+                    out.push(self.author_identity(s, None));
+                }
+                ValueKind::Titled(title, block) => match &title.kind {
+                    ValueKind::Str(s) => out.push(self.author_identity(s, Some(block))),
+                    _ => self.diags.push(Diagnostic::error(
+                        "E0201",
+                        title.span.clone(),
+                        "the author is a quoted name, optionally followed by `{ identity properties }`",
+                    )),
+                },
+                _ => self.diags.push(
+                    Diagnostic::error("E0201", author.span.clone(), "the author is a quoted name or the name of an identity node")
+                        .with_help("write `author: \"Jane Analyst\" { identity_class: individual }`"),
+                ),
+            }
+        }
+        if let Some(marking) = find(body, "marking") {
+            let items: Vec<&Value> = match &marking.kind {
+                ValueKind::List(items) => items.iter().collect(),
+                _ => vec![marking],
+            };
+            if items.is_empty() {
+                self.diags.push(
+                    Diagnostic::error("E0204", marking.span.clone(), "`marking` is an empty list")
+                        .with_help("remove it or name a marking such as `tlp-green`"),
+                );
+            }
+            for item in items {
+                if let ValueKind::Word(w) = &item.kind {
+                    if let Some(def) = af_stix::marking::tlp(w) {
+                        let id = def
+                            .get("id")
+                            .and_then(Json::as_str)
+                            .unwrap_or_default()
+                            .to_string();
+                        if !self.markings.contains(&id) {
+                            self.markings.push(id);
+                            if let Json::Object(m) = def {
+                                out.push(m);
+                            }
+                        }
+                        continue;
+                    }
+                    if w.to_ascii_lowercase().starts_with("tlp") {
+                        let mut d = Diagnostic::error(
+                            "E0202",
+                            item.span.clone(),
+                            format!("unknown TLP marking `{w}`"),
+                        )
+                        .with_help(format!(
+                            "use one of {}",
+                            af_stix::marking::tlp_names().join(", ")
+                        ));
+                        if let Some(c) = closest(w, af_stix::marking::tlp_names().iter().copied()) {
+                            d = d.with_fix(format!("did you mean `{c}`?"), item.span.clone(), c);
+                        }
+                        self.diags.push(d);
+                        continue;
+                    }
+                }
+                if let Some(id) = self.resolve_ref(item, &["marking-definition"], "marking") {
+                    if !self.markings.contains(&id) {
+                        self.markings.push(id);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn author_identity(&mut self, name: &StrLit, block: Option<&Block>) -> Object {
+        let explicit = block.and_then(|b| self.explicit_id(Some(b), "identity"));
+        let id =
+            explicit.unwrap_or_else(|| af_stix::id::derive("identity", &["author", &name.value]));
+        let mut obj = Object::new();
+        obj.insert("type".into(), "identity".into());
+        obj.insert("spec_version".into(), "2.1".into());
+        obj.insert("id".into(), id.clone().into());
+        obj.insert("created".into(), self.created.clone().into());
+        obj.insert("modified".into(), self.created.clone().into());
+        obj.insert("name".into(), name.value.clone().into());
+        if let Some(b) = block {
+            let mut seen = HashMap::new();
+            seen.insert("name".to_string(), name.span.clone());
+            self.lower_block("identity", b, &mut obj, &mut seen);
+        }
+        self.check_required("identity", &obj, name.span.clone());
+        self.author_id = Some(id);
+        obj
+    }
+
+    /// The common head of every object: type, spec_version, id, created_by_ref, timestamps.
+    pub(crate) fn head(&self, stix_type: &str, id: &str, category: Category) -> Object {
+        let mut obj = Object::new();
+        obj.insert("type".into(), stix_type.into());
+        obj.insert("spec_version".into(), "2.1".into());
+        obj.insert("id".into(), id.into());
+        if category != Category::Sco {
+            if let Some(a) = &self.author_id {
+                if a != id {
+                    obj.insert("created_by_ref".into(), a.clone().into());
+                }
+            }
+            obj.insert("created".into(), self.created.clone().into());
+            obj.insert("modified".into(), self.created.clone().into());
+        }
+        if category == Category::AttackFlow {
+            obj.insert(
+                "extensions".into(),
+                af_stix::attack_flow::extension_marker(),
+            );
+        }
+        obj
+    }
+
+    pub(crate) fn apply_markings(&self, obj: &mut Object, category: Category) {
+        if !self.markings.is_empty()
+            && category != Category::Meta
+            && !obj.contains_key("object_marking_refs")
+        {
+            obj.insert(
+                "object_marking_refs".into(),
+                Json::Array(
+                    self.markings
+                        .iter()
+                        .map(|m| Json::from(m.as_str()))
+                        .collect(),
+                ),
+            );
+        }
+    }
+
+    fn lower_node(&mut self, index: usize) -> Option<Object> {
+        let node = &self.nodes[index];
+        let decl = node.decl;
+        let stix_type = node.stix_type.clone();
+        let id = node.id.clone();
+        let info = types::type_info(&stix_type);
+        let category = info.map_or_else(|| custom_category(&stix_type), |t| t.category);
+        let mut obj = self.head(&stix_type, &id, category);
+        let mut seen: HashMap<String, Span> = HashMap::new();
+
+        if let Some(title) = &decl.title {
+            match info
+                .and_then(|t| t.display)
+                .or(if info.is_none() { Some("name") } else { None })
+            {
+                Some(prop) => {
+                    obj.insert(prop.into(), title.value.clone().into());
+                    seen.insert(prop.to_string(), title.span.clone());
+                }
+                None => self.diags.push(
+                    Diagnostic::error(
+                        "E0210",
+                        title.span.clone(),
+                        format!("a `{}` takes no title", decl.kind.text),
+                    )
+                    .with_help("put the text in a property such as `description`"),
+                ),
+            }
+        }
+        if let Some(word) = &decl.word {
+            match stix_type.as_str() {
+                "attack-action" => {
+                    obj.insert("technique_id".into(), word.text.clone().into());
+                    seen.insert("technique_id".into(), word.span.clone());
+                }
+                "attack-operator" => {
+                    let op = word.text.to_ascii_uppercase();
+                    if op == "AND" || op == "OR" {
+                        if op != word.text {
+                            self.diags.push(
+                                Diagnostic::error("E0202", word.span.clone(), format!("operators are written in capitals: `{op}`"))
+                                    .with_fix(format!("write `{op}`"), word.span.clone(), op.clone()),
+                            );
+                        }
+                        obj.insert("operator".into(), op.into());
+                    } else {
+                        self.diags.push(
+                            Diagnostic::error("E0202", word.span.clone(), format!("`{}` is not an operator", word.text))
+                                .with_help("an operator is `AND` or `OR`"),
+                        );
+                    }
+                    seen.insert("operator".into(), word.span.clone());
+                }
+                _ => self.diags.push(
+                    Diagnostic::error("E0210", word.span.clone(), format!("a `{}` takes no `{}` here", decl.kind.text, word.text))
+                        .with_help("only actions take a technique id and operators `AND`/`OR`; a title goes in quotes"),
+                ),
+            }
+        }
+        if let Some(body) = &decl.body {
+            self.lower_block(&stix_type, body, &mut obj, &mut seen);
+        }
+        self.apply_markings(&mut obj, category);
+        Some(obj)
+    }
+
+    /// Checks the required properties of `stix_type` on a finished object.
+    pub(crate) fn check_required(&mut self, stix_type: &str, obj: &Object, span: Span) {
+        let Some(info) = types::type_info(stix_type) else {
+            return;
+        };
+        for req in info.required {
+            if obj.contains_key(*req) {
+                continue;
+            }
+            let hint = match (stix_type, *req) {
+                ("attack-action", "name") => "give the action a technique id or a title: `action x T1566 …` or `action x \"What happened\"`".to_string(),
+                ("attack-condition", "description") => "give the condition a title: `condition x \"What must hold\"`".to_string(),
+                ("attack-operator", "operator") => "write `operator x AND` or `operator x OR`".to_string(),
+                (_, p) if p.ends_with("_refs") => format!("add `{p}: [a, b]`"),
+                (_, p) => format!("add `{p}: …` to its block"),
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "E0208",
+                    span.clone(),
+                    format!("a `{stix_type}` needs `{req}`"),
+                )
+                .with_help(hint),
+            );
+        }
+    }
+}
+
+/// The category of a type the table does not know.
+pub(crate) fn custom_category(t: &str) -> Category {
+    // Custom observables conventionally end their ids the same way as SDOs; treat them as SDOs.
+    let _ = t;
+    Category::Sdo
+}
+
+/// The value of a key in a block, if present (the first one).
+pub(crate) fn find<'b>(block: &'b Block, key: &str) -> Option<&'b Value> {
+    block
+        .entries
+        .iter()
+        .find(|p| p.key.text == key)
+        .and_then(|p| p.value.as_ref())
+}

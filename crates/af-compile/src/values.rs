@@ -1,0 +1,550 @@
+//! Property values: typing against the STIX tables and conversion to JSON.
+
+use crate::lower::Lowering;
+use crate::Object;
+use af_diagnostics::{closest, Diagnostic};
+use af_stix::types::{self, PropKind};
+use af_syntax::{Block, Span, Value, ValueKind};
+use serde_json::{Map, Number, Value as Json};
+use std::collections::HashMap;
+
+/// Keys the compiler handles itself before typing.
+const HANDLED: &[&str] = &["id"];
+
+impl<'a> Lowering<'a> {
+    /// Lowers the properties of a node's block into `obj`.
+    pub(crate) fn lower_block(
+        &mut self,
+        stix_type: &str,
+        block: &Block,
+        obj: &mut Object,
+        seen: &mut HashMap<String, Span>,
+    ) {
+        for prop in &block.entries {
+            let mut key = prop.key.text.as_str();
+            if stix_type == "attack-action" && key == "tactic" {
+                key = "tactic_id";
+            }
+            if let Some(first) = seen.get(key) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0207",
+                        prop.key.span.clone(),
+                        format!("`{key}` is given twice"),
+                    )
+                    .with_label(first.clone(), "first given here")
+                    .with_help("keep one of them"),
+                );
+                continue;
+            }
+            seen.insert(key.to_string(), prop.key.span.clone());
+            let Some(value) = &prop.value else { continue };
+            if HANDLED.contains(&key) {
+                continue;
+            }
+            let kind = match types::property(stix_type, key) {
+                Some(p) => Some(&p.kind),
+                None if key == "tactic_id" && stix_type == "attack-action" => None,
+                None => {
+                    let known = types::type_info(stix_type).is_some();
+                    if known && !types::is_custom_property(key) {
+                        let mut d = Diagnostic::warning(
+                            "W0201",
+                            prop.key.span.clone(),
+                            format!("`{stix_type}` has no property `{key}`"),
+                        )
+                        .with_help("custom properties start with `x_`; it is kept as written");
+                        if let Some(info) = types::type_info(stix_type) {
+                            let cands = info
+                                .properties
+                                .iter()
+                                .map(|p| p.name)
+                                .chain(COMMON.iter().copied());
+                            if let Some(c) = closest(key, cands) {
+                                d = d.with_fix(
+                                    format!("did you mean `{c}`?"),
+                                    prop.key.span.clone(),
+                                    c,
+                                );
+                            }
+                        }
+                        self.diags.push(d);
+                    }
+                    None
+                }
+            };
+            let json = match kind {
+                Some(kind) => self.typed(key, kind, value),
+                None => self.generic(key, value),
+            };
+            if let Some(json) = json {
+                obj.insert(key.to_string(), json);
+            }
+        }
+    }
+
+    /// Converts a value whose expected kind is known.
+    pub(crate) fn typed(&mut self, key: &str, kind: &PropKind, v: &Value) -> Option<Json> {
+        if let ValueKind::Titled(inner, block) = &v.kind {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0209",
+                    block.span.clone(),
+                    format!("`{key}` cannot take a block"),
+                )
+                .with_help("only `author` in the flow header is written `\"Name\" { … }`"),
+            );
+            return self.typed(key, kind, inner);
+        }
+        match kind {
+            PropKind::String | PropKind::Binary | PropKind::Hex => match &v.kind {
+                ValueKind::Str(s) => Some(s.value.clone().into()),
+                // Catalog ids are words: `tactic: TA0001`, `technique_id: T1566`.
+                ValueKind::Word(w) if ID_KEYS.contains(&key) => Some(w.clone().into()),
+                ValueKind::Word(w) => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0201",
+                            v.span.clone(),
+                            format!("`{key}` takes a string"),
+                        )
+                        .with_fix(
+                            "put it in quotes",
+                            v.span.clone(),
+                            af_syntax::strings::quote(w),
+                        ),
+                    );
+                    None
+                }
+                _ => self.wrong_type(key, "a string", v),
+            },
+            PropKind::Integer => {
+                if key == "confidence" {
+                    return self.confidence(v);
+                }
+                match &v.kind {
+                    ValueKind::Int(text) => self.integer(text, v.span.clone()),
+                    _ => self.wrong_type(key, "an integer", v),
+                }
+            }
+            PropKind::Number => match &v.kind {
+                ValueKind::Int(text) => self.integer(text, v.span.clone()),
+                ValueKind::Float(text) => self.float(text, v.span.clone()),
+                _ => self.wrong_type(key, "a number", v),
+            },
+            PropKind::Boolean => match &v.kind {
+                ValueKind::Bool(b) => Some(Json::Bool(*b)),
+                _ => self.wrong_type(key, "`true` or `false`", v),
+            },
+            PropKind::Timestamp => match &v.kind {
+                ValueKind::Timestamp(_) | ValueKind::Str(_) => self.timestamp(v).map(Json::from),
+                _ => self.wrong_type(key, "a timestamp such as 2026-03-02T14:00:00Z", v),
+            },
+            PropKind::Ref(targets) => self.resolve_ref(v, targets, key).map(Json::from),
+            PropKind::RefList(targets) => match &v.kind {
+                ValueKind::List(items) => {
+                    if items.is_empty() {
+                        return self.empty_list(key, v);
+                    }
+                    let ids: Vec<Json> = items
+                        .iter()
+                        .filter_map(|i| self.resolve_ref(i, targets, key))
+                        .map(Json::from)
+                        .collect();
+                    Some(Json::Array(ids))
+                }
+                ValueKind::Word(w) => {
+                    self.diags.push(
+                        Diagnostic::error("E0201", v.span.clone(), format!("`{key}` takes a list"))
+                            .with_fix("write it as a list", v.span.clone(), format!("[{w}]")),
+                    );
+                    None
+                }
+                _ => self.wrong_type(key, "a list of names", v),
+            },
+            PropKind::StringList => self.list_of(key, v, |this, item| match &item.kind {
+                ValueKind::Str(s) => Some(s.value.clone().into()),
+                ValueKind::Word(w) => Some(w.clone().into()),
+                _ => this.wrong_type(key, "strings", item),
+            }),
+            PropKind::Enum(allowed) => self.enum_value(key, v, allowed),
+            PropKind::OpenVocab(_) => self.word_or_string(key, v),
+            PropKind::OpenVocabList(_) => {
+                self.list_of(key, v, |this, item| this.word_or_string(key, item))
+            }
+            PropKind::ExternalReferences
+            | PropKind::KillChainPhases
+            | PropKind::GranularMarkings
+            | PropKind::ObjectList => {
+                let required: &[&str] = match kind {
+                    PropKind::ExternalReferences => &["source_name"],
+                    PropKind::KillChainPhases => &["kill_chain_name", "phase_name"],
+                    PropKind::GranularMarkings => &["selectors"],
+                    _ => &[],
+                };
+                self.list_of(key, v, |this, item| match &item.kind {
+                    ValueKind::Map(block) => {
+                        for r in required {
+                            if !block.entries.iter().any(|p| p.key.text == *r) {
+                                this.diags.push(
+                                    Diagnostic::error(
+                                        "E0208",
+                                        block.span.clone(),
+                                        format!("each entry of `{key}` needs `{r}`"),
+                                    )
+                                    .with_help(format!("add `{r}: \"…\"`")),
+                                );
+                            }
+                        }
+                        this.generic(key, item)
+                    }
+                    _ => this.wrong_type(key, "a list of `{ … }` entries", item),
+                })
+            }
+            PropKind::Hashes | PropKind::Dictionary | PropKind::Extensions | PropKind::Object => {
+                match &v.kind {
+                    ValueKind::Map(_) => self.generic(key, v),
+                    _ => self.wrong_type(key, "a `{ key: value }` map", v),
+                }
+            }
+            PropKind::Any => self.generic(key, v),
+        }
+    }
+
+    /// Converts a value with no type information. Keys ending in `_ref`/`_refs` are references
+    /// (the STIX naming rule), so node names resolve there too.
+    pub(crate) fn generic(&mut self, key: &str, v: &Value) -> Option<Json> {
+        if key.ends_with("_ref") && !matches!(v.kind, ValueKind::List(_) | ValueKind::Map(_)) {
+            return self.resolve_ref(v, &[], key).map(Json::from);
+        }
+        if key.ends_with("_refs") {
+            if let ValueKind::List(items) = &v.kind {
+                return Some(Json::Array(
+                    items
+                        .iter()
+                        .filter_map(|i| self.resolve_ref(i, &[], key))
+                        .map(Json::from)
+                        .collect(),
+                ));
+            }
+        }
+        match &v.kind {
+            ValueKind::Str(s) => Some(s.value.clone().into()),
+            ValueKind::Int(t) => self.integer(t, v.span.clone()),
+            ValueKind::Float(t) => self.float(t, v.span.clone()),
+            ValueKind::Bool(b) => Some(Json::Bool(*b)),
+            ValueKind::Timestamp(_) => self.timestamp(v).map(Json::from),
+            ValueKind::Word(w) => Some(w.clone().into()),
+            ValueKind::List(items) => Some(Json::Array(
+                items.iter().filter_map(|i| self.generic(key, i)).collect(),
+            )),
+            ValueKind::Map(block) => Some(Json::Object(self.map(block))),
+            ValueKind::Titled(inner, block) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0209",
+                        block.span.clone(),
+                        format!("`{key}` cannot take a block"),
+                    )
+                    .with_help("only `author` in the flow header is written `\"Name\" { … }`"),
+                );
+                self.generic(key, inner)
+            }
+            ValueKind::Error => None,
+        }
+    }
+
+    fn map(&mut self, block: &Block) -> Map<String, Json> {
+        let mut out = Map::new();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for p in &block.entries {
+            if let Some(first) = seen.get(p.key.text.as_str()) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0207",
+                        p.key.span.clone(),
+                        format!("`{}` is given twice", p.key.text),
+                    )
+                    .with_label(first.clone(), "first given here"),
+                );
+                continue;
+            }
+            seen.insert(&p.key.text, p.key.span.clone());
+            if let Some(v) = &p.value {
+                if let Some(j) = self.generic(&p.key.text, v) {
+                    out.insert(p.key.text.clone(), j);
+                }
+            }
+        }
+        out
+    }
+
+    fn list_of(
+        &mut self,
+        key: &str,
+        v: &Value,
+        mut each: impl FnMut(&mut Self, &Value) -> Option<Json>,
+    ) -> Option<Json> {
+        match &v.kind {
+            ValueKind::List(items) if items.is_empty() => self.empty_list(key, v),
+            ValueKind::List(items) => Some(Json::Array(
+                items.iter().filter_map(|i| each(self, i)).collect(),
+            )),
+            _ => self.wrong_type(key, "a list `[…]`", v),
+        }
+    }
+
+    fn empty_list(&mut self, key: &str, v: &Value) -> Option<Json> {
+        self.diags.push(
+            Diagnostic::error("E0204", v.span.clone(), format!("`{key}` is an empty list"))
+                .with_help("STIX does not allow empty lists; remove the property"),
+        );
+        None
+    }
+
+    fn word_or_string(&mut self, key: &str, v: &Value) -> Option<Json> {
+        match &v.kind {
+            ValueKind::Word(w) => Some(w.clone().into()),
+            ValueKind::Str(s) => Some(s.value.clone().into()),
+            _ => self.wrong_type(key, "a word or a string", v),
+        }
+    }
+
+    fn enum_value(&mut self, key: &str, v: &Value, allowed: &[&str]) -> Option<Json> {
+        let text = match &v.kind {
+            ValueKind::Word(w) => w.as_str(),
+            ValueKind::Str(s) => s.value.as_str(),
+            _ => return self.wrong_type(key, &format!("one of {}", allowed.join(", ")), v),
+        };
+        if allowed.contains(&text) {
+            return Some(text.into());
+        }
+        let mut d = Diagnostic::error(
+            "E0202",
+            v.span.clone(),
+            format!("`{text}` is not a valid `{key}`"),
+        )
+        .with_help(format!("use one of: {}", allowed.join(", ")));
+        if let Some(c) = closest(text, allowed.iter().copied()) {
+            d = d.with_fix(format!("did you mean `{c}`?"), v.span.clone(), c);
+        }
+        self.diags.push(d);
+        None
+    }
+
+    fn confidence(&mut self, v: &Value) -> Option<Json> {
+        match &v.kind {
+            ValueKind::Int(text) => match text.parse::<i64>() {
+                Ok(n) if (0..=100).contains(&n) => Some(n.into()),
+                _ => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0205",
+                            v.span.clone(),
+                            format!("confidence {text} is outside 0–100"),
+                        )
+                        .with_help("use a number from 0 to 100, or a term such as `likely`"),
+                    );
+                    None
+                }
+            },
+            ValueKind::Word(w) => match af_stix::confidence::term_value(w) {
+                Some(n) => Some(n.into()),
+                None => {
+                    let terms = af_stix::confidence::terms();
+                    let mut d = Diagnostic::error(
+                        "E0202",
+                        v.span.clone(),
+                        format!("`{w}` is not a confidence term"),
+                    )
+                    .with_help(format!(
+                        "use 0–100 or one of: {}",
+                        terms.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
+                    ));
+                    if let Some(c) = closest(w, terms.iter().map(|(t, _)| *t)) {
+                        d = d.with_fix(format!("did you mean `{c}`?"), v.span.clone(), c);
+                    }
+                    self.diags.push(d);
+                    None
+                }
+            },
+            _ => self.wrong_type("confidence", "a number 0–100 or a term such as `likely`", v),
+        }
+    }
+
+    fn integer(&mut self, text: &str, span: Span) -> Option<Json> {
+        if let Ok(n) = text.parse::<i64>() {
+            return Some(n.into());
+        }
+        if let Ok(n) = text.parse::<u64>() {
+            return Some(n.into());
+        }
+        self.diags.push(Diagnostic::error(
+            "E0205",
+            span,
+            format!("{text} does not fit in a 64-bit integer"),
+        ));
+        None
+    }
+
+    fn float(&mut self, text: &str, span: Span) -> Option<Json> {
+        match text.parse::<f64>().ok().and_then(Number::from_f64) {
+            Some(n) => Some(Json::Number(n)),
+            None => {
+                self.diags.push(Diagnostic::error(
+                    "E0205",
+                    span,
+                    format!("{text} is not a finite number"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Normalizes a timestamp value to STIX form, reporting bad ones.
+    pub(crate) fn timestamp(&mut self, v: &Value) -> Option<String> {
+        let text = match &v.kind {
+            ValueKind::Timestamp(t) => t.as_str(),
+            ValueKind::Str(s) => s.value.as_str(),
+            _ => {
+                self.wrong_type("timestamp", "a timestamp such as 2026-03-02T14:00:00Z", v);
+                return None;
+            }
+        };
+        match af_stix::timestamp::normalize(text) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error("E0301", v.span.clone(), format!("`{text}` is not a valid timestamp: {e}"))
+                        .with_help("write RFC 3339 such as 2026-03-02T14:00:00Z or 2026-03-02T16:00:00.250+02:00"),
+                );
+                None
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str, v: &Value) -> Option<Json> {
+        if v.kind == ValueKind::Error {
+            return None;
+        }
+        self.diags.push(Diagnostic::error(
+            "E0201",
+            v.span.clone(),
+            format!("`{key}` takes {expected}, not {}", describe(&v.kind)),
+        ));
+        None
+    }
+
+    /// Resolves a node name (or quoted STIX id) to an id, checking the target's type.
+    pub(crate) fn resolve_ref(&mut self, v: &Value, targets: &[&str], key: &str) -> Option<String> {
+        let allowed = |t: &str| targets.is_empty() || targets.contains(&t);
+        let expected = || {
+            targets
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        match &v.kind {
+            ValueKind::Word(name) => {
+                let Some(&i) = self.by_name.get(name.as_str()) else {
+                    self.undefined(name, v.span.clone(), targets);
+                    return None;
+                };
+                let node = &self.nodes[i];
+                if !allowed(&node.stix_type) {
+                    let d = Diagnostic::error(
+                        "E0106",
+                        v.span.clone(),
+                        format!(
+                            "`{name}` is a `{}`, but `{key}` takes {}",
+                            node.stix_type,
+                            expected()
+                        ),
+                    )
+                    .with_label(node.name.span.clone(), "declared here");
+                    self.diags.push(d);
+                    return None;
+                }
+                Some(node.id.clone())
+            }
+            ValueKind::Str(s) => {
+                if !af_stix::id::is_valid_id(&s.value) {
+                    self.diags.push(
+                        Diagnostic::error("E0203", v.span.clone(), format!("`{}` is not a STIX id", s.value))
+                            .with_help(format!("`{key}` takes a node name, or a quoted id such as \"identity--<uuid>\"")),
+                    );
+                    return None;
+                }
+                let t = af_stix::id::split_id(&s.value).map_or("", |(t, _)| t);
+                if !allowed(t) {
+                    self.diags.push(Diagnostic::error(
+                        "E0106",
+                        v.span.clone(),
+                        format!("this id names a `{t}`, but `{key}` takes {}", expected()),
+                    ));
+                    return None;
+                }
+                Some(s.value.clone())
+            }
+            ValueKind::Error => None,
+            other => {
+                self.diags.push(Diagnostic::error(
+                    "E0201",
+                    v.span.clone(),
+                    format!("`{key}` takes a node name, not {}", describe(other)),
+                ));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn undefined(&mut self, name: &str, span: Span, targets: &[&str]) {
+        let candidates: Vec<&str> = self
+            .nodes
+            .iter()
+            .filter(|n| targets.is_empty() || targets.contains(&n.stix_type.as_str()))
+            .map(|n| n.name.text.as_str())
+            .collect();
+        let mut d = Diagnostic::error("E0105", span.clone(), format!("`{name}` is not declared"));
+        if let Some(c) = closest(name, candidates.iter().copied()) {
+            d = d.with_fix(format!("did you mean `{c}`?"), span, c.to_string());
+        } else {
+            d = d.with_help(format!("declare it, e.g. `action {name} T1078`"));
+        }
+        self.diags.push(d);
+    }
+}
+
+/// String properties that hold catalog ids, written as bare words.
+const ID_KEYS: &[&str] = &["tactic_id", "technique_id"];
+
+/// Common properties offered for did-you-mean.
+const COMMON: &[&str] = &[
+    "created_by_ref",
+    "created",
+    "modified",
+    "revoked",
+    "labels",
+    "confidence",
+    "lang",
+    "external_references",
+    "object_marking_refs",
+    "granular_markings",
+    "extensions",
+];
+
+pub(crate) fn describe(v: &ValueKind) -> &'static str {
+    match v {
+        ValueKind::Str(_) => "a string",
+        ValueKind::Int(_) => "an integer",
+        ValueKind::Float(_) => "a number",
+        ValueKind::Bool(_) => "a boolean",
+        ValueKind::Timestamp(_) => "a timestamp",
+        ValueKind::Word(_) => "a bare word",
+        ValueKind::List(_) => "a list",
+        ValueKind::Map(_) => "a map",
+        ValueKind::Titled(..) => "a value with a block",
+        ValueKind::Error => "an invalid value",
+    }
+}

@@ -1,0 +1,55 @@
+//! Test helpers shared by the afc crates' test suites (used only as a dev-dependency).
+//!
+//! It finds the shared reference folder (`shared/`, see [`shared_dir`]) and checks STIX
+//! bundles against the official Attack Flow 2.0.0 JSON schema and the OASIS STIX 2.1 JSON
+//! schemas kept there ([`SchemaSet`]). All schema references are resolved to local files: no
+//! network access is ever attempted.
+//!
+//! This crate must not know about the flow language, the compiler or any afc crate: it only
+//! sees JSON values and schema files.
+
+mod schemas;
+
+pub use schemas::SchemaSet;
+
+use std::path::{Path, PathBuf};
+
+/// Name of the environment variable that points at the shared reference folder.
+pub const SHARED_ENV: &str = "AFC_SHARED";
+
+/// Finds the shared reference folder: `$AFC_SHARED`, else `<workspace root>/../shared`;
+/// `None` when that folder is absent.
+pub fn shared_dir() -> Option<PathBuf> {
+    locate_shared().ok()
+}
+
+/// Returns the shared folder, or prints `skipped: <why>` (naming the test) and returns
+/// `None` when it is absent. Use at the top of tests that need `shared/`.
+pub fn shared_or_skip(test_name: &str) -> Option<PathBuf> {
+    match locate_shared() {
+        Ok(dir) => Some(dir),
+        Err(why) => {
+            println!("skipped: {test_name}: {why}");
+            None
+        }
+    }
+}
+
+/// Resolves the shared folder, or explains why it is not there.
+fn locate_shared() -> Result<PathBuf, String> {
+    let (dir, origin) = match std::env::var_os(SHARED_ENV) {
+        Some(value) if !value.is_empty() => (PathBuf::from(value), format!("${SHARED_ENV}")),
+        _ => (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+            format!("<workspace root>/../shared (set ${SHARED_ENV} to override)"),
+        ),
+    };
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err(format!(
+            "shared reference folder not found at {} from {origin}",
+            dir.display()
+        ))
+    }
+}

@@ -1,0 +1,72 @@
+//! `afc check`: report every problem in flows, write nothing.
+
+use crate::input;
+use crate::output::{self, Format};
+use af_diagnostics::Counts;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Flow files, directories (searched for .af files) or `-` for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with status 1 when there are warnings, too.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+pub fn run(args: Args, color: bool) -> u8 {
+    let start = std::time::Instant::now();
+    let inputs = match input::expand(&args.files, "af") {
+        Ok(i) => i,
+        Err(e) => {
+            output::fail(e);
+            return output::USAGE;
+        }
+    };
+    let options = match input::source_date_epoch() {
+        Ok(epoch) => af_compile::Options {
+            source_date_epoch: epoch,
+        },
+        Err(e) => {
+            output::fail(e);
+            return output::USAGE;
+        }
+    };
+    let mut counts = Counts::default();
+    let mut io_error = false;
+    for inp in &inputs {
+        let source = match input::read(inp) {
+            Ok(s) => s,
+            Err(e) => {
+                output::fail(e);
+                io_error = true;
+                continue;
+            }
+        };
+        let compiled = af_compile::compile_str(&source, &options);
+        for d in &compiled.diagnostics {
+            counts.add(d.severity);
+        }
+        output::emit(
+            &compiled.diagnostics,
+            &inp.name,
+            &source,
+            args.format,
+            color,
+        );
+    }
+    if args.format == Format::Human {
+        output::summary(inputs.len(), counts, start.elapsed());
+    }
+    if io_error {
+        output::USAGE
+    } else if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
+        output::FAILED
+    } else {
+        output::OK
+    }
+}

@@ -1,0 +1,178 @@
+//! `afc compile`: flows to STIX bundles, or `--check` that the bundles on disk are current.
+
+use crate::input::{self, Input};
+use crate::output::{self, Format};
+use af_diagnostics::Counts;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Flow files, directories (searched for .af files) or `-` for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Write the bundle to this file (one input only).
+    #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
+    output: Option<PathBuf>,
+    /// Write each bundle to DIR/<name>.json.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Write nothing; exit 1 if a bundle on disk differs from what compiling gives (for CI).
+    #[arg(long)]
+    check: bool,
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+enum Dest {
+    Stdout,
+    File(PathBuf),
+}
+
+fn destination(args: &Args, inp: &Input, many: bool) -> Result<Dest, String> {
+    if let Some(o) = &args.output {
+        return Ok(Dest::File(o.clone()));
+    }
+    let stem = inp
+        .path
+        .as_ref()
+        .and_then(|p| p.file_stem())
+        .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned());
+    if let Some(dir) = &args.out_dir {
+        return Ok(Dest::File(dir.join(format!("{stem}.json"))));
+    }
+    if !many && !args.check {
+        return Ok(Dest::Stdout);
+    }
+    match &inp.path {
+        Some(p) => Ok(Dest::File(p.with_extension("json"))),
+        None => Err("standard input has no place beside it: give -o or --out-dir".into()),
+    }
+}
+
+pub fn run(args: Args, color: bool) -> u8 {
+    let start = std::time::Instant::now();
+    let inputs = match input::expand(&args.files, "af") {
+        Ok(i) => i,
+        Err(e) => {
+            output::fail(e);
+            return output::USAGE;
+        }
+    };
+    if args.output.is_some() && inputs.len() > 1 {
+        output::fail("-o/--output takes one input; use --out-dir for several");
+        return output::USAGE;
+    }
+    let options = match input::source_date_epoch() {
+        Ok(epoch) => af_compile::Options {
+            source_date_epoch: epoch,
+        },
+        Err(e) => {
+            output::fail(e);
+            return output::USAGE;
+        }
+    };
+    if let Some(dir) = &args.out_dir {
+        if !args.check {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                output::fail(format!("{}: {e}", dir.display()));
+                return output::USAGE;
+            }
+        }
+    }
+    let many = inputs.len() > 1;
+    let mut counts = Counts::default();
+    let (mut io_error, mut stale) = (false, 0usize);
+    for inp in &inputs {
+        let source = match input::read(inp) {
+            Ok(s) => s,
+            Err(e) => {
+                output::fail(e);
+                io_error = true;
+                continue;
+            }
+        };
+        let compiled = af_compile::compile_str(&source, &options);
+        let file_counts = Counts::of(&compiled.diagnostics);
+        counts.errors += file_counts.errors;
+        counts.warnings += file_counts.warnings;
+        output::emit(
+            &compiled.diagnostics,
+            &inp.name,
+            &source,
+            args.format,
+            color,
+        );
+        if file_counts.errors > 0 || (args.deny_warnings && file_counts.warnings > 0) {
+            continue;
+        }
+        let json = compiled.to_json();
+        let dest = match destination(&args, inp, many) {
+            Ok(d) => d,
+            Err(e) => {
+                output::fail(format!("{}: {e}", inp.name));
+                io_error = true;
+                continue;
+            }
+        };
+        match dest {
+            Dest::Stdout => {
+                let mut out = std::io::stdout().lock();
+                if out
+                    .write_all(json.as_bytes())
+                    .and_then(|_| out.flush())
+                    .is_err()
+                {
+                    io_error = true;
+                }
+            }
+            Dest::File(path) if args.check => {
+                if !same_content(&path, &json) {
+                    eprintln!(
+                        "{}: out of date ({} differs from compiling it)",
+                        inp.name,
+                        path.display()
+                    );
+                    stale += 1;
+                }
+            }
+            Dest::File(path) => {
+                if let Err(e) = write_if_changed(&path, &json) {
+                    output::fail(format!("{}: {e}", path.display()));
+                    io_error = true;
+                } else if many || args.format == Format::Human && args.out_dir.is_some() {
+                    eprintln!("wrote {}", path.display());
+                }
+            }
+        }
+    }
+    if args.format == Format::Human && (many || counts.errors + counts.warnings > 0 || args.check) {
+        output::summary(inputs.len(), counts, start.elapsed());
+    }
+    if io_error {
+        output::USAGE
+    } else if counts.errors > 0 || stale > 0 || (args.deny_warnings && counts.warnings > 0) {
+        output::FAILED
+    } else {
+        output::OK
+    }
+}
+
+fn same_content(path: &Path, json: &str) -> bool {
+    std::fs::read(path).is_ok_and(|b| b == json.as_bytes())
+}
+
+/// Leaves files that are already current untouched (keeps their mtime for build tools).
+fn write_if_changed(path: &Path, json: &str) -> std::io::Result<()> {
+    if same_content(path, json) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, json)
+}

@@ -1,0 +1,110 @@
+//! Reading inputs: files, directories (searched for `.af` files) and `-` for stdin.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Sources larger than this are refused before reading.
+pub const MAX_SOURCE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// An input: its display name and where it comes from.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub path: Option<PathBuf>,
+}
+
+/// Expands the command line's inputs: `-` is stdin, a directory stands for every file with
+/// extension `ext` under it (sorted), anything else is a file.
+pub fn expand(args: &[PathBuf], ext: &str) -> Result<Vec<Input>, String> {
+    let mut out = Vec::new();
+    for a in args {
+        if a.as_os_str() == "-" {
+            out.push(Input {
+                name: "<stdin>".into(),
+                path: None,
+            });
+        } else if a.is_dir() {
+            let mut found = Vec::new();
+            walk(a, ext, &mut found).map_err(|e| format!("{}: {e}", a.display()))?;
+            found.sort();
+            if found.is_empty() {
+                return Err(format!(
+                    "{}: no .{ext} files in this directory",
+                    a.display()
+                ));
+            }
+            out.extend(found.into_iter().map(|p| Input {
+                name: p.display().to_string(),
+                path: Some(p),
+            }));
+        } else {
+            out.push(Input {
+                name: a.display().to_string(),
+                path: Some(a.clone()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, ext, out)?;
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads an input as UTF-8 text.
+pub fn read(input: &Input) -> Result<String, String> {
+    match &input.path {
+        None => {
+            let mut s = String::new();
+            std::io::stdin()
+                .take(MAX_SOURCE_BYTES + 1)
+                .read_to_string(&mut s)
+                .map_err(|e| format!("<stdin>: {e}"))?;
+            if s.len() as u64 > MAX_SOURCE_BYTES {
+                return Err(format!(
+                    "<stdin>: input is larger than {} MiB",
+                    MAX_SOURCE_BYTES >> 20
+                ));
+            }
+            Ok(s)
+        }
+        Some(p) => {
+            let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            if meta.len() > MAX_SOURCE_BYTES {
+                return Err(format!(
+                    "{}: file is larger than {} MiB",
+                    p.display(),
+                    MAX_SOURCE_BYTES >> 20
+                ));
+            }
+            let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            String::from_utf8(bytes).map_err(|e| {
+                format!(
+                    "{}: not UTF-8 text (byte {})",
+                    p.display(),
+                    e.utf8_error().valid_up_to()
+                )
+            })
+        }
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` when set to an integer.
+pub fn source_date_epoch() -> Result<Option<i64>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => {
+            v.trim().parse::<i64>().map(Some).map_err(|_| {
+                format!("SOURCE_DATE_EPOCH must be whole seconds since 1970, not `{v}`")
+            })
+        }
+        _ => Ok(None),
+    }
+}

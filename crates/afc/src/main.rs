@@ -1,0 +1,43 @@
+//! `afc`: the command-line front end. It parses flags, reads and writes files and renders
+//! diagnostics; every check and transformation lives in the library crates.
+
+mod check;
+mod compile;
+mod input;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Attack Flows as code: compile `.af` files to MITRE Attack Flow STIX 2.1 and check them.
+#[derive(Parser, Debug)]
+#[command(name = "afc", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// When to colour diagnostics (`NO_COLOR` also turns colour off).
+    #[arg(long, value_enum, default_value_t = output::ColorChoice::Auto, global = true)]
+    color: output::ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compile flows to Attack Flow STIX 2.1 bundles.
+    ///
+    /// With one input and no -o/--out-dir the bundle goes to standard output. With several
+    /// inputs each bundle is written beside its source (`flow.af` -> `flow.json`) unless
+    /// --out-dir is given. Nothing is written for a file with errors.
+    Compile(compile::Args),
+    /// Check flows and report every problem, without writing anything.
+    Check(check::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = cli.color.enabled();
+    let code = match cli.command {
+        Command::Compile(args) => compile::run(args, color),
+        Command::Check(args) => check::run(args, color),
+    };
+    ExitCode::from(code)
+}
