@@ -1,6 +1,6 @@
 //! Edges, the flow object, start_refs, required properties and connectivity.
 
-use crate::lower::{find, Lowering};
+use crate::lower::{find, kind_phrase, Lowering};
 use crate::Object;
 use af_diagnostics::Diagnostic;
 use af_stix::types::{self, Category, PropKind};
@@ -34,8 +34,14 @@ impl<'a> Lowering<'a> {
                     );
                 } else if rel_count > 1 && find(body, "id").is_some() {
                     self.diags.push(
-                        Diagnostic::error("E0109", body.span.clone(), format!("this block applies to {rel_count} relationships, so it cannot give one `id`"))
-                            .with_help("write one edge statement per relationship"),
+                        Diagnostic::error(
+                            "E0109",
+                            body.span.clone(),
+                            format!(
+                                "this block applies to {rel_count} relationships, so it cannot give one `id`"
+                            ),
+                        )
+                        .with_help("write one edge statement per relationship"),
                     );
                 }
             }
@@ -47,15 +53,9 @@ impl<'a> Lowering<'a> {
                     None | Some("true") | Some("false") => self.flow_edge(si, arrow, di, dst),
                     Some(label) => {
                         let label_ident = arrow.label.as_ref().map_or(label, |l| l.text.as_str());
-                        if let Some(rel) = self.relationship(
-                            edge,
-                            si,
-                            label_ident,
-                            di,
-                            rel_count,
-                            &mut rel_ids,
-                            arrow,
-                        ) {
+                        if let Some(rel) =
+                            self.relationship(edge, si, label_ident, di, rel_count, &mut rel_ids, arrow)
+                        {
                             relationships.push(rel);
                         }
                     }
@@ -101,8 +101,8 @@ impl<'a> Lowering<'a> {
             _ => {
                 let src = &self.nodes[si];
                 self.diags.push(
-                    Diagnostic::error("E0107", arrow.span.clone(), format!("an edge from a `{src_type}` needs a relationship type"))
-                        .with_label(src.name.span.clone(), format!("`{}` is a `{src_type}`", src.name.text))
+                    Diagnostic::error("E0107", arrow.span.clone(), format!("an edge from {} needs a relationship type", kind_phrase(&src_type)))
+                        .with_label(src.name.span.clone(), format!("`{}` is {}", src.name.text, kind_phrase(&src_type)))
                         .with_help("plain `->` leaves actions, operators and conditions; write e.g. `-[related-to]->` for a STIX relationship")
                         .with_fix("make it a relationship", arrow.span.clone(), "-[related-to]->"),
                 );
@@ -116,15 +116,12 @@ impl<'a> Lowering<'a> {
         let dst_node = &self.nodes[di];
         if !targets.is_empty() && !targets.contains(&dst_node.stix_type.as_str()) {
             let msg = if dst_node.stix_type == "attack-asset" {
-                format!(
-                    "`{}` is an asset; flow edges cannot point at assets",
-                    dst.text
-                )
+                format!("`{}` is an asset; flow edges cannot point at assets", dst.text)
             } else {
                 format!(
-                    "`{}` is a `{}`; `{key}` takes {}",
+                    "`{}` is {}; `{key}` takes {}",
                     dst.text,
-                    dst_node.stix_type,
+                    kind_phrase(&dst_node.stix_type),
                     targets.join(", ")
                 )
             };
@@ -174,14 +171,8 @@ impl<'a> Lowering<'a> {
         rel_ids: &mut HashMap<String, Span>,
         arrow: &Arrow,
     ) -> Option<Object> {
-        let (src_name, dst_name) = (
-            self.nodes[si].name.text.clone(),
-            self.nodes[di].name.text.clone(),
-        );
-        let derived = af_stix::id::derive(
-            "relationship",
-            &[&self.flow_id, &src_name, label, &dst_name],
-        );
+        let (src_name, dst_name) = (self.nodes[si].name.text.clone(), self.nodes[di].name.text.clone());
+        let derived = af_stix::id::derive("relationship", &[&self.flow_id, &src_name, label, &dst_name]);
         let explicit = if rel_count == 1 {
             self.explicit_id(edge.body.as_ref(), "relationship")
         } else {
@@ -190,13 +181,9 @@ impl<'a> Lowering<'a> {
         let id = explicit.unwrap_or(derived);
         if let Some(first) = rel_ids.get(&id) {
             self.diags.push(
-                Diagnostic::warning(
-                    "W0103",
-                    arrow.span.clone(),
-                    "this relationship is given twice",
-                )
-                .with_label(first.clone(), "first given here")
-                .with_help("remove the repeated edge"),
+                Diagnostic::warning("W0103", arrow.span.clone(), "this relationship is given twice")
+                    .with_label(first.clone(), "first given here")
+                    .with_help("remove the repeated edge"),
             );
             return None;
         }
@@ -231,9 +218,19 @@ impl<'a> Lowering<'a> {
             let mut rest = body.clone();
             rest.entries
                 .retain(|p| p.key.text != "author" && p.key.text != "marking");
+            let empty_starts = find(body, "start_refs")
+                .filter(|v| matches!(&v.kind, af_syntax::ValueKind::List(l) if l.is_empty()));
+            if let Some(v) = empty_starts {
+                self.diags.push(
+                    Diagnostic::error("E0110", v.span.clone(), "`start_refs` is empty").with_help(
+                        "remove it to start from the actions and conditions nothing points at, or name the first steps",
+                    ),
+                );
+                rest.entries.retain(|p| p.key.text != "start_refs");
+            }
             self.lower_block("attack-flow", &rest, &mut obj, &mut seen);
         }
-        if !obj.contains_key("start_refs") && !seen.contains_key("start_refs") {
+        if !obj.contains_key("start_refs") {
             let starts = self.default_starts();
             if starts.is_empty() && !self.nodes.is_empty() {
                 self.diags.push(
@@ -250,9 +247,7 @@ impl<'a> Lowering<'a> {
         if !obj.contains_key("description") {
             self.diags.push(
                 Diagnostic::warning("W0202", flow.keyword.clone(), "the flow has no description")
-                    .with_help(
-                    "add `description: \"…\"` to the header: readers of the bundle see it first",
-                ),
+                    .with_help("add `description: \"…\"` to the header: readers of the bundle see it first"),
             );
         }
         if let Some(a) = &self.author_id {
@@ -266,10 +261,7 @@ impl<'a> Lowering<'a> {
         self.check_required("attack-flow", &obj, span);
         self.check_times(&obj, flow.keyword.clone());
         for i in 0..self.nodes.len() {
-            let (t, span) = (
-                self.nodes[i].stix_type.clone(),
-                self.nodes[i].name.span.clone(),
-            );
+            let (t, span) = (self.nodes[i].stix_type.clone(), self.nodes[i].name.span.clone());
             if let Some(Some(o)) = self.objects.get(i).cloned().as_ref().map(|o| o.as_ref()) {
                 self.check_required(&t, o, span.clone());
                 self.check_times(o, span);
@@ -279,9 +271,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn check_times(&mut self, obj: &Object, span: Span) {
-        if let (Some(Json::String(c)), Some(Json::String(m))) =
-            (obj.get("created"), obj.get("modified"))
-        {
+        if let (Some(Json::String(c)), Some(Json::String(m))) = (obj.get("created"), obj.get("modified")) {
             if m < c {
                 self.diags.push(
                     Diagnostic::warning(
@@ -350,8 +340,14 @@ impl<'a> Lowering<'a> {
                 continue;
             }
             self.diags.push(
-                Diagnostic::warning("W0102", n.name.span.clone(), format!("`{}` is not connected to the flow", n.name.text))
-                    .with_help("connect it with an edge or a ref (e.g. `asset_refs`, `object_ref`), or remove it"),
+                Diagnostic::warning(
+                    "W0102",
+                    n.name.span.clone(),
+                    format!("`{}` is not connected to the flow", n.name.text),
+                )
+                .with_help(
+                    "connect it with an edge or a ref (e.g. `asset_refs`, `object_ref`), or remove it",
+                ),
             );
         }
     }

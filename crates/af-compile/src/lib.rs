@@ -9,6 +9,7 @@
 mod codes;
 mod edges;
 mod lower;
+mod techniques;
 mod values;
 
 pub use codes::CODES;
@@ -26,6 +27,9 @@ pub struct Options {
     /// Seconds since the epoch used for `created`/`modified` when the flow has no `created`
     /// (from `SOURCE_DATE_EPOCH`). Without it the fixed value [`DEFAULT_CREATED`] is used.
     pub source_date_epoch: Option<i64>,
+    /// The technique catalogs to check against; `None` means the embedded ones
+    /// ([`af_catalog::Catalog::embedded`]). Set it to use an ATT&CK bundle the user supplied.
+    pub catalog: Option<std::sync::Arc<af_catalog::Catalog>>,
 }
 
 /// The timestamp a flow without `created` gets (with a warning), unless `SOURCE_DATE_EPOCH`
@@ -60,9 +64,7 @@ pub fn compile_str(source: &str, options: &Options) -> Compiled {
     let parsed = af_syntax::parse(source);
     let mut compiled = compile(&parsed.file, options);
     compiled.diagnostics.extend(parsed.diagnostics);
-    compiled
-        .diagnostics
-        .sort_by_key(|d| (d.span.start, d.span.end));
+    compiled.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     compiled
 }
 

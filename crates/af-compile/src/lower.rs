@@ -66,6 +66,7 @@ impl<'a> Lowering<'a> {
             let obj = self.lower_node(i);
             self.objects.push(obj);
         }
+        self.check_techniques();
         let relationships = self.lower_edges();
         let flow_obj = self.lower_flow_object();
         self.check_connected(flow_obj.as_ref(), &relationships);
@@ -128,13 +129,9 @@ impl<'a> Lowering<'a> {
             [first, rest @ ..] => {
                 for f in rest {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0102",
-                            f.keyword.clone(),
-                            "a file holds exactly one flow header",
-                        )
-                        .with_label(first.keyword.clone(), "the flow is declared here")
-                        .with_help("split the file, or merge the two headers"),
+                        Diagnostic::error("E0102", f.keyword.clone(), "a file holds exactly one flow header")
+                            .with_label(first.keyword.clone(), "the flow is declared here")
+                            .with_help("split the file, or merge the two headers"),
                     );
                 }
             }
@@ -298,12 +295,8 @@ impl<'a> Lowering<'a> {
             }
             _ => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0203",
-                        v.span.clone(),
-                        format!("`{}` is not a STIX id", s.value),
-                    )
-                    .with_help(format!("a STIX id is `{stix_type}--` followed by a UUID")),
+                    Diagnostic::error("E0203", v.span.clone(), format!("`{}` is not a STIX id", s.value))
+                        .with_help(format!("a STIX id is `{stix_type}--` followed by a UUID")),
                 );
                 None
             }
@@ -333,8 +326,12 @@ impl<'a> Lowering<'a> {
                     )),
                 },
                 _ => self.diags.push(
-                    Diagnostic::error("E0201", author.span.clone(), "the author is a quoted name or the name of an identity node")
-                        .with_help("write `author: \"Jane Analyst\" { identity_class: individual }`"),
+                    Diagnostic::error(
+                        "E0201",
+                        author.span.clone(),
+                        "the author is a quoted name or the name of an identity node",
+                    )
+                    .with_help("write `author: \"Jane Analyst\" { identity_class: individual }`"),
                 ),
             }
         }
@@ -371,10 +368,7 @@ impl<'a> Lowering<'a> {
                             item.span.clone(),
                             format!("unknown TLP marking `{w}`"),
                         )
-                        .with_help(format!(
-                            "use one of {}",
-                            af_stix::marking::tlp_names().join(", ")
-                        ));
+                        .with_help(format!("use one of {}", af_stix::marking::tlp_names().join(", ")));
                         if let Some(c) = closest(w, af_stix::marking::tlp_names().iter().copied()) {
                             d = d.with_fix(format!("did you mean `{c}`?"), item.span.clone(), c);
                         }
@@ -394,8 +388,7 @@ impl<'a> Lowering<'a> {
 
     fn author_identity(&mut self, name: &StrLit, block: Option<&Block>) -> Object {
         let explicit = block.and_then(|b| self.explicit_id(Some(b), "identity"));
-        let id =
-            explicit.unwrap_or_else(|| af_stix::id::derive("identity", &["author", &name.value]));
+        let id = explicit.unwrap_or_else(|| af_stix::id::derive("identity", &["author", &name.value]));
         let mut obj = Object::new();
         obj.insert("type".into(), "identity".into());
         obj.insert("spec_version".into(), "2.1".into());
@@ -429,27 +422,17 @@ impl<'a> Lowering<'a> {
             obj.insert("modified".into(), self.created.clone().into());
         }
         if category == Category::AttackFlow {
-            obj.insert(
-                "extensions".into(),
-                af_stix::attack_flow::extension_marker(),
-            );
+            obj.insert("extensions".into(), af_stix::attack_flow::extension_marker());
         }
         obj
     }
 
     pub(crate) fn apply_markings(&self, obj: &mut Object, category: Category) {
-        if !self.markings.is_empty()
-            && category != Category::Meta
-            && !obj.contains_key("object_marking_refs")
+        if !self.markings.is_empty() && category != Category::Meta && !obj.contains_key("object_marking_refs")
         {
             obj.insert(
                 "object_marking_refs".into(),
-                Json::Array(
-                    self.markings
-                        .iter()
-                        .map(|m| Json::from(m.as_str()))
-                        .collect(),
-                ),
+                Json::Array(self.markings.iter().map(|m| Json::from(m.as_str())).collect()),
             );
         }
     }
@@ -494,22 +477,40 @@ impl<'a> Lowering<'a> {
                     if op == "AND" || op == "OR" {
                         if op != word.text {
                             self.diags.push(
-                                Diagnostic::error("E0202", word.span.clone(), format!("operators are written in capitals: `{op}`"))
-                                    .with_fix(format!("write `{op}`"), word.span.clone(), op.clone()),
+                                Diagnostic::error(
+                                    "E0202",
+                                    word.span.clone(),
+                                    format!("operators are written in capitals: `{op}`"),
+                                )
+                                .with_fix(
+                                    format!("write `{op}`"),
+                                    word.span.clone(),
+                                    op.clone(),
+                                ),
                             );
                         }
                         obj.insert("operator".into(), op.into());
                     } else {
                         self.diags.push(
-                            Diagnostic::error("E0202", word.span.clone(), format!("`{}` is not an operator", word.text))
-                                .with_help("an operator is `AND` or `OR`"),
+                            Diagnostic::error(
+                                "E0202",
+                                word.span.clone(),
+                                format!("`{}` is not an operator", word.text),
+                            )
+                            .with_help("an operator is `AND` or `OR`"),
                         );
                     }
                     seen.insert("operator".into(), word.span.clone());
                 }
                 _ => self.diags.push(
-                    Diagnostic::error("E0210", word.span.clone(), format!("a `{}` takes no `{}` here", decl.kind.text, word.text))
-                        .with_help("only actions take a technique id and operators `AND`/`OR`; a title goes in quotes"),
+                    Diagnostic::error(
+                        "E0210",
+                        word.span.clone(),
+                        format!("a `{}` takes no `{}` here", decl.kind.text, word.text),
+                    )
+                    .with_help(
+                        "only actions take a technique id and operators `AND`/`OR`; a title goes in quotes",
+                    ),
                 ),
             }
         }
@@ -533,6 +534,7 @@ impl<'a> Lowering<'a> {
                 ("attack-action", "name") => "give the action a technique id or a title: `action x T1566 …` or `action x \"What happened\"`".to_string(),
                 ("attack-condition", "description") => "give the condition a title: `condition x \"What must hold\"`".to_string(),
                 ("attack-operator", "operator") => "write `operator x AND` or `operator x OR`".to_string(),
+                ("attack-flow", "start_refs") => "declare at least one action or condition for the flow to start from".to_string(),
                 (_, p) if p.ends_with("_refs") => format!("add `{p}: [a, b]`"),
                 (_, p) => format!("add `{p}: …` to its block"),
             };
@@ -540,8 +542,9 @@ impl<'a> Lowering<'a> {
                 Diagnostic::error(
                     "E0208",
                     span.clone(),
-                    format!("a `{stix_type}` needs `{req}`"),
+                    format!("missing required property `{req}`"),
                 )
+                .with_span_label(format!("{} without `{req}`", kind_phrase(stix_type)))
                 .with_help(hint),
             );
         }
@@ -562,4 +565,21 @@ pub(crate) fn find<'b>(block: &'b Block, key: &str) -> Option<&'b Value> {
         .iter()
         .find(|p| p.key.text == key)
         .and_then(|p| p.value.as_ref())
+}
+
+/// "an action", "a condition", "a `malware`", "an `identity`": how messages name a kind.
+pub(crate) fn kind_phrase(stix_type: &str) -> String {
+    if let Some((short, _)) = SHORT_KINDS.iter().find(|(_, t)| *t == stix_type) {
+        let article = if short.starts_with(['a', 'o']) { "an" } else { "a" };
+        return format!("{article} {short}");
+    }
+    if stix_type == "attack-flow" {
+        return "the flow".to_string();
+    }
+    let article = if stix_type.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} `{stix_type}`")
 }

@@ -27,13 +27,9 @@ impl<'a> Lowering<'a> {
             }
             if let Some(first) = seen.get(key) {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0207",
-                        prop.key.span.clone(),
-                        format!("`{key}` is given twice"),
-                    )
-                    .with_label(first.clone(), "first given here")
-                    .with_help("keep one of them"),
+                    Diagnostic::error("E0207", prop.key.span.clone(), format!("`{key}` is given twice"))
+                        .with_label(first.clone(), "first given here")
+                        .with_help("keep one of them"),
                 );
                 continue;
             }
@@ -61,11 +57,7 @@ impl<'a> Lowering<'a> {
                                 .map(|p| p.name)
                                 .chain(COMMON.iter().copied());
                             if let Some(c) = closest(key, cands) {
-                                d = d.with_fix(
-                                    format!("did you mean `{c}`?"),
-                                    prop.key.span.clone(),
-                                    c,
-                                );
+                                d = d.with_fix(format!("did you mean `{c}`?"), prop.key.span.clone(), c);
                             }
                         }
                         self.diags.push(d);
@@ -103,16 +95,8 @@ impl<'a> Lowering<'a> {
                 ValueKind::Word(w) if ID_KEYS.contains(&key) => Some(w.clone().into()),
                 ValueKind::Word(w) => {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0201",
-                            v.span.clone(),
-                            format!("`{key}` takes a string"),
-                        )
-                        .with_fix(
-                            "put it in quotes",
-                            v.span.clone(),
-                            af_syntax::strings::quote(w),
-                        ),
+                        Diagnostic::error("E0201", v.span.clone(), format!("`{key}` takes a string"))
+                            .with_fix("put it in quotes", v.span.clone(), af_syntax::strings::quote(w)),
                     );
                     None
                 }
@@ -141,27 +125,29 @@ impl<'a> Lowering<'a> {
                 _ => self.wrong_type(key, "a timestamp such as 2026-03-02T14:00:00Z", v),
             },
             PropKind::Ref(targets) => self.resolve_ref(v, targets, key).map(Json::from),
-            PropKind::RefList(targets) => match &v.kind {
-                ValueKind::List(items) => {
-                    if items.is_empty() {
-                        return self.empty_list(key, v);
+            PropKind::RefList(targets) => {
+                match &v.kind {
+                    ValueKind::List(items) => {
+                        if items.is_empty() {
+                            return self.empty_list(key, v);
+                        }
+                        let ids: Vec<Json> = items
+                            .iter()
+                            .filter_map(|i| self.resolve_ref(i, targets, key))
+                            .map(Json::from)
+                            .collect();
+                        Some(Json::Array(ids))
                     }
-                    let ids: Vec<Json> = items
-                        .iter()
-                        .filter_map(|i| self.resolve_ref(i, targets, key))
-                        .map(Json::from)
-                        .collect();
-                    Some(Json::Array(ids))
+                    ValueKind::Word(w) => {
+                        self.diags.push(
+                            Diagnostic::error("E0201", v.span.clone(), format!("`{key}` takes a list"))
+                                .with_fix("write it as a list", v.span.clone(), format!("[{w}]")),
+                        );
+                        None
+                    }
+                    _ => self.wrong_type(key, "a list of names", v),
                 }
-                ValueKind::Word(w) => {
-                    self.diags.push(
-                        Diagnostic::error("E0201", v.span.clone(), format!("`{key}` takes a list"))
-                            .with_fix("write it as a list", v.span.clone(), format!("[{w}]")),
-                    );
-                    None
-                }
-                _ => self.wrong_type(key, "a list of names", v),
-            },
+            }
             PropKind::StringList => self.list_of(key, v, |this, item| match &item.kind {
                 ValueKind::Str(s) => Some(s.value.clone().into()),
                 ValueKind::Word(w) => Some(w.clone().into()),
@@ -169,9 +155,7 @@ impl<'a> Lowering<'a> {
             }),
             PropKind::Enum(allowed) => self.enum_value(key, v, allowed),
             PropKind::OpenVocab(_) => self.word_or_string(key, v),
-            PropKind::OpenVocabList(_) => {
-                self.list_of(key, v, |this, item| this.word_or_string(key, item))
-            }
+            PropKind::OpenVocabList(_) => self.list_of(key, v, |this, item| this.word_or_string(key, item)),
             PropKind::ExternalReferences
             | PropKind::KillChainPhases
             | PropKind::GranularMarkings
@@ -287,9 +271,7 @@ impl<'a> Lowering<'a> {
     ) -> Option<Json> {
         match &v.kind {
             ValueKind::List(items) if items.is_empty() => self.empty_list(key, v),
-            ValueKind::List(items) => Some(Json::Array(
-                items.iter().filter_map(|i| each(self, i)).collect(),
-            )),
+            ValueKind::List(items) => Some(Json::Array(items.iter().filter_map(|i| each(self, i)).collect())),
             _ => self.wrong_type(key, "a list `[…]`", v),
         }
     }
@@ -352,15 +334,12 @@ impl<'a> Lowering<'a> {
                 Some(n) => Some(n.into()),
                 None => {
                     let terms = af_stix::confidence::terms();
-                    let mut d = Diagnostic::error(
-                        "E0202",
-                        v.span.clone(),
-                        format!("`{w}` is not a confidence term"),
-                    )
-                    .with_help(format!(
-                        "use 0–100 or one of: {}",
-                        terms.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
-                    ));
+                    let mut d =
+                        Diagnostic::error("E0202", v.span.clone(), format!("`{w}` is not a confidence term"))
+                            .with_help(format!(
+                                "use 0–100 or one of: {}",
+                                terms.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
+                            ));
                     if let Some(c) = closest(w, terms.iter().map(|(t, _)| *t)) {
                         d = d.with_fix(format!("did you mean `{c}`?"), v.span.clone(), c);
                     }
@@ -415,8 +394,14 @@ impl<'a> Lowering<'a> {
             Ok(t) => Some(t),
             Err(e) => {
                 self.diags.push(
-                    Diagnostic::error("E0301", v.span.clone(), format!("`{text}` is not a valid timestamp: {e}"))
-                        .with_help("write RFC 3339 such as 2026-03-02T14:00:00Z or 2026-03-02T16:00:00.250+02:00"),
+                    Diagnostic::error(
+                        "E0301",
+                        v.span.clone(),
+                        format!("`{text}` is not a valid timestamp: {e}"),
+                    )
+                    .with_help(
+                        "write RFC 3339 such as 2026-03-02T14:00:00Z or 2026-03-02T16:00:00.250+02:00",
+                    ),
                 );
                 None
             }
@@ -457,8 +442,8 @@ impl<'a> Lowering<'a> {
                         "E0106",
                         v.span.clone(),
                         format!(
-                            "`{name}` is a `{}`, but `{key}` takes {}",
-                            node.stix_type,
+                            "`{name}` is {}, but `{key}` takes {}",
+                            crate::lower::kind_phrase(&node.stix_type),
                             expected()
                         ),
                     )
@@ -472,7 +457,9 @@ impl<'a> Lowering<'a> {
                 if !af_stix::id::is_valid_id(&s.value) {
                     self.diags.push(
                         Diagnostic::error("E0203", v.span.clone(), format!("`{}` is not a STIX id", s.value))
-                            .with_help(format!("`{key}` takes a node name, or a quoted id such as \"identity--<uuid>\"")),
+                            .with_help(format!(
+                                "`{key}` takes a node name, or a quoted id such as \"identity--<uuid>\""
+                            )),
                     );
                     return None;
                 }

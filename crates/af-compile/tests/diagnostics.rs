@@ -22,12 +22,8 @@ fn every_code_has_a_fixture_that_produces_it() {
             let got: Vec<_> = compiled.diagnostics.iter().map(|d| d.code).collect();
             missing.push(format!("{code}: fixture gives {got:?}"));
         }
-        let rendered = af_diagnostics::render_human(
-            &compiled.diagnostics,
-            &format!("{code}.af"),
-            &source,
-            false,
-        );
+        let rendered =
+            af_diagnostics::render_human(&compiled.diagnostics, &format!("{code}.af"), &source, false);
         insta::with_settings!({ snapshot_suffix => *code, prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!("diagnostic", rendered);
         });

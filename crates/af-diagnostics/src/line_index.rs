@@ -20,9 +20,7 @@ impl LineIndex {
 
     /// 0-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1)
+        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
     }
 
     pub fn line_start(&self, line: usize) -> usize {
@@ -56,10 +54,7 @@ impl LineIndex {
     /// Byte offset of a 0-based line and UTF-16 column; `None` when out of range.
     pub fn offset_of_utf16(&self, text: &str, line: u32, col: u32) -> Option<usize> {
         let start = *self.starts.get(line as usize)?;
-        let end = self
-            .starts
-            .get(line as usize + 1)
-            .map_or(text.len(), |e| *e);
+        let end = self.starts.get(line as usize + 1).map_or(text.len(), |e| *e);
         let mut units = 0u32;
         for (i, c) in text[start..end].char_indices() {
             if units >= col {

@@ -27,12 +27,11 @@ pub fn render_human(diags: &[Diagnostic], file: &str, source: &str, color: bool)
             )
             .with_code(d.code)
             .with_message(&d.message);
-        let mut primary = ALabel::new((file, span))
+        // ariadne draws no underline for a label without text, so the primary always has one.
+        let primary = ALabel::new((file, span))
             .with_color(primary_color)
-            .with_order(-1);
-        if let Some(m) = &d.span_label {
-            primary = primary.with_message(m);
-        }
+            .with_order(-1)
+            .with_message(d.span_label.as_deref().unwrap_or("here"));
         report = report.with_label(primary);
         for l in &d.labels {
             report = report.with_label(
@@ -107,11 +106,7 @@ pub struct JsonEdit<'a> {
 }
 
 /// Converts diagnostics to their JSON shape (1-based lines and columns, end exclusive).
-pub fn to_json<'a>(
-    diags: &'a [Diagnostic],
-    file: &'a str,
-    source: &str,
-) -> Vec<JsonDiagnostic<'a>> {
+pub fn to_json<'a>(diags: &'a [Diagnostic], file: &'a str, source: &str) -> Vec<JsonDiagnostic<'a>> {
     let index = LineIndex::new(source);
     diags
         .iter()

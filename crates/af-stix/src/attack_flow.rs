@@ -22,8 +22,7 @@ pub const TYPES: &[&str] = &[
     "attack-asset",
 ];
 
-const EXTENSION_DEFINITION_JSON: &str =
-    include_str!("../data/attack-flow-extension-definition.json");
+const EXTENSION_DEFINITION_JSON: &str = include_str!("../data/attack-flow-extension-definition.json");
 const EXTENSION_CREATOR_JSON: &str = include_str!("../data/attack-flow-extension-creator.json");
 
 fn embedded(text: &str) -> Value {
@@ -45,10 +44,7 @@ pub fn extension_creator() -> Value {
 /// `{"extension-definition--fb9c…": {"extension_type": "new-sdo"}}`.
 pub fn extension_marker() -> Value {
     let mut marker = Map::new();
-    marker.insert(
-        EXTENSION_ID.to_string(),
-        json!({"extension_type": "new-sdo"}),
-    );
+    marker.insert(EXTENSION_ID.to_string(), json!({"extension_type": "new-sdo"}));
     Value::Object(marker)
 }
 

@@ -60,8 +60,7 @@ pub(crate) const EXTENSION_TYPE_ENUM: &[&str] = &[
 ];
 
 /// `grouping-context-ov` (from `oasis-open/sdos/grouping.json`).
-pub(crate) const GROUPING_CONTEXT_OV: &[&str] =
-    &["suspicious-activity", "malware-analysis", "unspecified"];
+pub(crate) const GROUPING_CONTEXT_OV: &[&str] = &["suspicious-activity", "malware-analysis", "unspecified"];
 
 /// `hash-algorithm-ov` (from `oasis-open/common/hashes-type.json`).
 pub(crate) const HASH_ALGORITHM_OV: &[&str] = &[
@@ -370,10 +369,7 @@ pub(crate) static VOCABULARIES: &[(&str, &[&str])] = &[
     ("region-ov", REGION_OV),
     ("report-type-ov", REPORT_TYPE_OV),
     ("threat-actor-role-ov", THREAT_ACTOR_ROLE_OV),
-    (
-        "threat-actor-sophistication-ov",
-        THREAT_ACTOR_SOPHISTICATION_OV,
-    ),
+    ("threat-actor-sophistication-ov", THREAT_ACTOR_SOPHISTICATION_OV),
     ("threat-actor-type-ov", THREAT_ACTOR_TYPE_OV),
     ("tool-type-ov", TOOL_TYPE_OV),
     ("windows-integrity-level-enum", WINDOWS_INTEGRITY_LEVEL_ENUM),
@@ -458,14 +454,8 @@ pub(crate) static CORE_PROPERTIES: &[PropInfo] = &[
 pub(crate) static CORE_REQUIRED: &[&str] = &["type", "spec_version", "id", "created", "modified"];
 
 /// The common properties required on Attack Flow objects (the core ones plus the extension marker).
-pub(crate) static ATTACK_FLOW_REQUIRED: &[&str] = &[
-    "type",
-    "spec_version",
-    "id",
-    "created",
-    "modified",
-    "extensions",
-];
+pub(crate) static ATTACK_FLOW_REQUIRED: &[&str] =
+    &["type", "spec_version", "id", "created", "modified", "extensions"];
 
 /// The common properties of SCOs (`common/cyber-observable-core.json`).
 pub(crate) static SCO_PROPERTIES: &[PropInfo] = &[

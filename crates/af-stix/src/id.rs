@@ -68,10 +68,7 @@ mod tests {
 
     #[test]
     fn namespace_is_the_documented_v4_uuid() {
-        assert_eq!(
-            AFC_NAMESPACE.to_string(),
-            "e27d021d-daa9-40c5-b380-d7ece9109d0a"
-        );
+        assert_eq!(AFC_NAMESPACE.to_string(), "e27d021d-daa9-40c5-b380-d7ece9109d0a");
         assert_eq!(AFC_NAMESPACE.get_version_num(), 4);
     }
 
@@ -82,10 +79,7 @@ mod tests {
         assert!(a.starts_with("attack-action--"));
         assert!(is_valid_id(&a), "{a}");
         let (_, uuid) = split_id(&a).expect("splits");
-        assert_eq!(
-            Uuid::parse_str(uuid).ok().map(|u| u.get_version_num()),
-            Some(5)
-        );
+        assert_eq!(Uuid::parse_str(uuid).ok().map(|u| u.get_version_num()), Some(5));
         // Joining with a separator keeps part boundaries apart.
         assert_ne!(a, derive("attack-action", &["flowp", "hish"]));
         assert_ne!(a, derive("attack-action", &["flow phish"]));
@@ -100,9 +94,7 @@ mod tests {
         assert!(is_valid_id(
             "x-mitre-tactic--4ca45d45-df4d-4613-8980-bac22d278fa5"
         ));
-        assert!(is_valid_id(
-            "ipv4-addr--4ca45d45-df4d-5613-8980-BAC22D278FA5"
-        ));
+        assert!(is_valid_id("ipv4-addr--4ca45d45-df4d-5613-8980-BAC22D278FA5"));
         for bad in [
             "Malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
             "malware-0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",

@@ -11,6 +11,8 @@
 //! The type table is generated: after changing the schemas or the generator's overlay, run
 //! `cargo run -p af-stix --example gen_types` (see `README.md`).
 
+#![warn(missing_docs)]
+
 pub mod attack_flow;
 pub mod confidence;
 mod generated_types;

@@ -173,10 +173,7 @@ mod tests {
             assert_eq!(obj["spec_version"], "2.1");
             assert_eq!(obj["id"].as_str(), tlp_id(name));
             assert!(crate::id::is_valid_id(obj["id"].as_str().unwrap_or("")));
-            assert_eq!(
-                tlp_name_for_id(obj["id"].as_str().unwrap_or("")),
-                Some(*name)
-            );
+            assert_eq!(tlp_name_for_id(obj["id"].as_str().unwrap_or("")), Some(*name));
             assert!(crate::timestamp::is_stix_timestamp_millis(
                 obj["created"].as_str().unwrap_or("")
             ));
@@ -225,14 +222,7 @@ mod tests {
 
     #[test]
     fn unknown_names_are_rejected() {
-        for bad in [
-            "green",
-            "TLP-GREEN",
-            "tlp:green",
-            "tlp2-white",
-            "tlp-clear",
-            "",
-        ] {
+        for bad in ["green", "TLP-GREEN", "tlp:green", "tlp2-white", "tlp-clear", ""] {
             assert_eq!(tlp(bad), None, "{bad}");
             assert_eq!(tlp_id(bad), None, "{bad}");
         }

@@ -90,8 +90,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097; // 0..=146096
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let shifted_month = (5 * day_of_year + 2) / 153; // March = 0
     let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
@@ -183,8 +182,7 @@ fn parse(s: &str, strict: bool) -> Result<Parts, TimestampError> {
     }
 
     // Convert to UTC by whole minutes; a leap second keeps its 60.
-    let local_minutes =
-        days_from_civil(year, month, day) * 1440 + i64::from(hour) * 60 + i64::from(minute);
+    let local_minutes = days_from_civil(year, month, day) * 1440 + i64::from(hour) * 60 + i64::from(minute);
     let utc_minutes = local_minutes - offset_minutes;
     let (year, month, day) = civil_from_days(utc_minutes.div_euclid(1440));
     let minute_of_day = utc_minutes.rem_euclid(1440);
@@ -407,10 +405,7 @@ mod tests {
 
     #[test]
     fn unix_seconds() {
-        assert_eq!(
-            from_unix_seconds(0).as_deref(),
-            Ok("1970-01-01T00:00:00.000Z")
-        );
+        assert_eq!(from_unix_seconds(0).as_deref(), Ok("1970-01-01T00:00:00.000Z"));
         assert_eq!(
             from_unix_seconds(1_700_000_000).as_deref(),
             Ok("2023-11-14T22:13:20.000Z")
@@ -419,10 +414,7 @@ mod tests {
             from_unix_seconds(951_782_400).as_deref(),
             Ok("2000-02-29T00:00:00.000Z")
         );
-        assert_eq!(
-            from_unix_seconds(-1).as_deref(),
-            Ok("1969-12-31T23:59:59.000Z")
-        );
+        assert_eq!(from_unix_seconds(-1).as_deref(), Ok("1969-12-31T23:59:59.000Z"));
         assert_eq!(
             from_unix_seconds(253_402_300_799).as_deref(),
             Ok("9999-12-31T23:59:59.000Z")
@@ -439,14 +431,8 @@ mod tests {
             from_unix_seconds(-62_167_219_200).as_deref(),
             Ok("0000-01-01T00:00:00.000Z")
         );
-        assert_eq!(
-            from_unix_seconds(i64::MIN),
-            Err(TimestampError::YearOutOfRange)
-        );
-        assert_eq!(
-            from_unix_seconds(i64::MAX),
-            Err(TimestampError::YearOutOfRange)
-        );
+        assert_eq!(from_unix_seconds(i64::MIN), Err(TimestampError::YearOutOfRange));
+        assert_eq!(from_unix_seconds(i64::MAX), Err(TimestampError::YearOutOfRange));
     }
 
     #[test]
@@ -475,11 +461,7 @@ mod tests {
     #[test]
     fn errors_explain_themselves() {
         assert!(TimestampError::Syntax.to_string().contains("RFC 3339"));
-        assert!(TimestampError::ImpossibleDate
-            .to_string()
-            .contains("leap years"));
-        assert!(TimestampError::OffsetOutOfRange
-            .to_string()
-            .contains("offset"));
+        assert!(TimestampError::ImpossibleDate.to_string().contains("leap years"));
+        assert!(TimestampError::OffsetOutOfRange.to_string().contains("offset"));
     }
 }

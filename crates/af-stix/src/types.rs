@@ -8,8 +8,7 @@
 //! schema leaves out) come from a small hand-written overlay inside the generator.
 
 use crate::generated_types::{
-    ATTACK_FLOW_REQUIRED, CORE_PROPERTIES, CORE_REQUIRED, SCO_PROPERTIES, SCO_REQUIRED, TYPES,
-    VOCABULARIES,
+    ATTACK_FLOW_REQUIRED, CORE_PROPERTIES, CORE_REQUIRED, SCO_PROPERTIES, SCO_REQUIRED, TYPES, VOCABULARIES,
 };
 
 /// The family an object type belongs to.
@@ -378,10 +377,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count, "duplicate type names");
-        assert_eq!(
-            type_info("relationship").map(|t| t.category),
-            Some(Category::Sro)
-        );
+        assert_eq!(type_info("relationship").map(|t| t.category), Some(Category::Sro));
         assert_eq!(type_info("file").map(|t| t.category), Some(Category::Sco));
         assert_eq!(
             type_info("marking-definition").map(|t| (t.category, t.inherits_common)),

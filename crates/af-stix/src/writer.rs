@@ -130,10 +130,7 @@ mod tests {
             ]
         );
         // Nested maps keep their order.
-        assert_eq!(
-            out["extensions"].as_object().map(keys),
-            Some(vec!["b", "a"])
-        );
+        assert_eq!(out["extensions"].as_object().map(keys), Some(vec!["b", "a"]));
     }
 
     #[test]

@@ -37,8 +37,8 @@ fn shared_dir(test: &str) -> Option<PathBuf> {
 }
 
 fn load(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
@@ -183,9 +183,7 @@ fn check_object(obj: &Value, problems: &mut BTreeMap<String, usize>) {
             Some(prop) => kind_problem(prop.kind, value),
         };
         if let Some(problem) = problem {
-            *problems
-                .entry(format!("{ty}.{key}: {problem}"))
-                .or_default() += 1;
+            *problems.entry(format!("{ty}.{key}: {problem}")).or_default() += 1;
         }
     }
     let mut required: Vec<&str> = info.required.to_vec();
@@ -231,11 +229,7 @@ fn corpus_objects_fit_the_table() {
             ),
             &mut problems,
         );
-        for obj in bundle["objects"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        for obj in bundle["objects"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
             objects += 1;
             check_object(obj, &mut problems);
         }
@@ -250,10 +244,7 @@ fn corpus_objects_fit_the_table() {
     let found: Vec<&str> = problems.keys().map(String::as_str).collect();
     let mut expected = EXPECTED_CORPUS_EXCEPTIONS.to_vec();
     expected.sort_unstable();
-    assert_eq!(
-        found, expected,
-        "corpus deviations changed (see the list above)"
-    );
+    assert_eq!(found, expected, "corpus deviations changed (see the list above)");
 }
 
 #[test]
@@ -263,17 +254,10 @@ fn example_flow_fits_the_table() {
     };
     let bundle = load(&shared.join("schema/attack-flow-example.json"));
     let mut problems = BTreeMap::new();
-    for obj in bundle["objects"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
+    for obj in bundle["objects"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
         check_object(obj, &mut problems);
     }
-    assert!(
-        problems.is_empty(),
-        "example flow deviations: {problems:#?}"
-    );
+    assert!(problems.is_empty(), "example flow deviations: {problems:#?}");
 }
 
 #[test]
@@ -281,10 +265,7 @@ fn attack_flow_objects_are_the_published_ones() {
     let Some(shared) = shared_dir("attack_flow_objects_are_the_published_ones") else {
         return;
     };
-    for file in [
-        "attack-flow-extension-2.0.0.json",
-        "attack-flow-example.json",
-    ] {
+    for file in ["attack-flow-extension-2.0.0.json", "attack-flow-example.json"] {
         let bundle = load(&shared.join("schema").join(file));
         let objects = bundle["objects"].as_array().cloned().unwrap_or_default();
         let find = |id: &str| objects.iter().find(|o| o["id"] == id).cloned();

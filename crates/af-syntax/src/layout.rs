@@ -57,10 +57,7 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
                     .position(|(t, _)| *t != Token::Newline)
                     .map(|p| i + p);
                 let next_tok = next.map(|n| tokens[n].0);
-                if matches!(
-                    next_tok,
-                    Some(Token::Arrow | Token::LabelOpen | Token::LBrace)
-                ) {
+                if matches!(next_tok, Some(Token::Arrow | Token::LabelOpen | Token::LBrace)) {
                     continue;
                 }
                 if stack.is_empty() {
@@ -71,8 +68,8 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
                 // Inside a block: a line at column 0 that is not `key:` or a closer starts a
                 // new statement, so the block was left open.
                 if let Some(n) = next {
-                    let at_col0 = tokens[n - 1].0 == Token::Newline
-                        && tokens[n].1.start == tokens[n - 1].1.end;
+                    let at_col0 =
+                        tokens[n - 1].0 == Token::Newline && tokens[n].1.start == tokens[n - 1].1.end;
                     let is_prop = matches!(tokens[n].0, Token::Word(_) | Token::Str(_))
                         && tokens.get(n + 1).is_some_and(|(t, _)| *t == Token::Colon);
                     let is_closer = matches!(tokens[n].0, Token::RBrace | Token::RBracket);
@@ -160,22 +157,11 @@ fn close_all<'a>(
     diags: &mut Vec<Diagnostic>,
 ) {
     if let Some((open, open_span)) = stack.first() {
-        let what = if *open == Token::LBrace {
-            "block"
-        } else {
-            "list"
-        };
+        let what = if *open == Token::LBrace { "block" } else { "list" };
         diags.push(
-            Diagnostic::error(
-                "E0004",
-                open_span.clone(),
-                format!("this {what} is never closed"),
-            )
-            .with_label(
-                at..at,
-                format!("expected {} before here", closer_for(*open)),
-            )
-            .with_help(format!("add {} to close it", closer_for(*open))),
+            Diagnostic::error("E0004", open_span.clone(), format!("this {what} is never closed"))
+                .with_label(at..at, format!("expected {} before here", closer_for(*open)))
+                .with_help(format!("add {} to close it", closer_for(*open))),
         );
     }
     while let Some((open, _)) = stack.pop() {

@@ -189,16 +189,9 @@ mod tests {
     fn unterminated_and_errors() {
         assert_eq!(
             kinds("\"abc\nx"),
-            vec![
-                Token::UnterminatedStr("\"abc"),
-                Token::Newline,
-                Token::Word("x")
-            ]
+            vec![Token::UnterminatedStr("\"abc"), Token::Newline, Token::Word("x")]
         );
-        assert_eq!(
-            kinds("\"\"\"abc"),
-            vec![Token::UnterminatedStr("\"\"\"abc")]
-        );
+        assert_eq!(kinds("\"\"\"abc"), vec![Token::UnterminatedStr("\"\"\"abc")]);
         assert_eq!(
             kinds("a ; b"),
             vec![Token::Word("a"), Token::Error(";"), Token::Word("b")]

@@ -24,39 +24,32 @@ where
         Token::TripleStr(s) = e => (s, true, e.span()),
         Token::UnterminatedStr(s) = e => (s, s.starts_with(r#"""""#), e.span()),
     }
-    .validate(
-        |(raw, multiline, span): (&str, bool, SimpleSpan), _, emitter| {
-            // An unterminated string (already reported by the lexer) keeps its text.
-            let closed;
-            let raw = if raw.len() > 1
-                && raw.ends_with('"')
-                && (!multiline || raw.len() >= 6 && raw.ends_with(r#"""""#))
-            {
-                raw
-            } else {
-                closed = format!("{raw}{}", if multiline { r#"""""# } else { "\"" });
-                closed.as_str()
-            };
-            let (value, errors) = decode(raw, multiline);
-            for StringError {
-                offset,
-                len,
-                message,
-            } in errors
-            {
-                let start = span.start + offset;
-                emitter.emit(Rich::custom(
-                    SimpleSpan::from(start..start + len),
-                    format!("E0006{CODE_SEP}{message}"),
-                ));
-            }
-            StrLit {
-                value,
-                multiline,
-                span: sp(span),
-            }
-        },
-    )
+    .validate(|(raw, multiline, span): (&str, bool, SimpleSpan), _, emitter| {
+        // An unterminated string (already reported by the lexer) keeps its text.
+        let closed;
+        let raw = if raw.len() > 1
+            && raw.ends_with('"')
+            && (!multiline || raw.len() >= 6 && raw.ends_with(r#"""""#))
+        {
+            raw
+        } else {
+            closed = format!("{raw}{}", if multiline { r#"""""# } else { "\"" });
+            closed.as_str()
+        };
+        let (value, errors) = decode(raw, multiline);
+        for StringError { offset, len, message } in errors {
+            let start = span.start + offset;
+            emitter.emit(Rich::custom(
+                SimpleSpan::from(start..start + len),
+                format!("E0006{CODE_SEP}{message}"),
+            ));
+        }
+        StrLit {
+            value,
+            multiline,
+            span: sp(span),
+        }
+    })
     .labelled("a string")
 }
 
@@ -64,8 +57,7 @@ fn ident<'a, I>() -> impl Parser<'a, I, Ident, Err<'a>> + Clone
 where
     I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
 {
-    select! { Token::Word(w) = e => Ident { text: w.to_string(), span: sp(e.span()) } }
-        .labelled("a name")
+    select! { Token::Word(w) = e => Ident { text: w.to_string(), span: sp(e.span()) } }.labelled("a name")
 }
 
 fn block<'a, I>(
@@ -76,7 +68,11 @@ where
 {
     let key = choice((
         select! { Token::Word(w) = e => Key { text: w.to_string(), quoted: false, span: sp(e.span()) } },
-        string_lit().map(|s| Key { text: s.value, quoted: true, span: s.span }),
+        string_lit().map(|s| Key {
+            text: s.value,
+            quoted: true,
+            span: s.span,
+        }),
     ))
     .labelled("a property name");
     let stop = one_of([Token::Newline, Token::Comma, Token::RBrace]);
@@ -88,18 +84,8 @@ where
         });
     let property = key
         .then_ignore(just(Token::Colon))
-        .then(
-            value
-                .labelled("a value")
-                .recover_with(via_parser(bad_value)),
-        )
-        .then_ignore(
-            stop.clone()
-                .rewind()
-                .labelled("end of line")
-                .ignored()
-                .or(end()),
-        )
+        .then(value.labelled("a value").recover_with(via_parser(bad_value)))
+        .then_ignore(stop.clone().rewind().labelled("end of line").ignored().or(end()))
         .map_with(|(key, value), e| {
             let value = (value.kind != ValueKind::Error).then_some(value);
             Some(Property {

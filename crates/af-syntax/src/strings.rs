@@ -78,10 +78,7 @@ pub fn decode(raw: &str, multiline: bool) -> (String, Vec<StringError>) {
 
 fn dedent(inner: &str) -> String {
     let mut text = inner;
-    if let Some(rest) = text
-        .strip_prefix("\r\n")
-        .or_else(|| text.strip_prefix('\n'))
-    {
+    if let Some(rest) = text.strip_prefix("\r\n").or_else(|| text.strip_prefix('\n')) {
         text = rest;
     }
     // Drop a last line made only of spaces (the indentation of the closing quotes).
@@ -153,12 +150,7 @@ mod tests {
 
     #[test]
     fn quote_round_trips() {
-        for s in [
-            "plain",
-            "with \"quotes\" and \\",
-            "line\nbreak\ttab",
-            "\u{1}ctl",
-        ] {
+        for s in ["plain", "with \"quotes\" and \\", "line\nbreak\ttab", "\u{1}ctl"] {
             let q = quote(s);
             assert_eq!(decode(&q, false).0, s);
         }

@@ -24,11 +24,7 @@ const ATTACK_FLOW_TYPES: [&str; 5] = [
     "attack-asset",
 ];
 /// Standard STIX objects whose schema lives in `common/` rather than sdos/sros/observables.
-const COMMON_OBJECT_SCHEMAS: [&str; 3] = [
-    "marking-definition",
-    "extension-definition",
-    "language-content",
-];
+const COMMON_OBJECT_SCHEMAS: [&str; 3] = ["marking-definition", "extension-definition", "language-content"];
 /// Where the bundle envelope schema is registered: beside common/bundle.json, so that its
 /// relative references resolve the same way. It is never fetched from anywhere.
 ///
@@ -79,10 +75,7 @@ impl std::fmt::Debug for SchemaSet {
 struct NoNetwork;
 
 impl Retrieve for NoNetwork {
-    fn retrieve(
-        &self,
-        uri: &Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         Err(format!("{uri} is not a local schema file (af-testkit never uses the network)").into())
     }
 }
@@ -388,10 +381,7 @@ fn explain(error: &ValidationError<'_>, depth: usize) -> String {
                 .min_by_key(|(_, errors)| errors.iter().map(weight).sum::<usize>());
             if let Some((k, errors)) = closest {
                 let reasons: Vec<String> = errors.iter().map(|e| explain(e, depth + 1)).collect();
-                text = format!(
-                    "{text}; closest alternative #{k} fails: {}",
-                    reasons.join("; ")
-                );
+                text = format!("{text}; closest alternative #{k} fails: {}", reasons.join("; "));
             }
         }
         ValidationErrorKind::OneOfMultipleValid { context } => {
@@ -414,14 +404,12 @@ fn explain(error: &ValidationError<'_>, depth: usize) -> String {
 /// errors, counting a failed `anyOf`/`oneOf` by its closest alternative.
 fn weight(error: &ValidationError<'_>) -> usize {
     match error.kind() {
-        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
-            context
-                .iter()
-                .map(|errors| errors.iter().map(weight).sum::<usize>())
-                .filter(|&w| w > 0)
-                .min()
-                .unwrap_or(1)
-        }
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => context
+            .iter()
+            .map(|errors| errors.iter().map(weight).sum::<usize>())
+            .filter(|&w| w > 0)
+            .min()
+            .unwrap_or(1),
         _ => 1,
     }
 }
@@ -498,8 +486,7 @@ fn check_draft(contents: &Value, name: &str) -> Result<Draft, String> {
 
 /// Reads and parses one JSON file.
 fn read_json(path: &Path) -> Result<Value, String> {
-    let text =
-        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))
 }
 
@@ -564,9 +551,7 @@ mod tests {
     /// If this starts failing, the shipped schema changed and the envelope may be dropped.
     #[test]
     fn published_bundle_rule_rejects_attack_flow_objects_through_a_oneof() {
-        let Some(shared) =
-            crate::shared_or_skip("published_bundle_rule_rejects_attack_flow_objects")
-        else {
+        let Some(shared) = crate::shared_or_skip("published_bundle_rule_rejects_attack_flow_objects") else {
             return;
         };
         let set = match SchemaSet::cached(&shared) {

@@ -18,16 +18,15 @@ fn setup(test: &str) -> Option<(PathBuf, &'static SchemaSet)> {
 }
 
 fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
 /// The corpus bundles plus the official example flow, sorted by path.
 fn corpus_files(shared: &Path) -> Vec<PathBuf> {
     let dir = shared.join("corpus/stix");
-    let entries =
-        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
@@ -76,12 +75,10 @@ fn corpus_bundles_validate_except_known_invalid_ones() {
                 errors.len(),
                 errors.join("\n  ")
             )),
-            Some((_, expected)) if !errors.iter().any(|e| e.contains(expected)) => {
-                problems.push(format!(
-                    "{} should fail with \"{expected}\" but has: {errors:?}",
-                    path.display()
-                ))
-            }
+            Some((_, expected)) if !errors.iter().any(|e| e.contains(expected)) => problems.push(format!(
+                "{} should fail with \"{expected}\" but has: {errors:?}",
+                path.display()
+            )),
             _ => {}
         }
     }
@@ -100,9 +97,7 @@ fn bundle_level_stix20_properties_are_reported() {
     let errors = set.validate_bundle(&bundle);
     for key in ["spec_version", "created", "modified"] {
         assert!(
-            errors
-                .iter()
-                .any(|e| e.starts_with(&format!("bundle: /{key}: "))),
+            errors.iter().any(|e| e.starts_with(&format!("bundle: /{key}: "))),
             "{key} not reported: {errors:?}"
         );
     }
@@ -113,10 +108,7 @@ fn bundle_level_stix20_properties_are_reported() {
 fn example(shared: &Path, set: &SchemaSet) -> Value {
     let bundle = read_json(&shared.join("schema/attack-flow-example.json"));
     let errors = set.validate_bundle(&bundle);
-    assert!(
-        errors.is_empty(),
-        "the example itself is invalid: {errors:?}"
-    );
+    assert!(errors.is_empty(), "the example itself is invalid: {errors:?}");
     bundle
 }
 
@@ -134,18 +126,11 @@ fn first_of<'a>(bundle: &'a mut Value, object_type: &str) -> (usize, &'a mut Val
 
 /// Applies `mutate` to the first object of `object_type` in the example and returns the
 /// errors together with the expected prefix `objects[i] (id): `.
-fn mutated(
-    test: &str,
-    object_type: &str,
-    mutate: impl FnOnce(&mut Value),
-) -> Option<(Vec<String>, String)> {
+fn mutated(test: &str, object_type: &str, mutate: impl FnOnce(&mut Value)) -> Option<(Vec<String>, String)> {
     let (shared, set) = setup(test)?;
     let mut bundle = example(&shared, set);
     let (index, object) = first_of(&mut bundle, object_type);
-    let prefix = format!(
-        "objects[{index}] ({}): ",
-        object["id"].as_str().unwrap_or("")
-    );
+    let prefix = format!("objects[{index}] ({}): ", object["id"].as_str().unwrap_or(""));
     mutate(object);
     Some((set.validate_bundle(&bundle), prefix))
 }
@@ -154,9 +139,7 @@ fn mutated(
 fn assert_reported(errors: &[String], prefix: &str, pointer: &str, text: &str) {
     let wanted = format!("{prefix}{pointer}: ");
     assert!(
-        errors
-            .iter()
-            .any(|e| e.starts_with(&wanted) && e.contains(text)),
+        errors.iter().any(|e| e.starts_with(&wanted) && e.contains(text)),
         "expected an error starting with {wanted:?} containing {text:?}, got: {errors:#?}"
     );
 }
@@ -170,12 +153,7 @@ fn missing_scope_is_reported() {
     }) else {
         return;
     };
-    assert_reported(
-        &errors,
-        &prefix,
-        "(root)",
-        "\"scope\" is a required property",
-    );
+    assert_reported(&errors, &prefix, "(root)", "\"scope\" is a required property");
     assert_eq!(errors.len(), 1, "{errors:#?}");
 }
 
@@ -187,12 +165,7 @@ fn unknown_scope_is_reported() {
         return;
     };
     assert_reported(&errors, &prefix, "/scope", "\"bogus\" is not one of");
-    assert_reported(
-        &errors,
-        &prefix,
-        "/scope",
-        "attack-flow-schema-2.0.0.json#/",
-    );
+    assert_reported(&errors, &prefix, "/scope", "attack-flow-schema-2.0.0.json#/");
 }
 
 #[test]
@@ -233,14 +206,10 @@ fn missing_extension_marker_is_reported() {
 
 #[test]
 fn wrong_extension_type_is_reported() {
-    let Some((errors, prefix)) = mutated(
-        "wrong_extension_type_is_reported",
-        "attack-asset",
-        |asset| {
-            asset["extensions"]["extension-definition--fb9c968a-745b-4ade-9b25-c324172197f4"]
-                ["extension_type"] = json!("property-extension");
-        },
-    ) else {
+    let Some((errors, prefix)) = mutated("wrong_extension_type_is_reported", "attack-asset", |asset| {
+        asset["extensions"]["extension-definition--fb9c968a-745b-4ade-9b25-c324172197f4"]["extension_type"] =
+            json!("property-extension");
+    }) else {
         return;
     };
     assert_reported(
@@ -253,14 +222,10 @@ fn wrong_extension_type_is_reported() {
 
 #[test]
 fn action_id_in_asset_refs_is_reported() {
-    let Some((errors, prefix)) = mutated(
-        "action_id_in_asset_refs_is_reported",
-        "attack-action",
-        |action| {
-            let own_id = action["id"].clone();
-            action["asset_refs"] = json!([own_id]);
-        },
-    ) else {
+    let Some((errors, prefix)) = mutated("action_id_in_asset_refs_is_reported", "attack-action", |action| {
+        let own_id = action["id"].clone();
+        action["asset_refs"] = json!([own_id]);
+    }) else {
         return;
     };
     assert_reported(&errors, &prefix, "/asset_refs/0", "^(attack-asset)--");
@@ -328,12 +293,7 @@ fn observables_are_checked_against_their_own_schema() {
     ) else {
         return;
     };
-    assert_reported(
-        &errors,
-        &prefix,
-        "/is_privileged",
-        "is not of type \"boolean\"",
-    );
+    assert_reported(&errors, &prefix, "/is_privileged", "is not of type \"boolean\"");
 }
 
 #[test]
@@ -422,9 +382,7 @@ fn bundle_envelope_is_checked() {
         "{errors:#?}"
     );
     assert!(
-        errors
-            .iter()
-            .any(|e| e.contains("\"id\" is a required property")),
+        errors.iter().any(|e| e.contains("\"id\" is a required property")),
         "{errors:#?}"
     );
     assert!(
@@ -447,8 +405,5 @@ fn every_violation_in_one_bundle_is_reported() {
     operator["operator"] = json!("NAND");
     let errors = set.validate_bundle(&bundle);
     assert!(errors.iter().any(|e| e.contains("/scope: ")), "{errors:#?}");
-    assert!(
-        errors.iter().any(|e| e.contains("/operator: ")),
-        "{errors:#?}"
-    );
+    assert!(errors.iter().any(|e| e.contains("/operator: ")), "{errors:#?}");
 }

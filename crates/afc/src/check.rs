@@ -10,6 +10,9 @@ pub struct Args {
     /// Flow files, directories (searched for .af files) or `-` for standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Check techniques against this ATT&CK STIX bundle instead of the embedded ATT&CK v19.1.
+    #[arg(long, value_name = "FILE", env = "AFC_ATTACK_BUNDLE")]
+    attack_bundle: Option<PathBuf>,
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -27,10 +30,8 @@ pub fn run(args: Args, color: bool) -> u8 {
             return output::USAGE;
         }
     };
-    let options = match input::source_date_epoch() {
-        Ok(epoch) => af_compile::Options {
-            source_date_epoch: epoch,
-        },
+    let options = match input::compile_options(args.attack_bundle.as_deref()) {
+        Ok(o) => o,
         Err(e) => {
             output::fail(e);
             return output::USAGE;
@@ -51,13 +52,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         for d in &compiled.diagnostics {
             counts.add(d.severity);
         }
-        output::emit(
-            &compiled.diagnostics,
-            &inp.name,
-            &source,
-            args.format,
-            color,
-        );
+        output::emit(&compiled.diagnostics, &inp.name, &source, args.format, color);
     }
     if args.format == Format::Human {
         output::summary(inputs.len(), counts, start.elapsed());

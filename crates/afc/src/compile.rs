@@ -20,6 +20,9 @@ pub struct Args {
     /// Write nothing; exit 1 if a bundle on disk differs from what compiling gives (for CI).
     #[arg(long)]
     check: bool,
+    /// Check techniques against this ATT&CK STIX bundle instead of the embedded ATT&CK v19.1.
+    #[arg(long, value_name = "FILE", env = "AFC_ATTACK_BUNDLE")]
+    attack_bundle: Option<PathBuf>,
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -67,10 +70,8 @@ pub fn run(args: Args, color: bool) -> u8 {
         output::fail("-o/--output takes one input; use --out-dir for several");
         return output::USAGE;
     }
-    let options = match input::source_date_epoch() {
-        Ok(epoch) => af_compile::Options {
-            source_date_epoch: epoch,
-        },
+    let options = match input::compile_options(args.attack_bundle.as_deref()) {
+        Ok(o) => o,
         Err(e) => {
             output::fail(e);
             return output::USAGE;
@@ -100,13 +101,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         let file_counts = Counts::of(&compiled.diagnostics);
         counts.errors += file_counts.errors;
         counts.warnings += file_counts.warnings;
-        output::emit(
-            &compiled.diagnostics,
-            &inp.name,
-            &source,
-            args.format,
-            color,
-        );
+        output::emit(&compiled.diagnostics, &inp.name, &source, args.format, color);
         if file_counts.errors > 0 || (args.deny_warnings && file_counts.warnings > 0) {
             continue;
         }
@@ -122,11 +117,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         match dest {
             Dest::Stdout => {
                 let mut out = std::io::stdout().lock();
-                if out
-                    .write_all(json.as_bytes())
-                    .and_then(|_| out.flush())
-                    .is_err()
-                {
+                if out.write_all(json.as_bytes()).and_then(|_| out.flush()).is_err() {
                     io_error = true;
                 }
             }

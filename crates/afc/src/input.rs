@@ -28,10 +28,7 @@ pub fn expand(args: &[PathBuf], ext: &str) -> Result<Vec<Input>, String> {
             walk(a, ext, &mut found).map_err(|e| format!("{}: {e}", a.display()))?;
             found.sort();
             if found.is_empty() {
-                return Err(format!(
-                    "{}: no .{ext} files in this directory",
-                    a.display()
-                ));
+                return Err(format!("{}: no .{ext} files in this directory", a.display()));
             }
             out.extend(found.into_iter().map(|p| Input {
                 name: p.display().to_string(),
@@ -100,11 +97,27 @@ pub fn read(input: &Input) -> Result<String, String> {
 /// `SOURCE_DATE_EPOCH` when set to an integer.
 pub fn source_date_epoch() -> Result<Option<i64>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) if !v.trim().is_empty() => {
-            v.trim().parse::<i64>().map(Some).map_err(|_| {
-                format!("SOURCE_DATE_EPOCH must be whole seconds since 1970, not `{v}`")
-            })
-        }
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| format!("SOURCE_DATE_EPOCH must be whole seconds since 1970, not `{v}`")),
         _ => Ok(None),
     }
+}
+
+/// Compiler options from the environment (`SOURCE_DATE_EPOCH`) and `--attack-bundle`.
+pub fn compile_options(attack_bundle: Option<&Path>) -> Result<af_compile::Options, String> {
+    let source_date_epoch = source_date_epoch()?;
+    let catalog = match attack_bundle {
+        None => None,
+        Some(path) => Some(std::sync::Arc::new(
+            af_catalog::Catalog::from_attack_bundle_file(path)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        )),
+    };
+    Ok(af_compile::Options {
+        source_date_epoch,
+        catalog,
+    })
 }

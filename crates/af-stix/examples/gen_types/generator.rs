@@ -85,21 +85,13 @@ const REF_TARGETS: &[(&str, &str, &[&str])] = &[
     ("network-traffic", "src_payload_ref", &["artifact"]),
     ("network-traffic", "dst_payload_ref", &["artifact"]),
     ("network-traffic", "encapsulates_refs", &["network-traffic"]),
-    (
-        "network-traffic",
-        "encapsulated_by_ref",
-        &["network-traffic"],
-    ),
+    ("network-traffic", "encapsulated_by_ref", &["network-traffic"]),
     ("process", "opened_connection_refs", &["network-traffic"]),
     ("process", "creator_user_ref", &["user-account"]),
     ("process", "image_ref", &["file"]),
     ("process", "parent_ref", &["process"]),
     ("process", "child_refs", &["process"]),
-    (
-        "windows-registry-key",
-        "creator_user_ref",
-        &["user-account"],
-    ),
+    ("windows-registry-key", "creator_user_ref", &["user-account"]),
 ];
 
 /// The property a node's `"TITLE"` fills, for every type (None: the type has no display
@@ -271,8 +263,7 @@ struct Ctx {
 }
 
 fn load(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
 }
 
@@ -344,7 +335,7 @@ fn classify_ref(r: &str, defs: Option<&Map<String, Value>>, ctx: &Ctx) -> Result
         "identifier.json" => Kind::Ref(Vec::new()),
         "kill-chain-phase.json" => Kind::KillChainPhase,
         "external-reference.json" => Kind::ExternalReference,
-        "granular-marking.json" | "granular-marking" => Kind::GranularMarking,
+        "granular-marking.json" => Kind::GranularMarking,
         _ if r.starts_with("#/") => {
             if ctx.vocabs.contains_key(name) {
                 if name.ends_with("-ov") {
@@ -618,19 +609,17 @@ fn build_props(
         if let Some(k) = kind_override(overlay_owner, name) {
             kind = k;
         }
-        let doc = match DOCS
-            .iter()
-            .find(|(o, n, _)| *o == overlay_owner && *n == name)
-        {
-            Some((_, _, d)) => {
-                ctx.used_docs
-                    .insert((overlay_owner.to_string(), name.to_string()));
-                d.to_string()
-            }
-            None => first_sentence(description(p).ok_or_else(|| {
-                format!("{owner}.{name}: no description in the schema and none in DOCS")
-            })?),
-        };
+        let doc =
+            match DOCS.iter().find(|(o, n, _)| *o == overlay_owner && *n == name) {
+                Some((_, _, d)) => {
+                    ctx.used_docs
+                        .insert((overlay_owner.to_string(), name.to_string()));
+                    d.to_string()
+                }
+                None => first_sentence(description(p).ok_or_else(|| {
+                    format!("{owner}.{name}: no description in the schema and none in DOCS")
+                })?),
+            };
         props.push(GenProp {
             name: name.to_string(),
             kind,
@@ -641,9 +630,7 @@ fn build_props(
 }
 
 /// Reads every named string enumeration (`*-ov`, `*-enum`) in the schema files.
-fn read_vocabs(
-    files: &[(String, Value)],
-) -> Result<BTreeMap<String, (Vec<String>, String)>, String> {
+fn read_vocabs(files: &[(String, Value)]) -> Result<BTreeMap<String, (Vec<String>, String)>, String> {
     let mut vocabs: BTreeMap<String, (Vec<String>, String)> = BTreeMap::new();
     for (rel, schema) in files {
         let Some(defs) = obj(schema, "definitions") else {
@@ -656,19 +643,14 @@ fn read_vocabs(
             }
             let mut values = Vec::new();
             for v in strings(def, "enum") {
-                match VOCAB_FIXES
-                    .iter()
-                    .find(|(n, bad, _)| n == name && *bad == v)
-                {
+                match VOCAB_FIXES.iter().find(|(n, bad, _)| n == name && *bad == v) {
                     Some((_, _, good)) => values.extend(good.iter().map(|s| s.to_string())),
                     None => values.push(v),
                 }
             }
             match vocabs.get(name) {
                 Some((existing, first)) if *existing != values => {
-                    return Err(format!(
-                        "vocabulary {name} differs between {first} and {rel}"
-                    ));
+                    return Err(format!("vocabulary {name} differs between {first} and {rel}"));
                 }
                 Some(_) => {}
                 None => {
@@ -678,10 +660,7 @@ fn read_vocabs(
         }
     }
     // The hash algorithm vocabulary is spelled as the pattern keys of `hashes-type.json`.
-    if let Some((rel, hashes)) = files
-        .iter()
-        .find(|(rel, _)| rel.ends_with("hashes-type.json"))
-    {
+    if let Some((rel, hashes)) = files.iter().find(|(rel, _)| rel.ends_with("hashes-type.json")) {
         let algorithms: Vec<String> = obj(hashes, "patternProperties")
             .map(|pp| {
                 pp.keys()
@@ -761,14 +740,7 @@ pub fn generate(schema_dir: &Path) -> Result<String, String> {
     let core = file("oasis-open/common/core.json")?;
     let sco_core = file("oasis-open/common/cyber-observable-core.json")?;
     let core_props = build_props("core", "*core", core, None, &[], &mut ctx)?;
-    let sco_props = build_props(
-        "cyber-observable-core",
-        "*sco",
-        sco_core,
-        None,
-        &[],
-        &mut ctx,
-    )?;
+    let sco_props = build_props("cyber-observable-core", "*sco", sco_core, None, &[], &mut ctx)?;
     let mut core_required = Vec::new();
     collect_required(core, &mut core_required);
     let mut sco_required = Vec::new();
@@ -880,16 +852,11 @@ pub fn generate(schema_dir: &Path) -> Result<String, String> {
     // Every overlay entry must have been used.
     for (o, n, _) in REF_TARGETS {
         if !ctx.used_refs.contains(&(o.to_string(), n.to_string())) {
-            return Err(format!(
-                "REF_TARGETS entry {o}.{n} matches no reference property"
-            ));
+            return Err(format!("REF_TARGETS entry {o}.{n} matches no reference property"));
         }
     }
     for (o, n, _) in VOCAB_LINKS {
-        if !ctx
-            .used_vocab_links
-            .contains(&(o.to_string(), n.to_string()))
-        {
+        if !ctx.used_vocab_links.contains(&(o.to_string(), n.to_string())) {
             return Err(format!("VOCAB_LINKS entry {o}.{n} matches no property"));
         }
     }

@@ -25,8 +25,7 @@ fn main() -> ExitCode {
     let result = generator::generate(&schema_dir)
         .and_then(|source| generator::rustfmt(&source, &manifest_dir))
         .and_then(|source| {
-            std::fs::write(&target, source)
-                .map_err(|e| format!("cannot write {}: {e}", target.display()))
+            std::fs::write(&target, source).map_err(|e| format!("cannot write {}: {e}", target.display()))
         });
     match result {
         Ok(()) => {

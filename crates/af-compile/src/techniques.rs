@@ -1,0 +1,319 @@
+//! Catalog checks of actions: technique and tactic ids are looked up in the embedded MITRE
+//! catalogs (or a user-supplied ATT&CK bundle); names and STIX refs are filled in.
+
+use crate::lower::{find, Lowering};
+use af_catalog::{Catalog, CatalogKind, Domain, Status, Technique};
+use af_diagnostics::Diagnostic;
+use af_syntax::{Span, ValueKind};
+use serde_json::Value as Json;
+
+/// Where an id was written: in sugar (`action x T1566`, `tactic: TA0001`), where an unknown
+/// id is an error, or in an explicit STIX property (`technique_id: "…"`), where the schema
+/// allows any string and findings are warnings.
+#[derive(Clone, Copy, PartialEq)]
+enum Written {
+    Sugar,
+    Property,
+}
+
+impl<'a> Lowering<'a> {
+    pub(crate) fn check_techniques(&mut self) {
+        let catalog: &Catalog = match &self.options.catalog {
+            Some(c) => c,
+            None => Catalog::embedded(),
+        };
+        // (domain set so far, the span that set it) for the mixed-domain check.
+        let mut domains: Option<(Vec<Domain>, String, Span)> = None;
+        for i in 0..self.nodes.len() {
+            if self.nodes[i].stix_type != "attack-action" {
+                continue;
+            }
+            let decl = self.nodes[i].decl;
+            let technique_site = match (
+                &decl.word,
+                decl.body.as_ref().and_then(|b| find(b, "technique_id")),
+            ) {
+                (Some(w), _) => Some((w.text.clone(), w.span.clone(), Written::Sugar)),
+                (None, Some(v)) => match &v.kind {
+                    ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), Written::Property)),
+                    ValueKind::Word(w) => Some((w.clone(), v.span.clone(), Written::Sugar)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let tactic_site = decl.body.as_ref().and_then(|b| {
+                let (v, how) = match (find(b, "tactic"), find(b, "tactic_id")) {
+                    (Some(v), _) => (v, Written::Sugar),
+                    (None, Some(v)) => (
+                        v,
+                        if matches!(v.kind, ValueKind::Str(_)) {
+                            Written::Property
+                        } else {
+                            Written::Sugar
+                        },
+                    ),
+                    _ => return None,
+                };
+                match &v.kind {
+                    ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), how, false)),
+                    ValueKind::Word(w) => Some((w.clone(), v.span.clone(), how, find(b, "tactic").is_some())),
+                    _ => None,
+                }
+            });
+
+            let technique = technique_site
+                .as_ref()
+                .and_then(|(id, span, how)| self.technique(catalog, id, span, *how));
+            if let (Some(t), Some((_, span, _))) = (technique, &technique_site) {
+                if t.catalog == CatalogKind::Attack && !t.domains.is_empty() {
+                    match &mut domains {
+                        None => domains = Some((t.domains.clone(), t.id.to_string(), span.clone())),
+                        Some((set, first_id, first_span)) => {
+                            let common: Vec<Domain> =
+                                set.iter().copied().filter(|d| t.domains.contains(d)).collect();
+                            if common.is_empty() {
+                                let names = |ds: &[Domain]| {
+                                    ds.iter().map(|d| domain_name(*d)).collect::<Vec<_>>().join("/")
+                                };
+                                self.diags.push(
+                                    Diagnostic::warning(
+                                        "W0404",
+                                        span.clone(),
+                                        format!("{} is an ATT&CK {} technique, but this flow also uses {} ({first_id})", t.id, names(&t.domains), names(set)),
+                                    )
+                                    .with_label(first_span.clone(), format!("{first_id} is used here"))
+                                    .with_help("a flow usually stays in one ATT&CK domain; check the id"),
+                                );
+                            } else {
+                                *set = common;
+                            }
+                        }
+                    }
+                }
+            }
+            let mut tactic_fill: Option<(String, Option<String>, Option<String>)> = None;
+            if let Some((text, span, how, canonicalize)) = &tactic_site {
+                let found = match technique {
+                    Some(t) => catalog.tactic_for(t, text).or_else(|| catalog.tactic(text)),
+                    None => catalog.tactic(text),
+                };
+                match found {
+                    None => {
+                        let candidates: Vec<String> = catalog
+                            .tactics(technique.map(|t| t.catalog))
+                            .iter()
+                            .flat_map(|t| {
+                                std::iter::once(t.id.to_string())
+                                    .chain(t.shortname.as_deref().map(str::to_string))
+                            })
+                            .collect();
+                        let mut d = if *how == Written::Sugar {
+                            Diagnostic::error("E0402", span.clone(), format!("unknown tactic `{text}`"))
+                        } else {
+                            Diagnostic::warning(
+                                "W0406",
+                                span.clone(),
+                                format!("`{text}` is not a tactic id the catalogs know"),
+                            )
+                        };
+                        d = d.with_help("write a tactic id such as TA0001, or an ATT&CK short name such as initial-access; `afc attack tactics` lists them");
+                        if let Some(c) = af_diagnostics::closest(text, candidates.iter().map(String::as_str))
+                        {
+                            d = d.with_fix(format!("did you mean `{c}`?"), span.clone(), c.to_string());
+                        }
+                        self.diags.push(d);
+                    }
+                    Some(tac) => {
+                        if let Some(t) = technique {
+                            self.check_tactic_membership(catalog, t, tac.id.as_ref(), span);
+                        }
+                        let id = if *canonicalize {
+                            Some(tac.id.to_string())
+                        } else {
+                            None
+                        };
+                        tactic_fill = Some((
+                            tac.name.to_string(),
+                            id,
+                            tac.stix_id.as_deref().map(str::to_string),
+                        ));
+                    }
+                }
+            }
+            // Fill name, technique_ref, tactic_ref where the author did not write them.
+            let Some(Some(obj)) = self.objects.get_mut(i) else {
+                continue;
+            };
+            if let (None, Some((id, _, Written::Sugar))) = (technique, &technique_site) {
+                // Already an error; the id stands in for the name so no second error follows.
+                obj.entry("name").or_insert_with(|| Json::from(id.as_str()));
+            }
+            if let Some(t) = technique {
+                if !obj.contains_key("name") {
+                    obj.insert("name".into(), Json::from(t.full_name()));
+                }
+                if let (false, Some(stix)) = (obj.contains_key("technique_ref"), &t.stix_id) {
+                    obj.insert("technique_ref".into(), Json::from(stix.as_ref()));
+                }
+            }
+            if let Some((tactic_name, canonical_id, stix)) = tactic_fill {
+                if let Some(id) = canonical_id {
+                    obj.insert("tactic_id".into(), Json::from(id));
+                }
+                if let (false, Some(stix)) = (obj.contains_key("tactic_ref"), stix) {
+                    obj.insert("tactic_ref".into(), Json::from(stix));
+                }
+                if !obj.contains_key("name") && technique.is_none() {
+                    obj.insert("name".into(), Json::from(tactic_name));
+                }
+            }
+        }
+    }
+
+    fn technique<'c>(
+        &mut self,
+        catalog: &'c Catalog,
+        id: &str,
+        span: &Span,
+        how: Written,
+    ) -> Option<&'c Technique> {
+        let Some(t) = catalog.technique(id) else {
+            let looks_like_id = looks_like_technique_id(id);
+            if how == Written::Property && !looks_like_id {
+                self.diags.push(
+                    Diagnostic::warning("W0406", span.clone(), format!("`{id}` is not a technique id"))
+                        .with_help(
+                        "technique_id normally holds an id such as T1566.001; the value is kept as written",
+                    ),
+                );
+                return None;
+            }
+            let mut d = if how == Written::Sugar {
+                Diagnostic::error("E0401", span.clone(), format!("unknown technique `{id}`"))
+            } else {
+                Diagnostic::warning(
+                    "W0406",
+                    span.clone(),
+                    format!("`{id}` is not in the technique catalogs"),
+                )
+            };
+            let suggestions = catalog.suggest(id);
+            if suggestions.is_empty() {
+                d = d.with_help("check the id; `afc attack search WORDS` finds techniques by name");
+            }
+            for s in suggestions {
+                d = d.with_fix(
+                    format!("did you mean {} ({})?", s.id, s.full_name()),
+                    span.clone(),
+                    s.id.to_string(),
+                );
+            }
+            self.diags.push(d);
+            return None;
+        };
+        if t.id != id && t.id.eq_ignore_ascii_case(id) && how == Written::Sugar {
+            // Case differs only: fine, the catalog id is what readers expect, but keep the text.
+        }
+        match &t.status {
+            Status::Active => {}
+            Status::Deprecated => self.diags.push(
+                Diagnostic::warning(
+                    "W0402",
+                    span.clone(),
+                    format!("{} ({}) is deprecated in ATT&CK", t.id, t.full_name()),
+                )
+                .with_help(
+                    "MITRE no longer maintains it and names no replacement; consider a current technique",
+                ),
+            ),
+            Status::Revoked { by } | Status::Removed { successor: by } => {
+                let removed = matches!(t.status, Status::Removed { .. });
+                let what = if removed {
+                    "is no longer in ATT&CK v19"
+                } else {
+                    "is revoked"
+                };
+                let mut d = Diagnostic::warning(
+                    "W0401",
+                    span.clone(),
+                    format!("{} ({}) {what}", t.id, t.full_name()),
+                );
+                match by.as_deref().and_then(|b| catalog.technique(b)) {
+                    Some(r) => {
+                        d = d.with_fix(
+                            format!("replace it with {} ({})", r.id, r.full_name()),
+                            span.clone(),
+                            r.id.to_string(),
+                        );
+                    }
+                    None => d = d.with_help("MITRE names no replacement; choose a current technique"),
+                }
+                self.diags.push(d);
+            }
+        }
+        Some(t)
+    }
+
+    fn check_tactic_membership(&mut self, catalog: &Catalog, t: &Technique, tactic: &str, span: &Span) {
+        let has = |list: &[af_catalog::Text]| list.iter().any(|x| x.eq_ignore_ascii_case(tactic));
+        if t.tactics.is_empty() || has(&t.tactics) {
+            return;
+        }
+        let describe = |ids: &[af_catalog::Text]| {
+            ids.iter()
+                .map(|id| match catalog.tactic_for(t, id) {
+                    Some(tac) => format!("{} {}", tac.id, tac.name),
+                    None => id.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut d = if has(&t.tactics_v18) {
+            let old_name = catalog
+                .tactic_for(t, tactic)
+                .and_then(|x| x.name_v18.as_deref().map(str::to_string));
+            Diagnostic::warning(
+                "W0405",
+                span.clone(),
+                format!(
+                    "{} was under {tactic}{} in ATT&CK v18, but in v19 it belongs to {}",
+                    t.id,
+                    old_name.map(|n| format!(" ({n})")).unwrap_or_default(),
+                    describe(&t.tactics)
+                ),
+            )
+            .with_help("ATT&CK v19 renamed TA0005 to Stealth and moved part of Defense Evasion to TA0112 Defense Impairment")
+        } else {
+            Diagnostic::warning(
+                "W0403",
+                span.clone(),
+                format!("{} ({}) is not a technique of {tactic}", t.id, t.full_name()),
+            )
+            .with_help(format!("its tactics: {}", describe(&t.tactics)))
+        };
+        if let [only] = t.tactics.as_slice() {
+            d = d.with_fix(format!("use {only}"), span.clone(), only.to_string());
+        }
+        self.diags.push(d);
+    }
+}
+
+/// True for strings shaped like an id of one of the catalogs.
+fn looks_like_technique_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
+    let upper = s.to_ascii_uppercase();
+    (b.len() >= 5 && (b[0] == b'T' || b[0] == b't') && digits(&b[1..5]))
+        || upper.starts_with("AML.T")
+        || upper.starts_with("D3-")
+        || upper.starts_with("F3.")
+}
+
+fn domain_name(d: Domain) -> &'static str {
+    match d {
+        Domain::Enterprise => "Enterprise",
+        Domain::Mobile => "Mobile",
+        Domain::Ics => "ICS",
+        Domain::None => "non-ATT&CK",
+    }
+}
