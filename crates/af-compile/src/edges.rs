@@ -262,9 +262,11 @@ impl<'a> Lowering<'a> {
         self.check_times(&obj, flow.keyword.clone());
         for i in 0..self.nodes.len() {
             let (t, span) = (self.nodes[i].stix_type.clone(), self.nodes[i].name.span.clone());
-            if let Some(Some(o)) = self.objects.get(i).cloned().as_ref().map(|o| o.as_ref()) {
-                self.check_required(&t, o, span.clone());
-                self.check_times(o, span);
+            // Taken out and put back so the checks can borrow `self` mutably without a copy.
+            if let Some(o) = self.objects.get_mut(i).and_then(Option::take) {
+                self.check_required(&t, &o, span.clone());
+                self.check_times(&o, span);
+                self.objects[i] = Some(o);
             }
         }
         Some(obj)
@@ -320,7 +322,11 @@ impl<'a> Lowering<'a> {
                 continue;
             };
             let mut refs = Vec::new();
-            collect_refs(&Json::Object(obj.clone()), None, &mut refs);
+            for (k, v) in obj {
+                if k != "object_marking_refs" {
+                    collect_refs(v, Some(k), &mut refs);
+                }
+            }
             for r in refs {
                 link(id, &r);
             }

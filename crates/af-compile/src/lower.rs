@@ -97,10 +97,6 @@ impl<'a> Lowering<'a> {
         }
         objects.extend(self.objects.into_iter().flatten());
         objects.extend(relationships);
-        let objects = objects
-            .into_iter()
-            .map(af_stix::writer::canonical_object)
-            .collect();
         let bundle_id = af_stix::id::derive("bundle", &[&self.flow_id]);
         let mut diagnostics = self.diags;
         diagnostics.sort_by_key(|d| (d.span.start, d.span.end));

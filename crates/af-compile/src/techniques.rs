@@ -1,5 +1,8 @@
 //! Catalog checks of actions: technique and tactic ids are looked up in the embedded MITRE
-//! catalogs (or a user-supplied ATT&CK bundle); names and STIX refs are filled in.
+//! catalogs (or a user-supplied ATT&CK bundle). Where the id is written as sugar
+//! (`action x T1566`, `tactic: TA0001`) the compiler also fills `name`, `technique_ref`,
+//! `tactic_id` and `tactic_ref`; explicit STIX properties (`technique_id: "…"`) are taken as
+//! written, so imported bundles round-trip exactly.
 
 use crate::lower::{find, Lowering};
 use af_catalog::{Catalog, CatalogKind, Domain, Status, Technique};
@@ -36,7 +39,7 @@ impl<'a> Lowering<'a> {
                 (Some(w), _) => Some((w.text.clone(), w.span.clone(), Written::Sugar)),
                 (None, Some(v)) => match &v.kind {
                     ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), Written::Property)),
-                    ValueKind::Word(w) => Some((w.clone(), v.span.clone(), Written::Sugar)),
+                    ValueKind::Word(w) => Some((w.clone(), v.span.clone(), Written::Property)),
                     _ => None,
                 },
                 _ => None,
@@ -44,19 +47,12 @@ impl<'a> Lowering<'a> {
             let tactic_site = decl.body.as_ref().and_then(|b| {
                 let (v, how) = match (find(b, "tactic"), find(b, "tactic_id")) {
                     (Some(v), _) => (v, Written::Sugar),
-                    (None, Some(v)) => (
-                        v,
-                        if matches!(v.kind, ValueKind::Str(_)) {
-                            Written::Property
-                        } else {
-                            Written::Sugar
-                        },
-                    ),
+                    (None, Some(v)) => (v, Written::Property),
                     _ => return None,
                 };
                 match &v.kind {
                     ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), how, false)),
-                    ValueKind::Word(w) => Some((w.clone(), v.span.clone(), how, find(b, "tactic").is_some())),
+                    ValueKind::Word(w) => Some((w.clone(), v.span.clone(), how, how == Written::Sugar)),
                     _ => None,
                 }
             });
@@ -148,7 +144,9 @@ impl<'a> Lowering<'a> {
                 // Already an error; the id stands in for the name so no second error follows.
                 obj.entry("name").or_insert_with(|| Json::from(id.as_str()));
             }
-            if let Some(t) = technique {
+            let technique_sugar = matches!(technique_site, Some((_, _, Written::Sugar)));
+            let tactic_sugar = matches!(tactic_site, Some((_, _, Written::Sugar, _)));
+            if let Some(t) = technique.filter(|_| technique_sugar) {
                 if !obj.contains_key("name") {
                     obj.insert("name".into(), Json::from(t.full_name()));
                 }
@@ -156,7 +154,7 @@ impl<'a> Lowering<'a> {
                     obj.insert("technique_ref".into(), Json::from(stix.as_ref()));
                 }
             }
-            if let Some((tactic_name, canonical_id, stix)) = tactic_fill {
+            if let Some((tactic_name, canonical_id, stix)) = tactic_fill.filter(|_| tactic_sugar) {
                 if let Some(id) = canonical_id {
                     obj.insert("tactic_id".into(), Json::from(id));
                 }

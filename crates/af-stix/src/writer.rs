@@ -29,46 +29,75 @@ pub const TAIL_KEYS: &[&str] = &[
     "extensions",
 ];
 
+/// The top-level keys of `obj` in the fixed order (see the module documentation).
+pub fn canonical_keys(obj: &Map<String, Value>) -> Vec<&str> {
+    let mut keys: Vec<&str> = Vec::with_capacity(obj.len());
+    keys.extend(HEAD_KEYS.iter().copied().filter(|k| obj.contains_key(*k)));
+    let mut middle: Vec<&str> = obj
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !HEAD_KEYS.contains(k) && !TAIL_KEYS.contains(k))
+        .collect();
+    middle.sort_unstable();
+    keys.extend(middle);
+    keys.extend(TAIL_KEYS.iter().copied().filter(|k| obj.contains_key(*k)));
+    keys
+}
+
 /// Reorders the top-level keys of a STIX object into the fixed order (see the module
 /// documentation). Values, including nested maps, are kept as they are.
 pub fn canonical_object(mut obj: Map<String, Value>) -> Map<String, Value> {
+    let order: Vec<String> = canonical_keys(&obj).into_iter().map(str::to_string).collect();
     let mut out = Map::with_capacity(obj.len());
-    for key in HEAD_KEYS {
-        if let Some((k, v)) = obj.shift_remove_entry(*key) {
-            out.insert(k, v);
+    for key in order {
+        if let Some(v) = obj.remove(&key) {
+            out.insert(key, v);
         }
     }
-    let mut tail = Vec::new();
-    for key in TAIL_KEYS {
-        if let Some(entry) = obj.shift_remove_entry(*key) {
-            tail.push(entry);
-        }
-    }
-    let mut middle: Vec<(String, Value)> = obj.into_iter().collect();
-    middle.sort_by(|a, b| a.0.cmp(&b.0));
-    out.extend(middle);
-    out.extend(tail);
     out
+}
+
+/// Serializes an object with its keys in the fixed order, without copying it.
+struct Ordered<'a>(&'a Map<String, Value>);
+
+impl serde::Serialize for Ordered<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let keys = canonical_keys(self.0);
+        let mut map = serializer.serialize_map(Some(keys.len()))?;
+        for k in keys {
+            if let Some(v) = self.0.get(k) {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Bundle<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    objects: Vec<Ordered<'a>>,
 }
 
 /// Writes a bundle `{"type": "bundle", "id": …, "objects": […]}` (no `spec_version`) with every
 /// object in canonical key order, pretty-printed with two-space indentation, non-ASCII text
 /// written as UTF-8, and a trailing newline.
 pub fn write_bundle(bundle_id: &str, objects: &[Map<String, Value>]) -> String {
-    let mut bundle = Map::new();
-    bundle.insert("type".into(), Value::String("bundle".into()));
-    bundle.insert("id".into(), Value::String(bundle_id.into()));
-    bundle.insert(
-        "objects".into(),
-        Value::Array(
-            objects
-                .iter()
-                .map(|o| Value::Object(canonical_object(o.clone())))
-                .collect(),
-        ),
-    );
-    // `{:#}` is serde_json's pretty printer (two-space indentation, UTF-8 kept as is).
-    format!("{:#}\n", Value::Object(bundle))
+    let bundle = Bundle {
+        kind: "bundle",
+        id: bundle_id,
+        objects: objects.iter().map(Ordered).collect(),
+    };
+    let mut out = Vec::with_capacity(objects.len() * 512);
+    // Serializing JSON values into memory cannot fail.
+    if serde_json::to_writer_pretty(&mut out, &bundle).is_err() {
+        return String::new();
+    }
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,0 +1,61 @@
+//! End-to-end compile speed: parse, check and write the bundle of a generated flow of 10,000
+//! actions (about 1 MB of source). Target: at least 20 MB/s on one core.
+
+use af_compile::{compile_str, Options};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::fmt::Write;
+
+const TECHNIQUES: &[&str] = &[
+    "T1566.001",
+    "T1059.001",
+    "T1078",
+    "T1021.002",
+    "T1486",
+    "T1003.001",
+    "T1071.001",
+];
+
+/// A realistic large flow: actions with techniques, descriptions and properties, conditions,
+/// assets and chains of edges.
+pub fn generated_flow(actions: usize) -> String {
+    let mut s = String::with_capacity(actions * 110);
+    s.push_str("# Generated benchmark flow.\nflow \"Benchmark\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n  description: \"A generated flow for the compile benchmark.\"\n}\n\n");
+    for i in 0..actions {
+        let t = TECHNIQUES[i % TECHNIQUES.len()];
+        let _ = writeln!(
+            s,
+            "action a{i} {t} {{\n  description: \"Step {i} of the intrusion, as observed in the logs.\"\n  confidence: {}\n}}",
+            i % 101
+        );
+        if i > 0 {
+            let _ = writeln!(s, "a{} -> a{i}", i - 1);
+        }
+        if i % 50 == 0 {
+            let _ = writeln!(
+                s,
+                "asset host{i} \"Host {i}\"\ncondition c{i} \"Host {i} is reachable\"\na{i} -> c{i}"
+            );
+        }
+    }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let src = generated_flow(10_000);
+    let mut group = c.benchmark_group("compile");
+    group.throughput(Throughput::Bytes(src.len() as u64));
+    group.sample_size(10);
+    let options = Options::default();
+    group.bench_function("10k_actions_end_to_end", |b| {
+        b.iter(|| {
+            let compiled = compile_str(&src, &options);
+            assert!(!compiled.has_errors());
+            compiled.to_json()
+        })
+    });
+    group.bench_function("10k_actions_parse_only", |b| b.iter(|| af_syntax::parse(&src)));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
