@@ -6,7 +6,7 @@ use af_diagnostics::Diagnostic;
 use af_stix::types::{self, Category, PropKind};
 use af_syntax::{Arrow, EdgeStmt, Ident, Item, Span};
 use serde_json::Value as Json;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 /// Types never reported as unconnected: they describe who is behind a flow, not a step in it.
 const CONTEXT_TYPES: &[&str] = &["threat-actor", "campaign"];
@@ -309,42 +309,68 @@ impl<'a> Lowering<'a> {
     /// either direction).
     pub(crate) fn check_connected(&mut self, flow: Option<&Object>, relationships: &[Object]) {
         let Some(flow) = flow else { return };
-        let mut adj: HashMap<String, Vec<String>> = HashMap::new();
-        let mut link = |a: &str, b: &str| {
-            adj.entry(a.to_string()).or_default().push(b.to_string());
-            adj.entry(b.to_string()).or_default().push(a.to_string());
-        };
-        let all = std::iter::once(flow)
+        let all: Vec<&Object> = std::iter::once(flow)
             .chain(self.objects.iter().flatten())
-            .chain(relationships.iter());
-        for obj in all {
-            let Some(id) = obj.get("id").and_then(Json::as_str) else {
-                continue;
-            };
-            let mut refs = Vec::new();
-            for (k, v) in obj {
+            .chain(relationships.iter())
+            .collect();
+        // Union-find over object indices; refs to ids outside the file are ignored.
+        let index: HashMap<&str, usize> = all
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| o.get("id").and_then(Json::as_str).map(|id| (id, i)))
+            .collect();
+        let mut parent: Vec<usize> = (0..all.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let mut refs = Vec::new();
+        for (i, obj) in all.iter().enumerate() {
+            refs.clear();
+            for (k, v) in obj.iter() {
                 if k != "object_marking_refs" {
                     collect_refs(v, Some(k), &mut refs);
                 }
             }
-            for r in refs {
-                link(id, &r);
+            for r in &refs {
+                if let Some(&j) = index.get(r) {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
             }
         }
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut queue = VecDeque::from([self.flow_id.clone()]);
-        while let Some(id) = queue.pop_front() {
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            if let Some(next) = adj.get(&id) {
-                queue.extend(next.iter().filter(|n| !seen.contains(*n)).cloned());
-            }
-        }
+        // threat-actor and campaign objects describe who is behind the flow: they and what they
+        // connect to count as connected.
         for n in &self.nodes {
-            if seen.contains(&n.id) || CONTEXT_TYPES.contains(&n.stix_type.as_str()) {
-                continue;
+            if CONTEXT_TYPES.contains(&n.stix_type.as_str()) {
+                if let Some(&j) = index.get(n.id.as_str()) {
+                    let (a, b) = (root(&mut parent, j), root(&mut parent, 0));
+                    parent[a] = b;
+                }
             }
+        }
+        let flow_root = root(&mut parent, 0);
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (i, obj) in all.iter().enumerate() {
+            if root(&mut parent, i) == flow_root {
+                if let Some(id) = obj.get("id").and_then(Json::as_str) {
+                    seen.insert(id);
+                }
+            }
+        }
+        let unconnected: Vec<usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !seen.contains(n.id.as_str()) && !CONTEXT_TYPES.contains(&n.stix_type.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        drop(seen);
+        for i in unconnected {
+            let n = &self.nodes[i];
             self.diags.push(
                 Diagnostic::warning(
                     "W0102",
@@ -360,7 +386,7 @@ impl<'a> Lowering<'a> {
 }
 
 /// Ids in every `*_ref` / `*_refs` property, at any depth (`object_marking_refs` excluded).
-fn collect_refs(v: &Json, key: Option<&str>, out: &mut Vec<String>) {
+fn collect_refs<'j>(v: &'j Json, key: Option<&str>, out: &mut Vec<&'j str>) {
     match v {
         Json::Object(m) => {
             for (k, v) in m {
@@ -375,10 +401,8 @@ fn collect_refs(v: &Json, key: Option<&str>, out: &mut Vec<String>) {
                 collect_refs(i, key, out);
             }
         }
-        Json::String(s) => {
-            if key.is_some_and(|k| k.ends_with("_ref") || k.ends_with("_refs")) {
-                out.push(s.clone());
-            }
+        Json::String(s) if key.is_some_and(|k| k.ends_with("_ref") || k.ends_with("_refs")) => {
+            out.push(s.as_str());
         }
         _ => {}
     }

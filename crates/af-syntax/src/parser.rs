@@ -85,7 +85,7 @@ where
     let property = key
         .then_ignore(just(Token::Colon))
         .then(value.labelled("a value").recover_with(via_parser(bad_value)))
-        .then_ignore(stop.clone().rewind().labelled("end of line").ignored().or(end()))
+        .then_ignore(stop.rewind().labelled("end of line").ignored().or(end()))
         .map_with(|(key, value), e| {
             let value = (value.kind != ValueKind::Error).then_some(value);
             Some(Property {
