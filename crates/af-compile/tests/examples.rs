@@ -4,9 +4,8 @@
 use af_compile::{compile_str, Options};
 use std::path::{Path, PathBuf};
 
-fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+fn af_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .map(|e| e.path())
@@ -15,12 +14,18 @@ fn examples() -> Vec<PathBuf> {
         })
         .unwrap_or_default();
     files.sort();
-    assert!(
-        files.len() >= 6,
-        "expected at least six examples in {}",
-        dir.display()
-    );
     files
+}
+
+/// The project's examples plus the hand-written test flows in `tests/flows/` (which use
+/// constructs the examples do not: sightings, custom objects, markings by node, …).
+fn examples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let examples = af_files(&root.join("../../examples"));
+    assert!(examples.len() >= 6, "expected at least six examples");
+    let flows = af_files(&root.join("tests/flows"));
+    assert!(!flows.is_empty(), "expected test flows in tests/flows");
+    examples.into_iter().chain(flows).collect()
 }
 
 fn compile(path: &Path) -> (String, af_compile::Compiled) {

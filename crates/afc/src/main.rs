@@ -1,6 +1,7 @@
 //! `afc`: the command-line front end. It parses flags, reads and writes files and renders
 //! diagnostics; every check and transformation lives in the library crates.
 
+mod attack;
 mod check;
 mod compile;
 mod input;
@@ -30,6 +31,11 @@ enum Command {
     Compile(compile::Args),
     /// Check flows and report every problem, without writing anything.
     Check(check::Args),
+    /// Look up techniques, tactics, groups and software in the embedded MITRE catalogs.
+    ///
+    /// `show ID`, `search WORDS`, `tactics`: ATT&CK v19.1 (with v18.1 history), ATLAS, D3FEND
+    /// and F3, or ATT&CK from a STIX bundle of your choice (--attack-bundle).
+    Attack(attack::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +44,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Compile(args) => compile::run(args, color),
         Command::Check(args) => check::run(args, color),
+        Command::Attack(args) => attack::run(args),
     };
     ExitCode::from(code)
 }
