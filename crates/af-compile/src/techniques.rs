@@ -289,8 +289,12 @@ impl<'a> Lowering<'a> {
             )
             .with_help(format!("its tactics: {}", describe(&t.tactics)))
         };
-        if let [only] = t.tactics.as_slice() {
-            d = d.with_fix(format!("use {only}"), span.clone(), only.to_string());
+        for valid in &t.tactics {
+            let label = match catalog.tactic_for(t, valid) {
+                Some(tac) => format!("use {} ({})", tac.id, tac.name),
+                None => format!("use {valid}"),
+            };
+            d = d.with_fix(label, span.clone(), valid.to_string());
         }
         self.diags.push(d);
     }

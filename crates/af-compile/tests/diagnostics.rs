@@ -57,3 +57,52 @@ fn json_format_has_positions() {
         .map(|d| serde_json::to_value(d).ok());
     insta::assert_json_snapshot!(d);
 }
+
+/// A typo'd id, a revoked id and a mismatched tactic in one flow: three diagnostics, each
+/// with a fix, and the compiled actions carry the catalog's STIX refs.
+#[test]
+fn catalog_mistakes_each_get_a_fix() {
+    let source = r#"flow "Catalog" {
+  scope: incident
+  created: 2026-01-01T00:00:00Z
+  description: "Three catalog mistakes."
+}
+action phish T1566.01
+action sideload T1073
+action valid T1078 { tactic: TA0009 }
+phish -> sideload -> valid
+"#;
+    let compiled = compile_str(source, &Options::default());
+    let codes: Vec<_> = compiled.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["E0401", "W0401", "W0403"]);
+    for d in &compiled.diagnostics {
+        assert!(!d.fixes.is_empty(), "{} has no fix", d.code);
+    }
+    assert_eq!(compiled.diagnostics[0].fixes[0].edits[0].replacement, "T1566.001");
+    assert_eq!(compiled.diagnostics[1].fixes[0].edits[0].replacement, "T1574.001");
+
+    let fixed = source
+        .replace("T1566.01", "T1566.001")
+        .replace("T1073", "T1574.001")
+        .replace("TA0009", "TA0001");
+    let compiled = compile_str(&fixed, &Options::default());
+    assert!(compiled.diagnostics.is_empty(), "{:?}", compiled.diagnostics);
+    let action = |name: &str| {
+        compiled
+            .objects
+            .iter()
+            .find(|o| o.get("name").and_then(|n| n.as_str()) == Some(name))
+            .cloned()
+    };
+    let phish = action("Phishing: Spearphishing Attachment").unwrap_or_default();
+    assert_eq!(
+        phish["technique_ref"],
+        "attack-pattern--2e34237d-8574-43f6-aace-ae2915de8597"
+    );
+    let valid = action("Valid Accounts").unwrap_or_default();
+    assert_eq!(valid["tactic_id"], "TA0001");
+    assert_eq!(
+        valid["tactic_ref"],
+        "x-mitre-tactic--ffd5bcee-6e16-4dd2-8eca-7b3beedf33ca"
+    );
+}
