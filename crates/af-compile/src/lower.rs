@@ -498,16 +498,24 @@ impl<'a> Lowering<'a> {
                     }
                     seen.insert("operator".into(), word.span.clone());
                 }
-                _ => self.diags.push(
-                    Diagnostic::error(
+                _ => {
+                    let mut d = Diagnostic::error(
                         "E0210",
                         word.span.clone(),
                         format!("a `{}` takes no `{}` here", decl.kind.text, word.text),
                     )
                     .with_help(
                         "only actions take a technique id and operators `AND`/`OR`; a title goes in quotes",
-                    ),
-                ),
+                    );
+                    if decl.title.is_none() {
+                        d = d.with_fix(
+                            "make it the title",
+                            word.span.clone(),
+                            af_syntax::strings::quote(&word.text),
+                        );
+                    }
+                    self.diags.push(d);
+                }
             }
         }
         if let Some(body) = &decl.body {
