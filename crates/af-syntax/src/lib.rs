@@ -129,12 +129,15 @@ fn check_item(item: &Item, diags: &mut Vec<Diagnostic>) {
                             name.text.replace(['.', '-'], "_"),
                         ),
                     );
-                } else if name.text == "flow" {
-                    diags.push(Diagnostic::error(
-                        "E0011",
-                        name.span.clone(),
-                        "`flow` is a keyword and cannot name a node",
-                    ));
+                } else if matches!(name.text.as_str(), "flow" | "true" | "false") {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0011",
+                            name.span.clone(),
+                            format!("`{}` is a keyword and cannot name a node", name.text),
+                        )
+                        .with_fix("rename it", name.span.clone(), format!("{}_node", name.text)),
+                    );
                 }
             }
         }
