@@ -138,6 +138,7 @@ impl<'a> Lowering<'a> {
             return;
         }
         let id = dst_node.id.clone();
+        self.links.push((si + 1, di + 1));
         let Some(Some(obj)) = self.objects.get_mut(si) else {
             return;
         };
@@ -193,6 +194,8 @@ impl<'a> Lowering<'a> {
         obj.insert("relationship_type".into(), label.into());
         obj.insert("source_ref".into(), src_id.into());
         obj.insert("target_ref".into(), dst_id.into());
+        self.links.push((si + 1, di + 1));
+        self.current = si + 1;
         if let Some(body) = &edge.body {
             let mut seen: HashMap<String, Span> = ["relationship_type", "source_ref", "target_ref"]
                 .iter()
@@ -207,6 +210,7 @@ impl<'a> Lowering<'a> {
     /// Builds the `attack-flow` object (after the nodes, so default start_refs can be computed).
     pub(crate) fn lower_flow_object(&mut self) -> Option<Object> {
         let flow = self.flow?;
+        self.current = 0;
         let flow_id = self.flow_id.clone();
         let mut obj = self.head("attack-flow", &flow_id, Category::AttackFlow);
         let mut seen: HashMap<String, Span> = HashMap::new();
@@ -238,6 +242,11 @@ impl<'a> Lowering<'a> {
                         .with_help("every action and condition is the target of an edge (a cycle?); list the first steps in `start_refs: [..]`"),
                 );
             } else if !starts.is_empty() {
+                for id in &starts {
+                    if let Some(&i) = self.by_id.get(id) {
+                        self.links.push((0, i + 1));
+                    }
+                }
                 obj.insert(
                     "start_refs".into(),
                     Json::Array(starts.into_iter().map(Json::from).collect()),
@@ -305,21 +314,14 @@ impl<'a> Lowering<'a> {
             .collect()
     }
 
-    /// Warns about nodes that nothing connects to the flow (through refs or relationships, in
-    /// either direction).
-    pub(crate) fn check_connected(&mut self, flow: Option<&Object>, relationships: &[Object]) {
-        let Some(flow) = flow else { return };
-        let all: Vec<&Object> = std::iter::once(flow)
-            .chain(self.objects.iter().flatten())
-            .chain(relationships.iter())
-            .collect();
-        // Union-find over object indices; refs to ids outside the file are ignored.
-        let index: HashMap<&str, usize> = all
-            .iter()
-            .enumerate()
-            .filter_map(|(i, o)| o.get("id").and_then(Json::as_str).map(|id| (id, i)))
-            .collect();
-        let mut parent: Vec<usize> = (0..all.len()).collect();
+    /// Warns about nodes that nothing connects to the flow: the links recorded while refs,
+    /// edges and relationships were lowered are taken in either direction.
+    pub(crate) fn check_connected(&mut self) {
+        if self.flow.is_none() {
+            return;
+        }
+        // Union-find over 0 (the flow) and i + 1 (node i).
+        let mut parent: Vec<usize> = (0..=self.nodes.len()).collect();
         fn root(parent: &mut [usize], mut i: usize) -> usize {
             while parent[i] != i {
                 parent[i] = parent[parent[i]];
@@ -327,49 +329,25 @@ impl<'a> Lowering<'a> {
             }
             i
         }
-        let mut refs = Vec::new();
-        for (i, obj) in all.iter().enumerate() {
-            refs.clear();
-            for (k, v) in obj.iter() {
-                if k != "object_marking_refs" {
-                    collect_refs(v, Some(k), &mut refs);
-                }
-            }
-            for r in &refs {
-                if let Some(&j) = index.get(r) {
-                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                    parent[a] = b;
-                }
-            }
+        let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
+            let (ra, rb) = (root(parent, a), root(parent, b));
+            parent[ra] = rb;
+        };
+        for &(a, b) in &self.links {
+            union(&mut parent, a, b);
         }
         // threat-actor and campaign objects describe who is behind the flow: they and what they
         // connect to count as connected.
-        for n in &self.nodes {
+        for (i, n) in self.nodes.iter().enumerate() {
             if CONTEXT_TYPES.contains(&n.stix_type.as_str()) {
-                if let Some(&j) = index.get(n.id.as_str()) {
-                    let (a, b) = (root(&mut parent, j), root(&mut parent, 0));
-                    parent[a] = b;
-                }
+                union(&mut parent, i + 1, 0);
             }
         }
         let flow_root = root(&mut parent, 0);
-        let mut seen: HashSet<&str> = HashSet::new();
-        for (i, obj) in all.iter().enumerate() {
-            if root(&mut parent, i) == flow_root {
-                if let Some(id) = obj.get("id").and_then(Json::as_str) {
-                    seen.insert(id);
-                }
+        for i in 0..self.nodes.len() {
+            if root(&mut parent, i + 1) == flow_root {
+                continue;
             }
-        }
-        let unconnected: Vec<usize> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| !seen.contains(n.id.as_str()) && !CONTEXT_TYPES.contains(&n.stix_type.as_str()))
-            .map(|(i, _)| i)
-            .collect();
-        drop(seen);
-        for i in unconnected {
             let n = &self.nodes[i];
             self.diags.push(
                 Diagnostic::warning(
@@ -382,29 +360,6 @@ impl<'a> Lowering<'a> {
                 ),
             );
         }
-    }
-}
-
-/// Ids in every `*_ref` / `*_refs` property, at any depth (`object_marking_refs` excluded).
-fn collect_refs<'j>(v: &'j Json, key: Option<&str>, out: &mut Vec<&'j str>) {
-    match v {
-        Json::Object(m) => {
-            for (k, v) in m {
-                if k == "object_marking_refs" {
-                    continue;
-                }
-                collect_refs(v, Some(k), out);
-            }
-        }
-        Json::Array(items) => {
-            for i in items {
-                collect_refs(i, key, out);
-            }
-        }
-        Json::String(s) if key.is_some_and(|k| k.ends_with("_ref") || k.ends_with("_refs")) => {
-            out.push(s.as_str());
-        }
-        _ => {}
     }
 }
 

@@ -38,6 +38,11 @@ pub(crate) struct Lowering<'a> {
     pub markings: Vec<String>,
     /// Objects produced for each node (index-aligned with `nodes`).
     pub objects: Vec<Option<Object>>,
+    /// Which object the refs being resolved belong to: 0 is the flow, `i + 1` is node `i`.
+    pub current: usize,
+    /// Undirected links between objects (same numbering as `current`) made by refs and edges,
+    /// for the connectivity check.
+    pub links: Vec<(usize, usize)>,
 }
 
 impl<'a> Lowering<'a> {
@@ -55,6 +60,8 @@ impl<'a> Lowering<'a> {
             author_id: None,
             markings: Vec::new(),
             objects: Vec::new(),
+            current: 0,
+            links: Vec::new(),
         }
     }
 
@@ -69,7 +76,7 @@ impl<'a> Lowering<'a> {
         self.check_techniques();
         let relationships = self.lower_edges();
         let flow_obj = self.lower_flow_object();
-        self.check_connected(flow_obj.as_ref(), &relationships);
+        self.check_connected();
 
         let mut objects = Vec::new();
         // The extension definition and its creator, unless the file declares its own variant.
@@ -301,6 +308,7 @@ impl<'a> Lowering<'a> {
 
     /// Objects that come before the flow: the author identity and the TLP markings.
     fn flow_prelude(&mut self) -> Vec<Object> {
+        self.current = 0;
         let mut out = Vec::new();
         let Some(body) = self.flow.and_then(|f| f.body.as_ref()) else {
             return out;
@@ -434,6 +442,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn lower_node(&mut self, index: usize) -> Option<Object> {
+        self.current = index + 1;
         let node = &self.nodes[index];
         let decl = node.decl;
         let stix_type = node.stix_type.clone();

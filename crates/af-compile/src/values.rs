@@ -451,6 +451,7 @@ impl<'a> Lowering<'a> {
                     self.diags.push(d);
                     return None;
                 }
+                self.links.push((self.current, i + 1));
                 Some(node.id.clone())
             }
             ValueKind::Str(s) => {
@@ -471,6 +472,9 @@ impl<'a> Lowering<'a> {
                         format!("this id names a `{t}`, but `{key}` takes {}", expected()),
                     ));
                     return None;
+                }
+                if let Some(&i) = self.by_id.get(&s.value) {
+                    self.links.push((self.current, i + 1));
                 }
                 Some(s.value.clone())
             }
