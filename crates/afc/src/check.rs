@@ -1,5 +1,6 @@
 //! `afc check`: report every problem in flows, write nothing.
 
+use crate::batch;
 use crate::input;
 use crate::output::{self, Format};
 use af_diagnostics::Counts;
@@ -7,7 +8,8 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Flow files, directories (searched for .af files) or `-` for standard input.
+    /// Flow files, directories (searched for .af files), glob patterns such as 'flows/**/*.af',
+    /// or `-` for standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Check techniques against this ATT&CK STIX bundle instead of the embedded ATT&CK v19.1.
@@ -19,6 +21,9 @@ pub struct Args {
     /// Exit with status 1 when there are warnings, too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Files checked at once (default: the number of CPUs).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
 }
 
 pub fn run(args: Args, color: bool) -> u8 {
@@ -37,23 +42,32 @@ pub fn run(args: Args, color: bool) -> u8 {
             return output::USAGE;
         }
     };
+    let mut sink = output::Sink::new(args.format, color);
     let mut counts = Counts::default();
     let mut io_error = false;
-    for inp in &inputs {
-        let source = match input::read(inp) {
-            Ok(s) => s,
+    let threads = batch::threads(args.jobs, inputs.len());
+    batch::run(
+        &inputs,
+        threads,
+        |inp| -> Result<(String, af_compile::Compiled), String> {
+            let source = input::read(inp)?;
+            let compiled = af_compile::compile_str(&source, &options);
+            Ok((source, compiled))
+        },
+        |inp, result| match result {
+            Ok((source, compiled)) => {
+                for d in &compiled.diagnostics {
+                    counts.add(d.severity);
+                }
+                sink.file(&compiled.diagnostics, &inp.name, &source);
+            }
             Err(e) => {
                 output::fail(e);
                 io_error = true;
-                continue;
             }
-        };
-        let compiled = af_compile::compile_str(&source, &options);
-        for d in &compiled.diagnostics {
-            counts.add(d.severity);
-        }
-        output::emit(&compiled.diagnostics, &inp.name, &source, args.format, color);
-    }
+        },
+    );
+    sink.finish();
     if args.format == Format::Human {
         output::summary(inputs.len(), counts, start.elapsed());
     }

@@ -86,6 +86,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         }
     }
     let many = inputs.len() > 1;
+    let mut sink = output::Sink::new(args.format, color);
     let mut counts = Counts::default();
     let (mut io_error, mut stale) = (false, 0usize);
     for inp in &inputs {
@@ -101,7 +102,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         let file_counts = Counts::of(&compiled.diagnostics);
         counts.errors += file_counts.errors;
         counts.warnings += file_counts.warnings;
-        output::emit(&compiled.diagnostics, &inp.name, &source, args.format, color);
+        sink.file(&compiled.diagnostics, &inp.name, &source);
         if file_counts.errors > 0 || (args.deny_warnings && file_counts.warnings > 0) {
             continue;
         }
@@ -141,6 +142,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             }
         }
     }
+    sink.finish();
     if args.format == Format::Human && (many || counts.errors + counts.warnings > 0 || args.check) {
         output::summary(inputs.len(), counts, start.elapsed());
     }

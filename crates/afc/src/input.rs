@@ -1,4 +1,5 @@
-//! Reading inputs: files, directories (searched for `.af` files) and `-` for stdin.
+//! Reading inputs: files, directories (searched for `.af` / `.json` files), glob patterns and
+//! `-` for stdin.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,8 @@ pub struct Input {
 }
 
 /// Expands the command line's inputs: `-` is stdin, a directory stands for every file with
-/// extension `ext` under it (sorted), anything else is a file.
+/// extension `ext` under it (sorted), a glob pattern (`flows/**/*.json`, see [`crate::glob`])
+/// for the files it matches, anything else is a file.
 pub fn expand(args: &[PathBuf], ext: &str) -> Result<Vec<Input>, String> {
     let mut out = Vec::new();
     for a in args {
@@ -34,6 +36,8 @@ pub fn expand(args: &[PathBuf], ext: &str) -> Result<Vec<Input>, String> {
                 name: p.display().to_string(),
                 path: Some(p),
             }));
+        } else if !a.exists() && crate::glob::is_pattern(&a.to_string_lossy()) {
+            out.extend(expand_pattern(&a.to_string_lossy(), ext)?);
         } else {
             out.push(Input {
                 name: a.display().to_string(),
@@ -42,6 +46,37 @@ pub fn expand(args: &[PathBuf], ext: &str) -> Result<Vec<Input>, String> {
         }
     }
     Ok(out)
+}
+
+/// The files a glob pattern stands for: matched files with extension `ext` (any matched file
+/// when the pattern's last part names an extension itself, as in `*.stix`), and every `ext`
+/// file under matched directories; sorted, each once.
+fn expand_pattern(pattern: &str, ext: &str) -> Result<Vec<Input>, String> {
+    let matched = crate::glob::expand(pattern).map_err(|e| format!("{pattern}: {e}"))?;
+    let explicit_ext = pattern
+        .rsplit(['/', '\\'])
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    let mut files = Vec::new();
+    for p in matched {
+        if p.is_dir() {
+            walk(&p, ext, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else if explicit_ext || p.extension().is_some_and(|e| e == ext) {
+            files.push(p);
+        }
+    }
+    files.sort();
+    files.dedup();
+    if files.is_empty() {
+        return Err(format!("{pattern}: no .{ext} files match this pattern"));
+    }
+    Ok(files
+        .into_iter()
+        .map(|p| Input {
+            name: p.display().to_string(),
+            path: Some(p),
+        })
+        .collect())
 }
 
 fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -2,10 +2,17 @@
 //! diagnostics; every check and transformation lives in the library crates.
 
 mod attack;
+mod batch;
 mod check;
+mod ci;
 mod compile;
+mod fmt;
+mod glob;
+mod import;
 mod input;
 mod output;
+mod render;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -36,6 +43,35 @@ enum Command {
     /// `show ID`, `search WORDS`, `tactics`: ATT&CK v19.1 (with v18.1 history), ATLAS, D3FEND
     /// and F3, or ATT&CK from a STIX bundle of your choice (--attack-bundle).
     Attack(attack::Args),
+    /// Validate Attack Flow STIX 2.1 bundles from any source (afc, the Attack Flow Builder,
+    /// other tools).
+    ///
+    /// Checks the bundle shape, the Attack Flow 2.0.0 schema and the STIX 2.1 rules of every
+    /// object, the flow graph (dangling refs, unconnected objects, start_refs), Builder export
+    /// habits, and technique ids against the MITRE catalogs. Files are checked in parallel;
+    /// --format sarif / github make output for CI.
+    Validate(validate::Args),
+    /// Draw flows: SVG (laid out by afc), Mermaid, Graphviz DOT, or ATT&CK Navigator layers.
+    ///
+    /// Inputs are `.af` files (compiled first; errors stop that file) or Attack Flow STIX
+    /// bundles from any tool. One input goes to standard output unless -o is given; several
+    /// are written beside their sources or to --out-dir. `--to navigator` merges all inputs
+    /// into one heat-map layer per ATT&CK domain.
+    Render(render::Args),
+    /// Import Attack Flow STIX 2.1 bundles and Attack Flow Builder .afb files as flow source.
+    ///
+    /// One input goes to standard output unless -o/--out-dir is given; several are written
+    /// beside their inputs (`flow.json` -> `flow.af`) or to --out-dir. Notes on standard error
+    /// say what was repaired, dropped or cannot be expressed.
+    Import(import::Args),
+    /// Format flows in place (`-` formats standard input to standard output).
+    ///
+    /// Files with syntax errors are reported and left alone. --check writes nothing, lists the
+    /// files that are not formatted and exits 1 if there are any.
+    Fmt(fmt::Args),
+    /// Run the language server on standard input and output (for editors: VS Code, Neovim,
+    /// Helix, Zed, Emacs). See docs/editors.md.
+    Lsp,
 }
 
 fn main() -> ExitCode {
@@ -45,6 +81,17 @@ fn main() -> ExitCode {
         Command::Compile(args) => compile::run(args, color),
         Command::Check(args) => check::run(args, color),
         Command::Attack(args) => attack::run(args),
+        Command::Validate(args) => validate::run(args, color),
+        Command::Render(args) => render::run(args, color),
+        Command::Import(args) => import::run(args),
+        Command::Fmt(args) => fmt::run(args, color),
+        Command::Lsp => match af_lsp::run_stdio() {
+            Ok(()) => output::OK,
+            Err(e) => {
+                eprintln!("afc lsp: {e}");
+                output::USAGE
+            }
+        },
     };
     ExitCode::from(code)
 }

@@ -37,9 +37,48 @@ pub enum Format {
     Human,
     /// One JSON object per diagnostic per line (see docs/diagnostics.md).
     Json,
+    /// One SARIF 2.1.0 log for the whole run, for code scanning (e.g. GitHub upload-sarif).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`), one line per diagnostic.
+    Github,
 }
 
-/// Writes the diagnostics of one file in the chosen format (human to stderr, json to stdout).
+/// Writes the diagnostics of a run: human (stderr), json and github (stdout) as each file is
+/// done, sarif (stdout) as one log when the run ends.
+pub struct Sink {
+    format: Format,
+    color: bool,
+    sarif: crate::ci::SarifLog,
+}
+
+impl Sink {
+    /// A sink for one run.
+    pub fn new(format: Format, color: bool) -> Sink {
+        Sink {
+            format,
+            color,
+            sarif: crate::ci::SarifLog::default(),
+        }
+    }
+
+    /// The diagnostics of one file.
+    pub fn file(&mut self, diags: &[Diagnostic], file: &str, source: &str) {
+        match self.format {
+            Format::Sarif => self.sarif.add(diags, file, source),
+            format => emit(diags, file, source, format, self.color),
+        }
+    }
+
+    /// Ends the run: writes the SARIF log (also when it has no results).
+    pub fn finish(self) {
+        if self.format == Format::Sarif {
+            let _ = std::io::stdout().write_all(self.sarif.to_json().as_bytes());
+        }
+    }
+}
+
+/// Writes the diagnostics of one file in the chosen format (human to stderr, the others to
+/// stdout; sarif as a log of this file alone, see [`Sink`] for several).
 pub fn emit(diags: &[Diagnostic], file: &str, source: &str, format: Format, color: bool) {
     match format {
         Format::Human => {
@@ -56,6 +95,15 @@ pub fn emit(diags: &[Diagnostic], file: &str, source: &str, format: Format, colo
                     let _ = writeln!(out, "{line}");
                 }
             }
+        }
+        Format::Github => {
+            let text = crate::ci::github_commands(diags, file, source);
+            let _ = std::io::stdout().write_all(text.as_bytes());
+        }
+        Format::Sarif => {
+            let mut sink = Sink::new(format, color);
+            sink.file(diags, file, source);
+            sink.finish();
         }
     }
 }

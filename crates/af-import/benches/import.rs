@@ -1,0 +1,47 @@
+//! Import speed on the largest flow of the corpus (`shared/corpus/`), as a STIX bundle and as
+//! a Builder `.afb` file: parse, write, format, and the importer's own compile-back check.
+//! Target: under 50 ms each on one core. Without `shared/` the benchmark says so and stops.
+
+use af_import::{import_afb, import_bundle, ImportOptions};
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::path::{Path, PathBuf};
+
+fn largest(dir: &Path, ext: &str) -> Option<(PathBuf, String)> {
+    let mut files: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.len(), p)))
+        .collect();
+    files.sort();
+    let (_, path) = files.pop()?;
+    let text = std::fs::read_to_string(&path).ok()?;
+    Some((path, text))
+}
+
+fn bench(c: &mut Criterion) {
+    let Some(shared) = af_testkit::shared_dir() else {
+        println!("skipped: import benchmark: shared/ reference folder not found (set AFC_SHARED)");
+        return;
+    };
+    let options = ImportOptions::default();
+    let mut group = c.benchmark_group("import");
+    group.sample_size(20);
+    if let Some((path, json)) = largest(&shared.join("corpus/stix"), "json") {
+        println!("largest bundle: {} ({} bytes)", path.display(), json.len());
+        group.bench_function("largest_corpus_bundle", |b| {
+            b.iter(|| import_bundle(&json, &options).map(|i| i.source.len()))
+        });
+    }
+    if let Some((path, text)) = largest(&shared.join("corpus/afb"), "afb") {
+        println!("largest .afb: {} ({} bytes)", path.display(), text.len());
+        group.bench_function("largest_corpus_afb", |b| {
+            b.iter(|| import_afb(&text, &options).map(|i| i.source.len()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,221 @@
+//! Importing existing Attack Flows as afc flow language source: STIX 2.1 bundles (as the
+//! Attack Flow Builder exports them, or as any tool writes them) with [`import_bundle`], and
+//! the Builder's own `.afb` save files with [`import_afb`].
+//!
+//! Both readers turn their input into a list of STIX objects (the *model*); one writer turns
+//! the model into source text, which is then laid out by [`af_fmt`]. A bundle is imported
+//! losslessly wherever the language can say it: compiling the imported source gives back the
+//! same objects (ids, property values, list orders). The importer checks this itself by
+//! compiling its output, and every difference it cannot avoid is reported in
+//! [`Imported::notes`], never dropped silently.
+//!
+//! This crate reads JSON text and returns text: it never touches files or the terminal, and
+//! it knows nothing about how the CLI presents notes or errors.
+
+mod afb;
+mod bundle;
+mod names;
+mod verify;
+mod write;
+
+use serde_json::{Map, Value as Json};
+use std::collections::HashSet;
+use std::fmt;
+
+/// Inputs larger than this are refused (the CLI checks the file size before reading it).
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What the importer may change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Repair known defects instead of keeping them: the Attack Flow Builder writes the
+    /// branches of a condition as `related-to` relationships; with `repair` they become real
+    /// branches (`on_true_refs`, written `cond -> step`).
+    pub repair: bool,
+}
+
+/// An imported flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// The flow as language source, in the formatter's layout.
+    pub source: String,
+    /// What was repaired, dropped, renamed or cannot be expressed, one sentence each.
+    pub notes: Vec<String>,
+}
+
+/// Why an input cannot be imported at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// The input is not JSON; `line` and `column` are 1-based.
+    NotJson {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The JSON is not a STIX bundle (`found` says what it is instead).
+    NotABundle { found: String },
+    /// The JSON is not an Attack Flow Builder file.
+    NotAnAfb { found: String },
+    /// The Builder file has a `schema` this importer does not know.
+    UnknownAfbVersion { schema: String },
+    /// There is no `attack-flow` object (or no flow in a Builder file).
+    NoFlow,
+    /// There is more than one `attack-flow` object.
+    ManyFlows { count: usize },
+    /// The input is larger than [`MAX_INPUT_BYTES`].
+    TooLarge { bytes: u64 },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::NotJson { line, column, message } => {
+                write!(f, "not JSON: {message} at line {line}, column {column}")
+            }
+            ImportError::NotABundle { found } => write!(
+                f,
+                "not a STIX bundle: expected an object with \"type\": \"bundle\" and \"objects\", found {found}"
+            ),
+            ImportError::NotAnAfb { found } => write!(
+                f,
+                "not an Attack Flow Builder file: expected an object with \"schema\" and \"objects\", found {found}"
+            ),
+            ImportError::UnknownAfbVersion { schema } => write!(
+                f,
+                "unknown Attack Flow Builder file version `{schema}` (this importer reads `attack_flow_v2`)"
+            ),
+            ImportError::NoFlow => f.write_str("the input has no `attack-flow` object, so there is no flow to import"),
+            ImportError::ManyFlows { count } => write!(
+                f,
+                "the input has {count} `attack-flow` objects; a flow file holds exactly one (split the bundle first)"
+            ),
+            ImportError::TooLarge { bytes } => write!(
+                f,
+                "the input is {} MiB; the limit is {} MiB",
+                bytes >> 20,
+                MAX_INPUT_BYTES >> 20
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// The objects to write, in order (the `attack-flow` among them), and how to write them.
+#[derive(Debug, Default)]
+pub(crate) struct Model {
+    pub objects: Vec<Map<String, Json>>,
+    /// Ids the compiler derives (relationships of a Builder file): written without `id:`.
+    pub derived_ids: HashSet<String>,
+    /// `start_refs` is left to the compiler's default (Builder files).
+    pub default_start_refs: bool,
+    /// What the reader changed or dropped.
+    pub notes: Vec<String>,
+}
+
+/// Imports a STIX 2.1 bundle holding one Attack Flow.
+pub fn import_bundle(json: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+    check_size(json)?;
+    let value = parse_json(json)?;
+    let model = bundle::read(value, options)?;
+    Ok(finish(model))
+}
+
+/// Imports an Attack Flow Builder `.afb` file: every object, property and line is kept, the
+/// layout is dropped, and the branches of conditions become real branches.
+pub fn import_afb(json: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+    check_size(json)?;
+    let value = parse_json(json)?;
+    let model = afb::read(value, options)?;
+    Ok(finish(model))
+}
+
+fn finish(mut model: Model) -> Imported {
+    let mut written = write::write(&model);
+    let mut notes = std::mem::take(&mut model.notes);
+    notes.append(&mut written.notes);
+    let source = match af_fmt::format_source(&written.text) {
+        Ok(s) => s,
+        Err(diags) => {
+            notes.push(format!(
+                "the imported text could not be formatted ({}); it is given unformatted",
+                diags.first().map_or("no detail", |d| d.message.as_str())
+            ));
+            written.text
+        }
+    };
+    notes.extend(verify::verify(&model, &source, &written.explained));
+    Imported { source, notes }
+}
+
+fn check_size(json: &str) -> Result<(), ImportError> {
+    let bytes = json.len() as u64;
+    if bytes > MAX_INPUT_BYTES {
+        return Err(ImportError::TooLarge { bytes });
+    }
+    Ok(())
+}
+
+fn parse_json(json: &str) -> Result<Json, ImportError> {
+    serde_json::from_str(json.strip_prefix('\u{feff}').unwrap_or(json)).map_err(|e| {
+        let message = e.to_string();
+        // serde_json appends " at line L column C"; the fields say it already.
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        ImportError::NotJson {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    })
+}
+
+/// A short description of a JSON value for error messages.
+pub(crate) fn describe(v: &Json) -> String {
+    match v {
+        Json::Null => "null".into(),
+        Json::Bool(_) => "a boolean".into(),
+        Json::Number(_) => "a number".into(),
+        Json::String(_) => "a string".into(),
+        Json::Array(a) => format!("an array of {} items", a.len()),
+        Json::Object(m) => match m.get("type").and_then(Json::as_str) {
+            Some(t) => format!("an object of type `{t}`"),
+            None => "an object without a `type`".into(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        let o = ImportOptions::default();
+        match import_bundle("{\n  \"type\": \"bundle\",\n  oops\n}", &o) {
+            Err(ImportError::NotJson { line: 3, column, .. }) => assert!(column >= 3),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            import_bundle("[1, 2]", &o),
+            Err(ImportError::NotABundle { found }) if found.contains("array")
+        ));
+        assert!(matches!(
+            import_bundle(r#"{"type": "bundle", "id": "bundle--1", "objects": []}"#, &o),
+            Err(ImportError::NoFlow)
+        ));
+        let two = r#"{"type": "bundle", "objects": [
+            {"type": "attack-flow", "id": "attack-flow--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"},
+            {"type": "attack-flow", "id": "attack-flow--1c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"}]}"#;
+        assert_eq!(import_bundle(two, &o), Err(ImportError::ManyFlows { count: 2 }));
+        assert!(matches!(
+            import_afb(r#"{"schema": "attack_flow_v9", "objects": []}"#, &o),
+            Err(ImportError::UnknownAfbVersion { schema }) if schema == "attack_flow_v9"
+        ));
+        assert!(matches!(import_afb(r#"{"type": "bundle"}"#, &o), Err(ImportError::NotAnAfb { .. })));
+        let msg = ImportError::ManyFlows { count: 2 }.to_string();
+        assert!(msg.contains("2 `attack-flow` objects"), "{msg}");
+    }
+}

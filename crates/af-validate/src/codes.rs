@@ -1,0 +1,48 @@
+//! Every diagnostic code the bundle validator emits, with a one-line summary. The list is the
+//! index of the "Validating bundles" part of `docs/diagnostics.md`; a test keeps the two in
+//! step. The catalog findings reuse the compiler's codes (`W0401`…`W0406`), whose meaning is
+//! the same.
+
+/// (code, summary) for every code `afc validate` reports.
+pub const CODES: &[(&str, &str)] = &[
+    ("V0001", "malformed JSON"),
+    ("V0002", "JSON nested too deeply"),
+    ("V0003", "key given twice in one JSON object"),
+    ("V0010", "not a STIX bundle"),
+    ("V0011", "invalid bundle id"),
+    ("V0012", "bundle without an `objects` list"),
+    ("V0013", "not exactly one attack-flow object"),
+    ("V0014", "Attack Flow extension-definition missing"),
+    ("V0015", "STIX 2.0 properties on the bundle"),
+    ("V0101", "object without a type"),
+    ("V0102", "invalid type name"),
+    ("V0103", "object type that is not checked"),
+    ("V0104", "invalid id"),
+    ("V0105", "missing required property"),
+    ("V0106", "value of the wrong type"),
+    ("V0107", "invalid timestamp"),
+    ("V0108", "timestamp without milliseconds"),
+    ("V0109", "number out of range"),
+    ("V0110", "value not in the allowed set"),
+    ("V0111", "missing or malformed extension"),
+    ("V0112", "reference to the wrong type of object"),
+    ("V0113", "malformed reference"),
+    ("V0114", "empty list"),
+    ("V0115", "invalid property name"),
+    ("V0116", "unknown property"),
+    ("V0117", "modified before created"),
+    ("V0118", "id used by two objects"),
+    ("V0201", "reference to an object not in the bundle"),
+    ("V0202", "created_by_ref names a missing identity"),
+    ("V0203", "object not connected to the flow"),
+    ("V0204", "flow without a description"),
+    ("V0205", "start node that another node leads to"),
+    ("V0206", "node with no way in that is not in start_refs"),
+    ("V0207", "condition branch written as a relationship"),
+    ("V0301", "technique_ref or tactic_ref that does not match its id"),
+    ("W0401", "revoked technique"),
+    ("W0402", "deprecated technique"),
+    ("W0403", "tactic the technique does not belong to"),
+    ("W0405", "tactic changed in ATT&CK v19"),
+    ("W0406", "technique_id or tactic_id the catalogs do not know"),
+];
