@@ -84,8 +84,9 @@ mod tests {
         let li = LineIndex::new(t);
         assert_eq!(li.line_col(t, 0), LineCol { line: 1, column: 1 });
         assert_eq!(li.line_col(t, 4), LineCol { line: 2, column: 2 });
-        assert_eq!(li.line_col(t, 9), LineCol { line: 3, column: 1 });
-        assert_eq!(li.utf16_position(t, 9), (2, 0));
+        assert_eq!(li.line_col(t, 8), LineCol { line: 3, column: 1 });
+        assert_eq!(li.line_col(t, 99), LineCol { line: 3, column: 2 });
+        assert_eq!(li.utf16_position(t, 8), (2, 0));
         assert_eq!(li.offset_of_utf16(t, 1, 3), Some(7));
         assert_eq!(li.offset_of_utf16(t, 7, 0), None);
     }
