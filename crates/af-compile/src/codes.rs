@@ -38,6 +38,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("W0101", "flow without `created`"),
     ("W0102", "object not connected to the flow"),
     ("W0103", "duplicate edge"),
+    ("W0104", "condition branch written as a `related-to` relationship"),
     ("W0201", "unknown property"),
     ("W0202", "flow without a description"),
     ("W0203", "modified before created"),

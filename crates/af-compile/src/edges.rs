@@ -189,6 +189,7 @@ impl<'a> Lowering<'a> {
             return None;
         }
         rel_ids.insert(id.clone(), arrow.span.clone());
+        self.builder_branch(edge, si, label, di, arrow);
         let (src_id, dst_id) = (self.nodes[si].id.clone(), self.nodes[di].id.clone());
         let mut obj = self.head("relationship", &id, Category::Sro);
         obj.insert("relationship_type".into(), label.into());
@@ -205,6 +206,42 @@ impl<'a> Lowering<'a> {
         }
         self.apply_markings(&mut obj, Category::Sro);
         Some(obj)
+    }
+
+    /// The Attack Flow Builder exports condition branches as `related-to` relationships; flows
+    /// that follow them lose their meaning (`on_true_refs`/`on_false_refs`).
+    fn builder_branch(&mut self, edge: &EdgeStmt, si: usize, label: &str, di: usize, arrow: &Arrow) {
+        let (src, dst) = (&self.nodes[si], &self.nodes[di]);
+        if label != "related-to"
+            || src.stix_type != "attack-condition"
+            || !matches!(
+                dst.stix_type.as_str(),
+                "attack-action" | "attack-operator" | "attack-condition"
+            )
+        {
+            return;
+        }
+        let mut d = Diagnostic::warning(
+            "W0104",
+            arrow.span.clone(),
+            format!(
+                "`{} -[related-to]-> {}` looks like an Attack Flow Builder branch",
+                src.name.text, dst.name.text
+            ),
+        )
+        .with_help(format!(
+            "write `{0} -> {1}` for the true branch or `{0} -[false]-> {1}` for the false one; `afc import --repair` converts a whole file",
+            src.name.text, dst.name.text
+        ));
+        let single = edge.arrows.len() == 1 && edge.groups.iter().all(|g| g.len() == 1);
+        if single {
+            d = d.with_fix(
+                "make it the true branch",
+                edge.span.clone(),
+                format!("{} -> {}", src.name.text, dst.name.text),
+            );
+        }
+        self.diags.push(d);
     }
 
     /// Builds the `attack-flow` object (after the nodes, so default start_refs can be computed).

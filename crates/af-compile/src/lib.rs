@@ -13,6 +13,7 @@ mod techniques;
 mod values;
 
 pub use codes::CODES;
+pub use lower::SHORT_KINDS;
 
 use af_diagnostics::Diagnostic;
 use af_syntax::File;

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use std::collections::HashMap;
 
 /// The language's short spellings of the Attack Flow kinds.
-pub(crate) const SHORT_KINDS: &[(&str, &str)] = &[
+pub const SHORT_KINDS: &[(&str, &str)] = &[
     ("action", "attack-action"),
     ("condition", "attack-condition"),
     ("operator", "attack-operator"),
@@ -88,14 +88,16 @@ impl<'a> Lowering<'a> {
             .and_then(Json::as_str)
             .unwrap_or_default()
             .to_string();
+        // The published creator identity comes with the published definition only: a file that
+        // declares its own variant of the definition says itself what else it carries.
         if !self.by_id.contains_key(ext_id) {
             if let Json::Object(m) = ext {
                 objects.push(m);
             }
-        }
-        if !self.by_id.contains_key(&creator_id) {
-            if let Json::Object(m) = creator {
-                objects.push(m);
+            if !self.by_id.contains_key(&creator_id) {
+                if let Json::Object(m) = creator {
+                    objects.push(m);
+                }
             }
         }
         objects.append(&mut head);
@@ -423,7 +425,10 @@ impl<'a> Lowering<'a> {
                 }
             }
             obj.insert("created".into(), self.created.clone().into());
-            obj.insert("modified".into(), self.created.clone().into());
+            // A marking definition is immutable in STIX 2.1: it has no `modified`.
+            if stix_type != "marking-definition" {
+                obj.insert("modified".into(), self.created.clone().into());
+            }
         }
         if category == Category::AttackFlow {
             obj.insert("extensions".into(), af_stix::attack_flow::extension_marker());

@@ -50,13 +50,15 @@ fn same_item(a: &Item, b: &Item) -> bool {
         }
         (Item::Edge(x), Item::Edge(y)) => {
             x.groups.len() == y.groups.len()
-                && x.groups.iter().zip(&y.groups).all(|(g, h)| {
-                    g.len() == h.len() && g.iter().zip(h).all(|(m, n)| m.text == n.text)
-                })
+                && x.groups
+                    .iter()
+                    .zip(&y.groups)
+                    .all(|(g, h)| g.len() == h.len() && g.iter().zip(h).all(|(m, n)| m.text == n.text))
                 && x.arrows.len() == y.arrows.len()
-                && x.arrows.iter().zip(&y.arrows).all(|(m, n)| {
-                    m.label.as_ref().map(|l| &l.text) == n.label.as_ref().map(|l| &l.text)
-                })
+                && x.arrows
+                    .iter()
+                    .zip(&y.arrows)
+                    .all(|(m, n)| m.label.as_ref().map(|l| &l.text) == n.label.as_ref().map(|l| &l.text))
                 && same_opt_block(x.body.as_ref(), y.body.as_ref())
         }
         _ => false,

@@ -54,7 +54,9 @@ pub fn format_source(source: &str) -> Result<String, Vec<Diagnostic>> {
             0..0,
             format!("the formatter cannot format this file: {why}"),
         )
-        .with_help("this is a bug in afc fmt; the file was left unchanged, please report it")]),
+        .with_help(
+            "this is a bug in afc fmt; the file was left unchanged, please report it",
+        )]),
     }
 }
 
@@ -124,7 +126,10 @@ mod tests {
         let names: Vec<String> = (0..30).map(|i| format!("asset_number_{i}")).collect();
         let src = format!("action a {{ asset_refs: [{}] }}\n", names.join(", "));
         let out = fmt(&src);
-        assert!(out.starts_with("action a {\n  asset_refs: [\n    asset_number_0,\n"), "{out}");
+        assert!(
+            out.starts_with("action a {\n  asset_refs: [\n    asset_number_0,\n"),
+            "{out}"
+        );
         assert!(out.ends_with("    asset_number_29,\n  ]\n}\n"), "{out}");
         let short = fmt("action a { asset_refs: [\n  x,\n  y,\n] }\n");
         assert_eq!(short, "action a {\n  asset_refs: [x, y]\n}\n");
@@ -171,13 +176,29 @@ mod tests {
 
     #[test]
     fn string_literals_read_back() {
-        for v in ["one line", "two\nlines", "  indented\n  both", "trailing\n", "tab\there\nx", "q\"\"\"\nx"] {
+        for v in [
+            "one line",
+            "two\nlines",
+            "  indented\n  both",
+            "trailing\n",
+            "tab\there\nx",
+            "q\"\"\"\nx",
+        ] {
             let lit = string_literal(v);
             let parsed = af_syntax::parse(&format!("note n {{ content: {lit} }}"));
             assert!(parsed.diagnostics.is_empty(), "{v:?}: {:?}", parsed.diagnostics);
-            let af_syntax::Item::Node(n) = &parsed.file.items[0] else { panic!("not a node") };
-            let value = n.body.as_ref().and_then(|b| b.entries[0].value.as_ref()).map(|v| &v.kind);
-            assert!(matches!(value, Some(af_syntax::ValueKind::Str(s)) if s.value == v), "{v:?} -> {lit}");
+            let af_syntax::Item::Node(n) = &parsed.file.items[0] else {
+                panic!("not a node")
+            };
+            let value = n
+                .body
+                .as_ref()
+                .and_then(|b| b.entries[0].value.as_ref())
+                .map(|v| &v.kind);
+            assert!(
+                matches!(value, Some(af_syntax::ValueKind::Str(s)) if s.value == v),
+                "{v:?} -> {lit}"
+            );
         }
         assert!(string_literal("two\nlines").starts_with("\"\"\""));
         assert!(!string_literal("  indented\n  both").starts_with("\"\"\""));

@@ -12,7 +12,9 @@
 use crate::WIDTH;
 use af_syntax::lexer::{lex, Token};
 use af_syntax::strings::{decode, quote};
-use af_syntax::{Block, Comment, EdgeStmt, File, FlowDecl, Item, Key, NodeDecl, Property, Span, StrLit, Value, ValueKind};
+use af_syntax::{
+    Block, Comment, EdgeStmt, File, FlowDecl, Item, Key, NodeDecl, Property, Span, StrLit, Value, ValueKind,
+};
 
 /// Spaces per indentation level.
 const STEP: usize = 2;
@@ -350,7 +352,9 @@ impl<'a> Printer<'a> {
             ValueKind::Bool(b) => Some(b.to_string()),
             ValueKind::List(items) => self.flat_list(items),
             ValueKind::Map(b) => self.flat_block(b),
-            ValueKind::Titled(inner, b) => Some(format!("{} {}", self.flat_value(inner)?, self.flat_block(b)?)),
+            ValueKind::Titled(inner, b) => {
+                Some(format!("{} {}", self.flat_value(inner)?, self.flat_block(b)?))
+            }
             ValueKind::Error => Some(self.raw(v.span.clone())),
         }
     }
@@ -431,7 +435,10 @@ impl<'a> Printer<'a> {
             let next = (self.region.0..self.region.1)
                 .find(|&i| !self.used[i] && self.comments[i].span.start >= self.last_end);
             if let Some(i) = next {
-                let between = self.src.get(self.last_end..self.comments[i].span.start).unwrap_or("\n");
+                let between = self
+                    .src
+                    .get(self.last_end..self.comments[i].span.start)
+                    .unwrap_or("\n");
                 if between.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | ',')) {
                     self.used[i] = true;
                     self.deferred.push(i);
@@ -552,7 +559,11 @@ impl<'a> Printer<'a> {
 fn append_trailing(line: &mut String, c: &Comment, src: &str) {
     line.truncate(line.trim_end_matches(' ').len());
     let before = src.get(..c.span.start).unwrap_or("");
-    let gap = before.chars().rev().take_while(|ch| *ch == ' ' || *ch == '\t').count();
+    let gap = before
+        .chars()
+        .rev()
+        .take_while(|ch| *ch == ' ' || *ch == '\t')
+        .count();
     line.push_str(&" ".repeat(gap.max(1)));
     line.push_str(&c.text);
 }
@@ -591,7 +602,11 @@ fn blank_between(src: &str, from: usize, to: usize) -> bool {
 }
 
 fn group_text(names: &[af_syntax::Ident]) -> String {
-    names.iter().map(|i| i.text.as_str()).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|i| i.text.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn arrow_text(arrow: &af_syntax::Arrow) -> String {

@@ -20,7 +20,8 @@ fn own_line_comments_stay_before_their_statement_and_property() {
 
 #[test]
 fn trailing_comments_stay_after_their_token_with_their_spacing() {
-    let src = "action a T1566   # phishing\naction bb T1078 # valid accounts\na -> bb            # the edge\n";
+    let src =
+        "action a T1566   # phishing\naction bb T1078 # valid accounts\na -> bb            # the edge\n";
     assert_eq!(
         fmt(src),
         "action a T1566   # phishing\naction bb T1078 # valid accounts\na -> bb            # the edge\n"
@@ -38,7 +39,10 @@ fn comments_at_the_end_of_blocks_and_files() {
         "action a {\n  confidence: 50\n  # last words in the block\n}\n\n# end of file\n# really\n"
     );
     // A block holding only a comment keeps it inside.
-    assert_eq!(fmt("action a {\n# nothing yet\n}\n"), "action a {\n  # nothing yet\n}\n");
+    assert_eq!(
+        fmt("action a {\n# nothing yet\n}\n"),
+        "action a {\n  # nothing yet\n}\n"
+    );
 }
 
 #[test]
@@ -60,11 +64,15 @@ fn comments_inside_edges_and_maps_survive() {
     let src = "a, # first\n  b -> c\n";
     let out = fmt(src);
     assert!(out.contains("# first"), "{out}");
-    let src = "flow \"F\" {\n  external_references: [\n    { source_name: \"x\" # the source\n    }\n  ]\n}\n";
+    let src =
+        "flow \"F\" {\n  external_references: [\n    { source_name: \"x\" # the source\n    }\n  ]\n}\n";
     let out = fmt(src);
     assert!(out.contains("source_name: \"x\" # the source"), "{out}");
     let src = "flow \"F\" {\n  hashes: { # map\n    MD5: \"00\"\n  }\n}\n";
-    assert_eq!(fmt(src), "flow \"F\" {\n  hashes: { # map\n    MD5: \"00\"\n  }\n}\n");
+    assert_eq!(
+        fmt(src),
+        "flow \"F\" {\n  hashes: { # map\n    MD5: \"00\"\n  }\n}\n"
+    );
 }
 
 #[test]
@@ -80,4 +88,25 @@ fn comments_move_with_the_flow_header() {
 fn blank_lines_between_comments_are_kept_once() {
     let src = "action a T1\n\n\n\n# one\n\n\n# two\naction b T2\n";
     assert_eq!(fmt(src), "action a T1\n\n# one\n\n# two\naction b T2\n");
+}
+
+#[test]
+fn tricky_inputs_format_and_stay_put() {
+    let cases = [
+        "note n \"\"\"\n  two\n  lines\n  \"\"\" { object_refs: [a] }\n",
+        "action a {\n  confidence:\n    # the number\n    50\n}\n",
+        "flow \"F\" { author: \"J\" { identity_class: individual } }\n",
+        "action a { x_list: [\"a\" { b: 1 }, [1, [2, 3]], {}] }\n",
+        "a -[uses]-> b { # why\n}\n",
+        "flow \"A\"\nflow \"B\" # second\n",
+        "action a {}\naction b { }\n\n\n# end\n",
+        "action a { description: \"\"\"\n    indented line\n  less\n  \"\"\" }\n",
+        "action a { \"x y\": { \"\": 1 } }\r\n# crlf\r\n",
+        "x_thing t { x_deep: [[[[[[1]]]]]] }\n",
+    ];
+    for src in cases {
+        let out = fmt(src);
+        let n = |s: &str| af_syntax::parse(s).file.comments.len();
+        assert_eq!(n(src), n(&out), "{src:?} -> {out:?}");
+    }
 }

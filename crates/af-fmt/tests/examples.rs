@@ -30,10 +30,25 @@ fn examples_format_idempotently_without_changing_meaning() {
         let before = compile_str(&source, &options);
         let after = compile_str(&once, &options);
         assert!(!before.has_errors(), "{}: example has errors", path.display());
-        assert_eq!(before.to_json(), after.to_json(), "{}: meaning changed", path.display());
+        assert_eq!(
+            before.to_json(),
+            after.to_json(),
+            "{}: meaning changed",
+            path.display()
+        );
         let codes = |c: &af_compile::Compiled| c.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>();
-        assert_eq!(codes(&before), codes(&after), "{}: diagnostics changed", path.display());
+        assert_eq!(
+            codes(&before),
+            codes(&after),
+            "{}: diagnostics changed",
+            path.display()
+        );
         let comments = |s: &str| af_syntax::parse(s).file.comments.len();
-        assert_eq!(comments(&source), comments(&once), "{}: comments lost", path.display());
+        assert_eq!(
+            comments(&source),
+            comments(&once),
+            "{}: comments lost",
+            path.display()
+        );
     }
 }

@@ -14,7 +14,10 @@ fn example_sources() -> Vec<String> {
         .unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "af"));
     files.sort();
-    files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+    files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
 }
 
 /// Byte ranges of multi-line strings, where a `#` would be text, not a comment.

@@ -33,10 +33,15 @@ fn main() {
         let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
         let afb = read(&shared.join("corpus/afb").join(format!("{name}.afb")));
         let stix = read(&stix_dir.join(format!("{name}.json")));
-        let from_stix = import_bundle(&stix, &options).map(|i| i.source).unwrap_or_default();
+        let from_stix = import_bundle(&stix, &options)
+            .map(|i| i.source)
+            .unwrap_or_default();
         let from_afb = import_afb(&afb, &options).map(|i| i.source).unwrap_or_default();
         let row = [size(&afb), size(&stix), size(&from_stix), size(&from_afb)];
-        let cells: Vec<String> = row.iter().flat_map(|(l, b)| [l.to_string(), b.to_string()]).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .flat_map(|(l, b)| [l.to_string(), b.to_string()])
+            .collect();
         for (t, (l, b)) in totals.chunks_mut(2).zip(row) {
             t[0] += l;
             t[1] += b;

@@ -50,7 +50,11 @@ const FLOW_TYPES: &[&str] = &["attack-action", "attack-operator", "attack-condit
 pub(crate) fn read(value: Json, _options: &ImportOptions) -> Result<Model, ImportError> {
     let root = match &value {
         Json::Object(m) if m.contains_key("schema") && m.get("objects").is_some_and(Json::is_array) => m,
-        other => return Err(ImportError::NotAnAfb { found: describe(other) }),
+        other => {
+            return Err(ImportError::NotAnAfb {
+                found: describe(other),
+            })
+        }
     };
     let schema = root.get("schema").and_then(Json::as_str).unwrap_or("");
     if schema != SCHEMA {
@@ -91,13 +95,15 @@ fn instance(o: &Map<String, Json>) -> &str {
 
 impl Reader {
     fn run(&mut self, canvas: &[&Map<String, Json>]) -> Result<(), ImportError> {
-        let flows: Vec<&Map<String, Json>> = canvas.iter().copied().filter(|o| template(o) == "flow").collect();
+        let flows: Vec<&Map<String, Json>> =
+            canvas.iter().copied().filter(|o| template(o) == "flow").collect();
         let flow = match flows.as_slice() {
             [] => return Err(ImportError::NoFlow),
             [one] => *one,
             many => return Err(ImportError::ManyFlows { count: many.len() }),
         };
-        let by_instance: HashMap<&str, &Map<String, Json>> = canvas.iter().map(|o| (instance(o), *o)).collect();
+        let by_instance: HashMap<&str, &Map<String, Json>> =
+            canvas.iter().map(|o| (instance(o), *o)).collect();
         // The flow's own list gives the order; objects it does not list come after.
         let mut order: Vec<&Map<String, Json>> = Vec::new();
         let mut listed = HashSet::new();
@@ -113,7 +119,9 @@ impl Reader {
         let unlisted: Vec<&Map<String, Json>> = canvas
             .iter()
             .copied()
-            .filter(|o| o.contains_key("properties") && template(o) != "flow" && !listed.contains(instance(o)))
+            .filter(|o| {
+                o.contains_key("properties") && template(o) != "flow" && !listed.contains(instance(o))
+            })
             .collect();
         if !unlisted.is_empty() {
             self.model.notes.push(format!(
@@ -204,13 +212,16 @@ impl Reader {
                     Some(ident)
                 }
                 None => {
-                    self.model.notes.push("dropped the flow's author: it has no name".into());
+                    self.model
+                        .notes
+                        .push("dropped the flow's author: it has no name".into());
                     None
                 }
             },
             _ => None,
         };
-        self.by_instance.insert(instance(flow).to_string(), self.model.objects.len());
+        self.by_instance
+            .insert(instance(flow).to_string(), self.model.objects.len());
         self.model.objects.push(obj);
         if let Some(ident) = identity {
             self.model.objects.push(ident);
@@ -224,13 +235,15 @@ impl Reader {
         }
         let inst = instance(o);
         let Some(t) = stix_type(tpl) else {
-            self.model
-                .notes
-                .push(format!("not kept: object `{inst}` of the unknown Builder template `{tpl}`"));
+            self.model.notes.push(format!(
+                "not kept: object `{inst}` of the unknown Builder template `{tpl}`"
+            ));
             return;
         };
         if self.by_instance.contains_key(inst) {
-            self.model.notes.push(format!("not kept: a second object `{inst}`"));
+            self.model
+                .notes
+                .push(format!("not kept: a second object `{inst}`"));
             return;
         }
         let id = stix_id(&t, inst);
@@ -250,7 +263,8 @@ impl Reader {
             let op = if tpl.starts_with("OR") { "OR" } else { "AND" };
             obj.insert("operator".into(), Json::String(op.into()));
         }
-        self.by_instance.insert(inst.to_string(), self.model.objects.len());
+        self.by_instance
+            .insert(inst.to_string(), self.model.objects.len());
         self.model.objects.push(obj);
     }
 
@@ -278,7 +292,9 @@ impl Reader {
             let stale = get("technique_id").and_then(Json::as_str) != Some(tech);
             let reference = match get("technique_ref").and_then(Json::as_str) {
                 Some(r) if !stale => Some(r.to_string()),
-                _ => catalog.technique(tech).and_then(|t| t.stix_id.as_deref().map(str::to_string)),
+                _ => catalog
+                    .technique(tech)
+                    .and_then(|t| t.stix_id.as_deref().map(str::to_string)),
             };
             if let Some(r) = reference {
                 obj.insert("technique_ref".into(), Json::String(r));
@@ -339,7 +355,9 @@ impl Reader {
             .to_string();
         let flow_target = FLOW_TYPES.contains(&dt.as_str());
         let done = match st.as_str() {
-            "attack-action" | "attack-operator" if flow_target => push_ref(&mut self.model.objects[si], "effect_refs", &dst_id),
+            "attack-action" | "attack-operator" if flow_target => {
+                push_ref(&mut self.model.objects[si], "effect_refs", &dst_id)
+            }
             "attack-condition" if flow_target => {
                 let key = match anchor.as_str() {
                     "branch:False" => "on_false_refs",
@@ -353,8 +371,12 @@ impl Reader {
                 };
                 push_ref(&mut self.model.objects[si], key, &dst_id)
             }
-            "attack-action" if dt == "attack-asset" => push_ref(&mut self.model.objects[si], "asset_refs", &dst_id),
-            "attack-action" if dt == "process" => set_ref(&mut self.model.objects[si], "command_ref", &dst_id),
+            "attack-action" if dt == "attack-asset" => {
+                push_ref(&mut self.model.objects[si], "asset_refs", &dst_id)
+            }
+            "attack-action" if dt == "process" => {
+                set_ref(&mut self.model.objects[si], "command_ref", &dst_id)
+            }
             "note" => push_ref(&mut self.model.objects[si], "object_refs", &dst_id),
             "attack-asset" => set_ref(&mut self.model.objects[si], "object_ref", &dst_id),
             _ if dt == "network-traffic" && ref_target(&dt, "src_ref", &st) => {
@@ -538,13 +560,17 @@ fn fix(stix_type: &str, key: &str, v: Json, notes: &mut Vec<String>) -> Option<J
                 None => match s.parse::<i64>() {
                     Ok(n) => Some(Json::from(n)),
                     Err(_) => {
-                        notes.push(format!("not kept: confidence `{s}` is not on the Builder's scale"));
+                        notes.push(format!(
+                            "not kept: confidence `{s}` is not on the Builder's scale"
+                        ));
                         None
                     }
                 },
             }
         }
-        (Some(PropKind::Integer), Json::String(s)) => Some(s.parse::<i64>().map_or(Json::String(s), Json::from)),
+        (Some(PropKind::Integer), Json::String(s)) => {
+            Some(s.parse::<i64>().map_or(Json::String(s), Json::from))
+        }
         (Some(PropKind::Number), Json::String(s)) => Some(
             s.parse::<i64>()
                 .map(Json::from)

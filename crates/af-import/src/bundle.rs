@@ -93,7 +93,10 @@ fn drop_published_extension(objects: &mut Vec<Map<String, Json>>, notes: &mut Ve
         let Some(id) = p.get("id").and_then(Json::as_str) else {
             continue;
         };
-        let Some(pos) = objects.iter().position(|o| o.get("id").and_then(Json::as_str) == Some(id)) else {
+        let Some(pos) = objects
+            .iter()
+            .position(|o| o.get("id").and_then(Json::as_str) == Some(id))
+        else {
             continue;
         };
         if objects[pos] == p {
@@ -104,13 +107,21 @@ fn drop_published_extension(objects: &mut Vec<Map<String, Json>>, notes: &mut Ve
             .iter()
             .filter(|(k, v)| p.get(k.as_str()) != Some(*v))
             .map(|(k, _)| k.as_str())
-            .chain(p.keys().map(String::as_str).filter(|k| !objects[pos].contains_key(*k)))
+            .chain(
+                p.keys()
+                    .map(String::as_str)
+                    .filter(|k| !objects[pos].contains_key(*k)),
+            )
             .collect();
         differ.sort_unstable();
         differ.dedup();
         notes.push(format!(
             "kept the bundle's own `{id}` as a node: it differs from the published one in {}",
-            differ.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            differ
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
 }
@@ -159,12 +170,21 @@ fn report_or_repair_branches(objects: &mut Vec<Map<String, Json>>, repair: bool,
             continue;
         }
         let (Some(src), Some(dst)) = (
-            objects[i].get("source_ref").and_then(Json::as_str).map(str::to_string),
-            objects[i].get("target_ref").and_then(Json::as_str).map(str::to_string),
+            objects[i]
+                .get("source_ref")
+                .and_then(Json::as_str)
+                .map(str::to_string),
+            objects[i]
+                .get("target_ref")
+                .and_then(Json::as_str)
+                .map(str::to_string),
         ) else {
             continue;
         };
-        let Some(cond) = objects.iter_mut().find(|o| o.get("id").and_then(Json::as_str) == Some(src.as_str())) else {
+        let Some(cond) = objects
+            .iter_mut()
+            .find(|o| o.get("id").and_then(Json::as_str) == Some(src.as_str()))
+        else {
             continue;
         };
         let list = cond

@@ -214,7 +214,10 @@ mod tests {
             import_afb(r#"{"schema": "attack_flow_v9", "objects": []}"#, &o),
             Err(ImportError::UnknownAfbVersion { schema }) if schema == "attack_flow_v9"
         ));
-        assert!(matches!(import_afb(r#"{"type": "bundle"}"#, &o), Err(ImportError::NotAnAfb { .. })));
+        assert!(matches!(
+            import_afb(r#"{"type": "bundle"}"#, &o),
+            Err(ImportError::NotAnAfb { .. })
+        ));
         let msg = ImportError::ManyFlows { count: 2 }.to_string();
         assert!(msg.contains("2 `attack-flow` objects"), "{msg}");
     }

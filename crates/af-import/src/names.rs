@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn snake_case_from_text() {
         assert_eq!(snake("Spearphishing Attachment"), "spearphishing_attachment");
-        assert_eq!(snake("  Phishing: Spearphishing   Link! "), "phishing_spearphishing_link");
+        assert_eq!(
+            snake("  Phishing: Spearphishing   Link! "),
+            "phishing_spearphishing_link"
+        );
         assert_eq!(snake("Café Wi-Fi"), "cafe_wi_fi");
         assert_eq!(snake("日本語"), "");
         let long = snake("The adversary holds a plaintext password for the domain administrator");
@@ -153,16 +156,34 @@ mod tests {
     #[test]
     fn names_are_unique_and_never_reserved_or_numeric() {
         let mut n = Namer::default();
-        assert_eq!(n.name("attack-action", &obj(json!({"name": "Phishing"}))), "phishing");
-        assert_eq!(n.name("attack-action", &obj(json!({"name": "phishing"}))), "phishing_2");
+        assert_eq!(
+            n.name("attack-action", &obj(json!({"name": "Phishing"}))),
+            "phishing"
+        );
+        assert_eq!(
+            n.name("attack-action", &obj(json!({"name": "phishing"}))),
+            "phishing_2"
+        );
         assert_eq!(n.name("attack-action", &obj(json!({}))), "action_1");
         assert_eq!(n.name("attack-action", &obj(json!({}))), "action_2");
-        assert_eq!(n.name("ipv4-addr", &obj(json!({"value": "10.0.0.1"}))), "ipv4_addr_10_0_0_1");
-        assert_eq!(n.name("attack-operator", &obj(json!({"operator": "AND"}))), "and_1");
-        assert_eq!(n.name("attack-operator", &obj(json!({"operator": "AND"}))), "and_2");
+        assert_eq!(
+            n.name("ipv4-addr", &obj(json!({"value": "10.0.0.1"}))),
+            "ipv4_addr_10_0_0_1"
+        );
+        assert_eq!(
+            n.name("attack-operator", &obj(json!({"operator": "AND"}))),
+            "and_1"
+        );
+        assert_eq!(
+            n.name("attack-operator", &obj(json!({"operator": "AND"}))),
+            "and_2"
+        );
         assert_eq!(n.name("malware", &obj(json!({"name": "Flow"}))), "flow_2");
         assert_eq!(n.name("note", &obj(json!({"content": "True"}))), "true_2");
         assert_eq!(n.name("x-custom-thing", &obj(json!({}))), "x_custom_thing_1");
-        assert_eq!(n.name("attack-condition", &obj(json!({"description": "Host is up"}))), "host_is_up");
+        assert_eq!(
+            n.name("attack-condition", &obj(json!({"description": "Host is up"}))),
+            "host_is_up"
+        );
     }
 }

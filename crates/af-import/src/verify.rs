@@ -48,7 +48,11 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
             {
                 continue;
             }
-            diffs.push(format!("`{k}` of `{id}` is {} in the input but {} after compiling", show(before), show(after)));
+            diffs.push(format!(
+                "`{k}` of `{id}` is {} in the input but {} after compiling",
+                show(before),
+                show(after)
+            ));
         }
     }
     let implicit = [
@@ -57,7 +61,8 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
     ];
     for c in &compiled.objects {
         let Some(id) = id_of(c) else { continue };
-        let derived = !model.derived_ids.is_empty() && c.get("type").and_then(Json::as_str) == Some("relationship");
+        let derived =
+            !model.derived_ids.is_empty() && c.get("type").and_then(Json::as_str) == Some("relationship");
         if expected_ids.contains(&id) || derived {
             continue;
         }
@@ -79,7 +84,10 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
         .map(|d| format!("round trip: {d}"))
         .collect();
     if diffs.len() > MAX_LISTED {
-        notes.push(format!("round trip: {} more differences", diffs.len() - MAX_LISTED));
+        notes.push(format!(
+            "round trip: {} more differences",
+            diffs.len() - MAX_LISTED
+        ));
     }
     notes
 }

@@ -174,7 +174,9 @@ impl<'a> Writer<'a> {
     fn plan(&mut self) {
         let model: &'a Model = self.model;
         let objects = &model.objects;
-        self.flow = objects.iter().position(|o| str_of(o, "type") == Some("attack-flow"));
+        self.flow = objects
+            .iter()
+            .position(|o| str_of(o, "type") == Some("attack-flow"));
         if let Some(f) = self.flow {
             self.default_created = str_of(self.obj(f), "created").map(str::to_string);
         }
@@ -224,7 +226,10 @@ impl<'a> Writer<'a> {
         let tentative: Vec<usize> = valid.iter().copied().filter(|i| !edge_set.contains(i)).collect();
         let hidden = self.plan_sugar(&tentative, &edges);
         self.edges = edges;
-        self.nodes = tentative.into_iter().filter(|&i| !hidden.contains(self.id(i))).collect();
+        self.nodes = tentative
+            .into_iter()
+            .filter(|&i| !hidden.contains(self.id(i)))
+            .collect();
         let mut namer = Namer::default();
         for &i in &self.nodes {
             let name = namer.name(self.ty(i), self.obj(i));
@@ -239,7 +244,9 @@ impl<'a> Writer<'a> {
     /// `author: "Name" { … }`, then `author: node`, then none; and `marking:` over none.
     /// Returns the objects the sugar stands for (not declared as nodes).
     fn plan_sugar(&mut self, nodes: &[usize], edges: &[usize]) -> HashSet<&'a str> {
-        let Some(flow) = self.flow else { return HashSet::new() };
+        let Some(flow) = self.flow else {
+            return HashSet::new();
+        };
         let author = str_of(self.obj(flow), "created_by_ref");
         let markings = self.marking_items(flow, nodes);
         for mode in [Some(AuthorMode::Inline), Some(AuthorMode::Node), None] {
@@ -261,7 +268,11 @@ impl<'a> Writer<'a> {
                 if let Some((a, AuthorMode::Inline)) = author {
                     hidden.insert(a);
                 }
-                let declared: Vec<usize> = nodes.iter().copied().filter(|&i| !hidden.contains(self.id(i))).collect();
+                let declared: Vec<usize> = nodes
+                    .iter()
+                    .copied()
+                    .filter(|&i| !hidden.contains(self.id(i)))
+                    .collect();
                 if let Some((a, m)) = author {
                     if !self.author_fits(a, m, &declared, nodes, edges) {
                         continue;
@@ -273,7 +284,10 @@ impl<'a> Writer<'a> {
                 self.author = author;
                 if with_markings {
                     if let Some((items, _)) = markings {
-                        self.markings = Some((items, self.obj(flow).get("object_marking_refs").unwrap_or(&Json::Null)));
+                        self.markings = Some((
+                            items,
+                            self.obj(flow).get("object_marking_refs").unwrap_or(&Json::Null),
+                        ));
                     }
                 }
                 return hidden;
@@ -328,7 +342,14 @@ impl<'a> Writer<'a> {
     }
 
     /// Whether `author:` in mode `m` gives exactly the `created_by_ref`s the bundle has.
-    fn author_fits(&self, a: &str, m: AuthorMode, declared: &[usize], nodes: &[usize], edges: &[usize]) -> bool {
+    fn author_fits(
+        &self,
+        a: &str,
+        m: AuthorMode,
+        declared: &[usize],
+        nodes: &[usize],
+        edges: &[usize],
+    ) -> bool {
         let Some(&ai) = nodes.iter().find(|&&i| self.id(i) == a) else {
             return false;
         };
@@ -494,13 +515,21 @@ impl<'a> Writer<'a> {
         if af_stix::id::split_id(id).map(|(t, _)| t) == Some("attack-flow") {
             props.push(("id".into(), quote(id)));
         } else {
-            self.lost(f, "id", format!("`{id}` is not a valid attack-flow id; the compiler derives one"));
+            self.lost(
+                f,
+                "id",
+                format!("`{id}` is not a valid attack-flow id; the compiler derives one"),
+            );
         }
         let title = match obj.get("name") {
             Some(Json::String(s)) => s.clone(),
             other => {
                 let what = other.map_or("none".to_string(), crate::describe);
-                self.lost(f, "name", format!("the flow's name is {what}; the header needs a string"));
+                self.lost(
+                    f,
+                    "name",
+                    format!("the flow's name is {what}; the header needs a string"),
+                );
                 String::new()
             }
         };
@@ -668,14 +697,22 @@ impl<'a> Writer<'a> {
 
     fn relationship_edge(&mut self, i: usize) -> String {
         let obj = self.obj(i);
-        let src = str_of(obj, "source_ref").and_then(|s| self.names.get(s)).cloned().unwrap_or_default();
-        let dst = str_of(obj, "target_ref").and_then(|s| self.names.get(s)).cloned().unwrap_or_default();
+        let src = str_of(obj, "source_ref")
+            .and_then(|s| self.names.get(s))
+            .cloned()
+            .unwrap_or_default();
+        let dst = str_of(obj, "target_ref")
+            .and_then(|s| self.names.get(s))
+            .cloned()
+            .unwrap_or_default();
         let label = str_of(obj, "relationship_type").unwrap_or("related-to");
         let mut props = Vec::new();
         if !self.model.derived_ids.contains(self.id(i)) {
             props.push(("id".to_string(), quote(self.id(i))));
         }
-        let skip: HashSet<&str> = ["relationship_type", "source_ref", "target_ref"].into_iter().collect();
+        let skip: HashSet<&str> = ["relationship_type", "source_ref", "target_ref"]
+            .into_iter()
+            .collect();
         self.properties(i, &skip, &mut props);
         let mut out = format!("{src} -[{label}]-> {dst}");
         if props.is_empty() {
@@ -719,8 +756,11 @@ impl<'a> Writer<'a> {
                     }
                     continue;
                 }
-                "created_by_ref" if self.author.is_some() && v.as_str() == self.author.map(|(a, _)| a) => continue,
-                "object_marking_refs" if marked && self.markings.as_ref().is_some_and(|(_, list)| *list == v) =>
+                "created_by_ref" if self.author.is_some() && v.as_str() == self.author.map(|(a, _)| a) => {
+                    continue
+                }
+                "object_marking_refs"
+                    if marked && self.markings.as_ref().is_some_and(|(_, list)| *list == v) =>
                 {
                     continue
                 }
@@ -731,11 +771,10 @@ impl<'a> Writer<'a> {
                 }
                 _ => {}
             }
-            let sugar_key = match (t, k) {
-                ("attack-flow", "author" | "marking") => true,
-                ("attack-action", "tactic") => true,
-                _ => false,
-            };
+            let sugar_key = matches!(
+                (t, k),
+                ("attack-flow", "author" | "marking") | ("attack-action", "tactic")
+            );
             if sugar_key {
                 self.lost(i, k, format!("the language reads `{k}` on a `{t}` as sugar"));
                 continue;
@@ -755,8 +794,14 @@ impl<'a> Writer<'a> {
         };
         missing("spec_version", "the compiler writes \"2.1\" on every object");
         if cat != Category::Sco && !is_flow {
-            missing("created", "the compiler gives every non-observable object the flow's `created`");
-            missing("modified", "the compiler gives every non-observable object the flow's `created`");
+            missing(
+                "created",
+                "the compiler gives every non-observable object the flow's `created`",
+            );
+            missing(
+                "modified",
+                "the compiler gives every non-observable object the flow's `created`",
+            );
         }
         if cat == Category::AttackFlow {
             missing("extensions", "the compiler adds the Attack Flow extension marker");
@@ -774,7 +819,11 @@ impl<'a> Writer<'a> {
         match af_stix::timestamp::normalize(s) {
             Ok(n) if n == s => s.to_string(),
             Ok(n) => {
-                self.changed(i, key, format!("`{s}` becomes `{n}` (the compiler normalizes timestamps)"));
+                self.changed(
+                    i,
+                    key,
+                    format!("`{s}` becomes `{n}` (the compiler normalizes timestamps)"),
+                );
                 quote(s)
             }
             Err(_) => quote(s),
@@ -792,7 +841,12 @@ impl<'a> Writer<'a> {
     }
 
     fn typed(&mut self, i: usize, key: &str, kind: &PropKind, v: &Json) -> Result<String, String> {
-        let wrong = |what: &str| Err(format!("`{key}` takes {what}, and this is {}", crate::describe(v)));
+        let wrong = |what: &str| {
+            Err(format!(
+                "`{key}` takes {what}, and this is {}",
+                crate::describe(v)
+            ))
+        };
         match kind {
             PropKind::String | PropKind::Binary | PropKind::Hex => match v {
                 Json::String(s) if matches!(key, "technique_id" | "tactic_id") && bare(s) => Ok(s.clone()),
@@ -888,7 +942,10 @@ impl<'a> Writer<'a> {
                 let parts: Result<Vec<String>, String> = items.iter().map(|x| each(self, x)).collect();
                 Ok(format!("[{}]", parts?.join(", ")))
             }
-            other => Err(format!("`{key}` takes a list, and this is {}", crate::describe(other))),
+            other => Err(format!(
+                "`{key}` takes a list, and this is {}",
+                crate::describe(other)
+            )),
         }
     }
 
@@ -902,7 +959,8 @@ impl<'a> Writer<'a> {
         }
         if key.ends_with("_refs") {
             if let Json::Array(items) = v {
-                let refs: Result<Vec<String>, String> = items.iter().map(|x| self.reference(x, &[], key)).collect();
+                let refs: Result<Vec<String>, String> =
+                    items.iter().map(|x| self.reference(x, &[], key)).collect();
                 return Ok(format!("[{}]", refs?.join(", ")));
             }
         }
@@ -940,11 +998,17 @@ impl<'a> Writer<'a> {
             if allowed(t) {
                 return Ok(name.clone());
             }
-            return Err(format!("`{key}` names `{id}`, a `{t}`, but takes {}", targets.join(" or ")));
+            return Err(format!(
+                "`{key}` names `{id}`, a `{t}`, but takes {}",
+                targets.join(" or ")
+            ));
         }
         match af_stix::id::split_id(id) {
             Some((t, _)) if allowed(t) => Ok(quote(id)),
-            Some((t, _)) => Err(format!("`{key}` names a `{t}`, but takes {}", targets.join(" or "))),
+            Some((t, _)) => Err(format!(
+                "`{key}` names a `{t}`, but takes {}",
+                targets.join(" or ")
+            )),
             None => Err(format!("`{id}` in `{key}` is not a valid STIX id")),
         }
     }

@@ -25,7 +25,10 @@ fn compile_ok(name: &str, source: &str) -> Compiled {
         .filter(|d| d.is_error())
         .map(|d| format!("{} {} at {:?}", d.code, d.message, d.span))
         .collect();
-    assert!(errors.is_empty(), "{name}: imported source does not compile: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "{name}: imported source does not compile: {errors:#?}"
+    );
     compiled
 }
 
@@ -40,7 +43,8 @@ fn by_id(objects: &[Map<String, Json>]) -> HashMap<String, &Map<String, Json>> {
 /// the Attack Flow extension-definition, the compiler still adds the published creator
 /// identity.
 fn known_extra(original: &HashMap<String, &Map<String, Json>>, id: &str) -> bool {
-    id == af_stix::attack_flow::EXTENSION_CREATOR_ID && original.contains_key(af_stix::attack_flow::EXTENSION_ID)
+    id == af_stix::attack_flow::EXTENSION_CREATOR_ID
+        && original.contains_key(af_stix::attack_flow::EXTENSION_ID)
 }
 
 #[test]
@@ -51,13 +55,19 @@ fn every_corpus_bundle_round_trips() {
     let paths = files(&shared.join("corpus/stix"), "json");
     assert!(!paths.is_empty(), "no corpus bundles");
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let json = std::fs::read_to_string(&path).expect("readable");
-        let imported = import_bundle(&json, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let imported =
+            import_bundle(&json, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let unexpected: Vec<&String> = imported
             .notes
             .iter()
-            .filter(|n| n.starts_with("round trip:") || n.starts_with("not kept:") || n.starts_with("changed:"))
+            .filter(|n| {
+                n.starts_with("round trip:") || n.starts_with("not kept:") || n.starts_with("changed:")
+            })
             .filter(|n| !n.contains(af_stix::attack_flow::EXTENSION_CREATOR_ID))
             .collect();
         assert!(unexpected.is_empty(), "{name}: {unexpected:#?}");
@@ -72,10 +82,16 @@ fn every_corpus_bundle_round_trips() {
         let before = by_id(&original);
         let after = by_id(&compiled.objects);
         for (id, o) in &before {
-            let c = after.get(id).unwrap_or_else(|| panic!("{name}: {id} missing after the round trip"));
+            let c = after
+                .get(id)
+                .unwrap_or_else(|| panic!("{name}: {id} missing after the round trip"));
             let keys: BTreeSet<&String> = o.keys().chain(c.keys()).collect();
             for k in keys {
-                assert_eq!(o.get(k), c.get(k), "{name}: {id} `{k}` differs after the round trip");
+                assert_eq!(
+                    o.get(k),
+                    c.get(k),
+                    "{name}: {id} `{k}` differs after the round trip"
+                );
             }
         }
         for id in after.keys() {
@@ -86,7 +102,10 @@ fn every_corpus_bundle_round_trips() {
         }
         // The imported text is formatted and formatting it again changes nothing.
         let again = af_fmt::format_source(&imported.source).expect("formats");
-        assert_eq!(again, imported.source, "{name}: imported source is not in the formatter's layout");
+        assert_eq!(
+            again, imported.source,
+            "{name}: imported source is not in the formatter's layout"
+        );
     }
 }
 
@@ -107,17 +126,18 @@ fn repair_turns_builder_branches_into_true_branches() {
             .filter_map(|o| o.as_object().cloned())
             .collect();
         let before = by_id(&objects);
-        let branches: Vec<(&str, &str, &str)> = objects
-            .iter()
-            .filter(|o| o["type"] == "relationship" && o["relationship_type"] == "related-to")
-            .filter_map(|o| {
-                let (s, t) = (o["source_ref"].as_str()?, o["target_ref"].as_str()?);
-                let st = before.get(s)?["type"].as_str()?;
-                let tt = before.get(t)?["type"].as_str()?;
-                (st == "attack-condition" && tt.starts_with("attack-") && tt != "attack-asset")
-                    .then_some((o["id"].as_str()?, s, t))
-            })
-            .collect();
+        let branches: Vec<(&str, &str, &str)> =
+            objects
+                .iter()
+                .filter(|o| o["type"] == "relationship" && o["relationship_type"] == "related-to")
+                .filter_map(|o| {
+                    let (s, t) = (o["source_ref"].as_str()?, o["target_ref"].as_str()?);
+                    let st = before.get(s)?["type"].as_str()?;
+                    let tt = before.get(t)?["type"].as_str()?;
+                    (st == "attack-condition" && tt.starts_with("attack-") && tt != "attack-asset")
+                        .then_some((o["id"].as_str()?, s, t))
+                })
+                .collect();
         let imported = import_bundle(&json, &ImportOptions { repair: true }).expect("imports");
         let compiled = compile_ok(&name, &imported.source);
         let after = by_id(&compiled.objects);
@@ -125,7 +145,10 @@ fn repair_turns_builder_branches_into_true_branches() {
             repaired_any = true;
             assert!(!after.contains_key(*rel), "{name}: {rel} should be gone");
             let on_true = after[*cond]["on_true_refs"].as_array().expect("on_true_refs");
-            assert!(on_true.iter().any(|x| x == target), "{name}: {cond} should branch to {target}");
+            assert!(
+                on_true.iter().any(|x| x == target),
+                "{name}: {cond} should branch to {target}"
+            );
         }
         if !branches.is_empty() {
             assert!(imported.notes.iter().any(|n| n.contains("repaired")), "{name}");
@@ -136,42 +159,64 @@ fn repair_turns_builder_branches_into_true_branches() {
 
 #[test]
 fn every_afb_file_imports_to_valid_stix_with_the_builder_ids() {
-    let Some(shared) = af_testkit::shared_or_skip("every_afb_file_imports_to_valid_stix_with_the_builder_ids") else {
+    let Some(shared) =
+        af_testkit::shared_or_skip("every_afb_file_imports_to_valid_stix_with_the_builder_ids")
+    else {
         return;
     };
     let schemas = af_testkit::SchemaSet::cached(&shared).expect("schemas load");
     let paths = files(&shared.join("corpus/afb"), "afb");
     assert!(!paths.is_empty(), "no .afb files");
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let text = std::fs::read_to_string(&path).expect("readable");
         let imported = import_afb(&text, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let bad: Vec<&String> = imported.notes.iter().filter(|n| n.starts_with("round trip:")).collect();
+        let bad: Vec<&String> = imported
+            .notes
+            .iter()
+            .filter(|n| n.starts_with("round trip:"))
+            .collect();
         assert!(bad.is_empty(), "{name}: {bad:#?}");
         let compiled = compile_ok(&name, &imported.source);
         let bundle: Json = serde_json::from_str(&compiled.to_json()).expect("compiled JSON");
         let problems = schemas.validate_bundle(&bundle);
         assert!(problems.is_empty(), "{name}: {problems:#?}");
         let export_path = shared.join("corpus/stix").join(name.replace(".afb", ".json"));
-        let export: Json = serde_json::from_str(&std::fs::read_to_string(export_path).expect("export")).expect("json");
+        let export: Json =
+            serde_json::from_str(&std::fs::read_to_string(export_path).expect("export")).expect("json");
         let af_ids = |objects: &[Json]| -> BTreeSet<String> {
             objects
                 .iter()
-                .filter(|o| o["type"].as_str().is_some_and(af_stix::attack_flow::is_attack_flow_type))
+                .filter(|o| {
+                    o["type"]
+                        .as_str()
+                        .is_some_and(af_stix::attack_flow::is_attack_flow_type)
+                })
                 .filter_map(|o| o["id"].as_str().map(str::to_string))
                 .collect()
         };
         let ours = af_ids(bundle["objects"].as_array().expect("objects"));
         let builders = af_ids(export["objects"].as_array().expect("objects"));
-        assert_eq!(ours, builders, "{name}: Attack Flow ids differ from the Builder's export");
+        assert_eq!(
+            ours, builders,
+            "{name}: Attack Flow ids differ from the Builder's export"
+        );
         // Conditions branch for real: no relationship leaves a condition for a step.
         let compiled_by_id = by_id(&compiled.objects);
         for o in &compiled.objects {
             if o["type"] == "relationship" {
                 let src = &compiled_by_id[o["source_ref"].as_str().expect("source")];
                 let dst = &compiled_by_id[o["target_ref"].as_str().expect("target")];
-                let step = dst["type"].as_str().is_some_and(|t| matches!(t, "attack-action" | "attack-operator" | "attack-condition"));
-                assert!(!(src["type"] == "attack-condition" && step), "{name}: branch left as a relationship");
+                let step = dst["type"]
+                    .as_str()
+                    .is_some_and(|t| matches!(t, "attack-action" | "attack-operator" | "attack-condition"));
+                assert!(
+                    !(src["type"] == "attack-condition" && step),
+                    "{name}: branch left as a relationship"
+                );
             }
         }
         let again = af_fmt::format_source(&imported.source).expect("formats");

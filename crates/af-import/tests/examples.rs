@@ -22,11 +22,14 @@ fn compiled_examples_import_back_to_the_same_objects() {
         let compiled = compile_str(&source, &options);
         assert!(!compiled.has_errors(), "{name}: example has errors");
         let bundle = compiled.to_json();
-        let imported = import_bundle(&bundle, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let imported =
+            import_bundle(&bundle, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let problems: Vec<&String> = imported
             .notes
             .iter()
-            .filter(|n| n.starts_with("round trip:") || n.starts_with("not kept:") || n.starts_with("changed:"))
+            .filter(|n| {
+                n.starts_with("round trip:") || n.starts_with("not kept:") || n.starts_with("changed:")
+            })
             .collect();
         assert!(problems.is_empty(), "{name}: {problems:#?}\n{}", imported.source);
         let again = compile_str(&imported.source, &options);
@@ -39,12 +42,22 @@ fn compiled_examples_import_back_to_the_same_objects() {
             v.sort_by_key(|o| o["id"].as_str().unwrap_or("").to_string());
             v
         };
-        assert_eq!(objects(&bundle), objects(&again.to_json()), "{name}: objects differ");
+        assert_eq!(
+            objects(&bundle),
+            objects(&again.to_json()),
+            "{name}: objects differ"
+        );
         if source.contains("author:") {
-            assert!(imported.source.contains("  author: "), "{name}: author sugar expected");
+            assert!(
+                imported.source.contains("  author: "),
+                "{name}: author sugar expected"
+            );
         }
         if source.contains("marking:") {
-            assert!(imported.source.contains("  marking: "), "{name}: marking sugar expected");
+            assert!(
+                imported.source.contains("  marking: "),
+                "{name}: marking sugar expected"
+            );
         }
     }
 }

@@ -6,7 +6,9 @@ use af_import::{import_afb, import_bundle, ImportOptions, Imported};
 use std::path::Path;
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     std::fs::read_to_string(path).expect("fixture")
 }
 
@@ -19,19 +21,25 @@ fn report(imported: &Imported) -> String {
         .map(|d| format!("{} {}", d.code, d.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}\n{}", imported.source);
-    format!("{}\n--- notes ---\n{}\n", imported.source, imported.notes.join("\n"))
+    format!(
+        "{}\n--- notes ---\n{}\n",
+        imported.source,
+        imported.notes.join("\n")
+    )
 }
 
 #[test]
 fn builder_branch_as_is() {
-    let imported = import_bundle(&fixture("builder-branch.json"), &ImportOptions::default()).expect("imports");
+    let imported =
+        import_bundle(&fixture("builder-branch.json"), &ImportOptions::default()).expect("imports");
     assert!(imported.source.contains("-[related-to]->"));
     insta::assert_snapshot!(report(&imported));
 }
 
 #[test]
 fn builder_branch_repaired() {
-    let imported = import_bundle(&fixture("builder-branch.json"), &ImportOptions { repair: true }).expect("imports");
+    let imported =
+        import_bundle(&fixture("builder-branch.json"), &ImportOptions { repair: true }).expect("imports");
     assert!(!imported.source.contains("-[related-to]->"));
     insta::assert_snapshot!(report(&imported));
 }

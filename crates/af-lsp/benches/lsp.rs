@@ -57,6 +57,66 @@ fn rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// A minimal client on in-memory pipes, for timing the whole server path.
+struct PipeClient {
+    write: tokio::io::WriteHalf<tokio::io::DuplexStream>,
+    read: tokio::io::BufReader<tokio::io::ReadHalf<tokio::io::DuplexStream>>,
+}
+
+impl PipeClient {
+    fn start() -> PipeClient {
+        let (client_end, server_end) = tokio::io::duplex(1 << 22);
+        let (sr, sw) = tokio::io::split(server_end);
+        tokio::spawn(af_lsp::serve(sr, sw, af_lsp::ServerOptions::default()));
+        let (read, write) = tokio::io::split(client_end);
+        PipeClient {
+            write,
+            read: tokio::io::BufReader::new(read),
+        }
+    }
+
+    async fn send(&mut self, v: serde_json::Value) {
+        use tokio::io::AsyncWriteExt;
+        let body = v.to_string();
+        let msg = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        if self.write.write_all(msg.as_bytes()).await.is_err() {
+            panic!("server gone");
+        }
+    }
+
+    async fn next(&mut self) -> serde_json::Value {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            if self.read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                panic!("server closed");
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                len = v.parse().unwrap_or(0);
+            }
+        }
+        let mut buf = vec![0; len];
+        if self.read.read_exact(&mut buf).await.is_err() {
+            panic!("short read");
+        }
+        serde_json::from_slice(&buf).unwrap_or_default()
+    }
+
+    async fn wait_diagnostics(&mut self, version: i64) {
+        loop {
+            let m = self.next().await;
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == version {
+                return;
+            }
+        }
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let text = generated_flow(5_000);
     let config = Arc::new(Config::default());
@@ -82,6 +142,49 @@ fn bench(c: &mut Criterion) {
             let snap = Snapshot::new(text.clone(), version, config.clone());
             convert::diagnostics(&uri, &snap)
         })
+    });
+    // The whole server path: a didChange in, the publishDiagnostics of that version out.
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => panic!("runtime: {e}"),
+    };
+    let mut client = rt.block_on(async {
+        let mut c = PipeClient::start();
+        c.send(serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }))
+            .await;
+        let _ = c.next().await;
+        c.send(serde_json::json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} })).await;
+        c.send(serde_json::json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": { "uri": "file:///bench.af", "languageId": "afc", "version": 1, "text": text } } }))
+            .await;
+        c.wait_diagnostics(1).await;
+        c
+    });
+    let last_line = text.lines().count();
+    let mut version = 1i64;
+    group.bench_function("server_change_to_diagnostics_5k_lines", |b| {
+        b.iter(|| {
+            version += 1;
+            rt.block_on(async {
+                let at = serde_json::json!({ "line": last_line, "character": 0 });
+                client
+                    .send(
+                        serde_json::json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                        "textDocument": { "uri": "file:///bench.af", "version": version },
+                        "contentChanges": [{ "range": { "start": at, "end": at }, "text": "#" }] } }),
+                    )
+                    .await;
+                client.wait_diagnostics(version).await;
+            })
+        })
+    });
+    group.bench_function("parse_only_5k_lines", |b| b.iter(|| af_syntax::parse(&text)));
+    let parsed = af_syntax::parse(&text);
+    group.bench_function("compile_only_5k_lines", |b| {
+        b.iter(|| af_compile::compile(&parsed.file, &config.compile_options()))
+    });
+    group.bench_function("model_only_5k_lines", |b| {
+        b.iter(|| af_lsp::model::Model::build(&parsed.file))
     });
     let at_technique = {
         let mut t = text.clone();

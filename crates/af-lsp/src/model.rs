@@ -7,12 +7,7 @@ use af_syntax::{Block, File, Ident, Item, Span, Value, ValueKind};
 use std::collections::HashMap;
 
 /// The language's short spellings of the Attack Flow kinds (the compiler's table).
-pub const SHORT_KINDS: &[(&str, &str)] = &[
-    ("action", "attack-action"),
-    ("condition", "attack-condition"),
-    ("operator", "attack-operator"),
-    ("asset", "attack-asset"),
-];
+pub use af_compile::SHORT_KINDS;
 
 /// The STIX type a kind word declares, as the compiler maps it: the short Attack Flow kinds,
 /// STIX types of the table (not `attack-flow`, `bundle` or the long `attack-…` spellings) and

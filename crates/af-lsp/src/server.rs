@@ -452,7 +452,7 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        {
+        let old = {
             // Applied before any await, so changes apply in the order they arrive.
             let mut docs = lock(&self.shared.docs);
             let Some(doc) = docs.get_mut(&uri) else { return };
@@ -461,8 +461,10 @@ impl LanguageServer for Backend {
                 convert::apply_change(text, change);
             }
             doc.version = params.text_document.version;
-            doc.cell = Arc::new(OnceCell::new());
-        }
+            std::mem::replace(&mut doc.cell, Arc::new(OnceCell::new()))
+        };
+        // Freeing a large snapshot takes a while: not on the thread that answers requests.
+        tokio::task::spawn_blocking(move || drop(old));
         self.check_later(uri);
     }
 

@@ -17,9 +17,14 @@ fn resident_memory_stays_under_60_mb() {
         println!("skipped: no /proc/self/status on this system");
         return;
     };
-    let mut text = String::from("flow \"F\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n  description: \"d\"\n}\n");
+    let mut text = String::from(
+        "flow \"F\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n  description: \"d\"\n}\n",
+    );
     for i in 0..1250 {
-        let _ = writeln!(text, "action a{i} T1566.002 \"Step {i}\" {{\n  tactic: TA0001\n}}");
+        let _ = writeln!(
+            text,
+            "action a{i} T1566.002 \"Step {i}\" {{\n  tactic: TA0001\n}}"
+        );
         if i > 0 {
             let _ = writeln!(text, "a{} -> a{i}", i - 1);
         }
@@ -29,11 +34,16 @@ fn resident_memory_stays_under_60_mb() {
     // Completion touches every catalog: ATT&CK, ATLAS, D3FEND, F3.
     let items = af_lsp::completion::complete(&snap, text.len()).items;
     for prefix in ["AML.", "D3-", "F3."] {
-        assert!(items.iter().any(|i| i.label.starts_with(prefix)), "no {prefix} techniques");
+        assert!(
+            items.iter().any(|i| i.label.starts_with(prefix)),
+            "no {prefix} techniques"
+        );
     }
     let symbols = af_lsp::symbols::document_symbols(&snap);
     assert!(!symbols.is_empty());
     let after = rss_mb().unwrap_or(before);
-    println!("resident memory: {before:.1} MB at start, {after:.1} MB with all catalogs and a 5,000-line document");
+    println!(
+        "resident memory: {before:.1} MB at start, {after:.1} MB with all catalogs and a 5,000-line document"
+    );
     assert!(after < 60.0, "resident memory {after:.1} MB");
 }

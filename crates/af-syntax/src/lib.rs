@@ -136,7 +136,11 @@ fn check_item(item: &Item, diags: &mut Vec<Diagnostic>) {
                             name.span.clone(),
                             format!("`{}` is a keyword and cannot name a node", name.text),
                         )
-                        .with_fix("rename it", name.span.clone(), format!("{}_node", name.text)),
+                        .with_fix(
+                            "rename it",
+                            name.span.clone(),
+                            format!("{}_node", name.text),
+                        ),
                     );
                 }
             }

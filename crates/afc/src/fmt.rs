@@ -55,7 +55,11 @@ pub fn run(args: Args, color: bool) -> u8 {
             }
             (None, false) => {
                 let mut out = std::io::stdout().lock();
-                if out.write_all(formatted.as_bytes()).and_then(|_| out.flush()).is_err() {
+                if out
+                    .write_all(formatted.as_bytes())
+                    .and_then(|_| out.flush())
+                    .is_err()
+                {
                     io_error = true;
                 }
             }
@@ -88,7 +92,10 @@ fn exit_code(io_error: bool, refused: usize, stale: bool) -> u8 {
 /// Replaces a file's content through a temporary file beside it, so an interrupted run never
 /// leaves a half-written flow.
 fn replace(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.afc-fmt.tmp"));
     std::fs::write(&tmp, text)?;
     if let Ok(meta) = std::fs::metadata(path) {

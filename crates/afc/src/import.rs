@@ -124,7 +124,11 @@ pub fn run(args: Args) -> u8 {
         match dest {
             Dest::Stdout => {
                 let mut out = std::io::stdout().lock();
-                if out.write_all(imported.source.as_bytes()).and_then(|_| out.flush()).is_err() {
+                if out
+                    .write_all(imported.source.as_bytes())
+                    .and_then(|_| out.flush())
+                    .is_err()
+                {
                     io_error = true;
                 }
             }

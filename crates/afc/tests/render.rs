@@ -1,0 +1,217 @@
+//! `afc render`, run as the built binary: each format to stdout and to files, bundles and
+//! `.af` inputs, Navigator layers merged over several flows and split per domain, and the
+//! errors (compile errors, bad bundles, several domains without a destination).
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn afc(args: &[&str]) -> Run {
+    let out = match Command::new(env!("CARGO_BIN_EXE_afc"))
+        .arg("render")
+        .args(args)
+        .env_remove("AFC_ATTACK_BUNDLE")
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run afc: {e}"),
+    };
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("afc-render-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        panic!("{}: {e}", dir.display());
+    }
+    dir
+}
+
+fn json(text: &str) -> Value {
+    match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => panic!("not JSON ({e}):\n{text}"),
+    }
+}
+
+#[test]
+fn svg_goes_to_stdout_by_default() {
+    let r = afc(&[&example("bec-invoice-fraud.af")]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(r
+        .stdout
+        .contains("<title id=\"flow-title\">Attack flow: Redirected supplier payment"));
+    assert!(r.stdout.trim_end().ends_with("</svg>"));
+}
+
+#[test]
+fn every_text_format_and_option() {
+    let src = example("attack-tree-vpn-access.af");
+    let r = afc(&[&src, "--to", "mermaid", "--direction", "lr"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("flowchart RL\n"),
+        "a tree left to right keeps its goal first"
+    );
+    let r = afc(&[&src, "--to", "dot", "--theme", "dark"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.starts_with("digraph flow {") && r.stdout.contains("bgcolor=\"#0d1117\""));
+    let r = afc(&[&src, "--theme", "dark"]);
+    assert!(r.stdout.contains("fill=\"#0d1117\""));
+}
+
+#[test]
+fn bundles_from_compile_render_the_same_as_their_source() {
+    let dir = temp_dir("bundle");
+    let bundle = dir.join("bec.json");
+    let compiled = Command::new(env!("CARGO_BIN_EXE_afc"))
+        .args(["compile", &example("bec-invoice-fraud.af"), "-o"])
+        .arg(&bundle)
+        .output();
+    assert!(compiled.is_ok_and(|o| o.status.success()));
+    let from_bundle = afc(&[&bundle.display().to_string(), "--to", "mermaid"]);
+    let from_source = afc(&[&example("bec-invoice-fraud.af"), "--to", "mermaid"]);
+    assert_eq!(from_bundle.code, Some(0), "{}", from_bundle.stderr);
+    assert_eq!(from_bundle.stdout, from_source.stdout);
+}
+
+#[test]
+fn several_inputs_go_to_out_dir() {
+    let dir = temp_dir("outdir");
+    let r = afc(&[
+        &example("bec-invoice-fraud.af"),
+        &example("ics-water-treatment.af"),
+        "--to",
+        "dot",
+        "--out-dir",
+        &dir.display().to_string(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    for name in ["bec-invoice-fraud.dot", "ics-water-treatment.dot"] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        assert!(text.starts_with("digraph flow {"), "{name}");
+    }
+    assert!(r.stderr.contains("wrote "));
+}
+
+#[test]
+fn navigator_merges_and_splits_by_domain() {
+    let dir = temp_dir("navigator");
+    let prefix = dir.join("heat.json");
+    let r = afc(&[
+        &example("bec-invoice-fraud.af"),
+        &example("ransomware-double-extortion.af"),
+        &example("mobile-smishing-banking-trojan.af"),
+        "--to",
+        "navigator",
+        "--name",
+        "Team flows",
+        "-o",
+        &prefix.display().to_string(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let enterprise =
+        json(&std::fs::read_to_string(dir.join("heat-enterprise-attack.json")).unwrap_or_default());
+    let mobile = json(&std::fs::read_to_string(dir.join("heat-mobile-attack.json")).unwrap_or_default());
+    assert_eq!(enterprise["name"], "Team flows");
+    assert_eq!(enterprise["domain"], "enterprise-attack");
+    assert_eq!(mobile["domain"], "mobile-attack");
+    assert_eq!(enterprise["versions"]["layer"], "4.5");
+    let techniques = enterprise["techniques"].as_array().cloned().unwrap_or_default();
+    assert!(techniques
+        .iter()
+        .any(|t| t["techniqueID"] == "T1566.002" && t["score"] == 1));
+    // A technique both enterprise flows use scores 2, with both flows in its comment.
+    let shared = techniques.iter().find(|t| t["score"] == 2);
+    assert!(
+        shared.is_some_and(|t| t["comment"].as_str().is_some_and(|c| c
+            .contains("Redirected supplier payment")
+            && c.contains("GlassLock double extortion"))),
+        "{techniques:#?}"
+    );
+    let max = techniques
+        .iter()
+        .filter_map(|t| t["score"].as_u64())
+        .max()
+        .unwrap_or(0);
+    assert_eq!(enterprise["gradient"]["maxValue"], max);
+}
+
+#[test]
+fn navigator_of_one_domain_goes_to_stdout() {
+    let r = afc(&[&example("ics-water-treatment.af"), "--to", "navigator"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let layer = json(&r.stdout);
+    assert_eq!(layer["domain"], "ics-attack");
+    assert_eq!(
+        layer["name"],
+        "Dosing setpoint tampering at Lakeshire Water District"
+    );
+}
+
+#[test]
+fn navigator_needs_a_destination_for_several_domains() {
+    let r = afc(&[
+        &example("bec-invoice-fraud.af"),
+        &example("mobile-smishing-banking-trojan.af"),
+        "--to",
+        "navigator",
+    ]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("-o PREFIX or --out-dir"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn navigator_without_attack_techniques_fails_with_a_reason() {
+    let r = afc(&[&example("llm-prompt-injection.af"), "--to", "navigator"]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("not an ATT&CK technique"), "{}", r.stderr);
+    assert!(r.stderr.contains("no layer written"), "{}", r.stderr);
+}
+
+#[test]
+fn compile_errors_and_bad_bundles_exit_1() {
+    let dir = temp_dir("errors");
+    let bad_af = dir.join("bad.af");
+    let bad_json = dir.join("bad.json");
+    let ok = std::fs::write(
+        &bad_af,
+        "flow \"x\" { scope: incident }\naction a T1566\na -> nowhere\n",
+    )
+    .and_then(|_| std::fs::write(&bad_json, "{\"type\": \"bundle\", \"objects\": 3}"));
+    assert!(ok.is_ok());
+    let r = afc(&[&bad_af.display().to_string()]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr.contains("nowhere"),
+        "diagnostics are shown: {}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    let r = afc(&[&bad_json.display().to_string()]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("not a STIX bundle"), "{}", r.stderr);
+    let r = afc(&[&dir.join("missing.af").display().to_string()]);
+    assert_eq!(r.code, Some(2));
+}
