@@ -39,14 +39,6 @@ fn by_id(objects: &[Map<String, Json>]) -> HashMap<String, &Map<String, Json>> {
         .collect()
 }
 
-/// The one known gap (reported by the importer): when a bundle declares its own variant of
-/// the Attack Flow extension-definition, the compiler still adds the published creator
-/// identity.
-fn known_extra(original: &HashMap<String, &Map<String, Json>>, id: &str) -> bool {
-    id == af_stix::attack_flow::EXTENSION_CREATOR_ID
-        && original.contains_key(af_stix::attack_flow::EXTENSION_ID)
-}
-
 #[test]
 fn every_corpus_bundle_round_trips() {
     let Some(shared) = af_testkit::shared_or_skip("every_corpus_bundle_round_trips") else {
@@ -68,7 +60,6 @@ fn every_corpus_bundle_round_trips() {
             .filter(|n| {
                 n.starts_with("round trip:") || n.starts_with("not kept:") || n.starts_with("changed:")
             })
-            .filter(|n| !n.contains(af_stix::attack_flow::EXTENSION_CREATOR_ID))
             .collect();
         assert!(unexpected.is_empty(), "{name}: {unexpected:#?}");
         let compiled = compile_ok(&name, &imported.source);
@@ -96,7 +87,7 @@ fn every_corpus_bundle_round_trips() {
         }
         for id in after.keys() {
             assert!(
-                before.contains_key(id) || known_extra(&before, id),
+                before.contains_key(id),
                 "{name}: {id} appears after the round trip"
             );
         }

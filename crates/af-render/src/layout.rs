@@ -170,7 +170,7 @@ fn port_range(shape: Shape, dir: Direction, w: f64, h: f64) -> f64 {
             Direction::TopDown => (half_cross - inset - 2.0).max(0.0).min(half_cross * 0.7),
             Direction::LeftRight => half_cross * 0.6,
         },
-        Shape::Ellipse => half_cross * 0.5,
+        Shape::Ellipse => half_cross * 0.7,
     }
 }
 
@@ -334,11 +334,13 @@ pub fn layout(
         }
     };
     // How strongly a node keeps its desired place when neighbours crowd it.
+    // (Objects hanging off a flow step yield almost completely: otherwise every one of them
+    // would nudge the step sideways, and a long chain would drift across the page.)
     let inertia = |v: usize| {
-        if is_dummy(v) {
+        if floating(v) {
+            0.05
+        } else if is_dummy(v) {
             6.0
-        } else if floating(v) {
-            1.0
         } else {
             10.0
         }

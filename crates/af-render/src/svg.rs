@@ -459,7 +459,10 @@ pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
     sub.push(format!("{actions} action{}", if actions == 1 { "" } else { "s" }));
     sub.push(format!("{} objects drawn", graph.nodes.len()));
     if tree {
-        sub.push("goal at the top, arrows point to what they achieve".into());
+        sub.push(match dir {
+            Direction::TopDown => "goal at the top, arrows point to what they achieve".into(),
+            Direction::LeftRight => "goal on the left, arrows point to what they achieve".into(),
+        });
     }
     y += line_height(12.0);
     heading.push(TextLine {
