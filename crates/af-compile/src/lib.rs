@@ -10,6 +10,12 @@ mod codes;
 mod edges;
 mod lower;
 mod techniques;
+
+/// Catalog findings (unknown, revoked, deprecated techniques; wrong tactics) as diagnostics,
+/// shared with the bundle validator so both report them the same way.
+pub mod catalog_findings {
+    pub use crate::techniques::{looks_like_technique_id, status_finding, tactic_finding, unknown_technique};
+}
 mod values;
 
 pub use codes::CODES;

@@ -4,7 +4,8 @@
 
 use crate::json::Value;
 use crate::{Cx, Obj};
-use af_catalog::{Catalog, Status, Technique};
+use af_catalog::{Catalog, Technique};
+use af_compile::catalog_findings as findings;
 use af_diagnostics::Diagnostic;
 
 pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>], catalog: &Catalog) {
@@ -99,127 +100,24 @@ fn compare_ref(cx: &mut Cx, key: &str, r: &Value, expected: Option<&str>, what: 
 }
 
 fn technique<'c>(cx: &mut Cx, catalog: &'c Catalog, id: &str, at: &Value) -> Option<&'c Technique> {
-    let span = at.span.clone();
     let Some(t) = catalog.technique(id) else {
-        if !looks_like_technique_id(id) {
-            let mut d = Diagnostic::warning("W0406", span, format!("`{id}` is not a technique id"))
-                .with_help(
-                    "technique_id normally holds an id such as T1566.001; the value is kept as written",
-                );
-            // `1566.001` for `T1566.001`.
-            if let Some(t) = catalog.technique(&format!("T{id}")) {
-                d = d.with_fix(
-                    format!("did you mean {} ({})?", t.id, t.full_name()),
-                    at.inner_span(),
-                    t.id.to_string(),
-                );
-            }
-            cx.push(d);
-            return None;
-        }
-        let mut d = Diagnostic::warning("W0406", span, format!("`{id}` is not in the technique catalogs"));
-        let suggestions = catalog.suggest(id);
-        if suggestions.is_empty() {
-            d = d.with_help("check the id; `afc attack search WORDS` finds techniques by name");
-        }
-        for s in suggestions {
-            d = d.with_fix(
-                format!("did you mean {} ({})?", s.id, s.full_name()),
-                at.inner_span(),
-                s.id.to_string(),
-            );
-        }
-        cx.push(d);
+        cx.push(findings::unknown_technique(
+            catalog,
+            id,
+            at.span.clone(),
+            at.inner_span(),
+            false,
+        ));
         return None;
     };
-    match &t.status {
-        Status::Active => {}
-        Status::Deprecated => cx.push(
-            Diagnostic::warning(
-                "W0402",
-                span,
-                format!("{} ({}) is deprecated in ATT&CK", t.id, t.full_name()),
-            )
-            .with_help("MITRE no longer maintains it and names no replacement; consider a current technique"),
-        ),
-        Status::Revoked { by } | Status::Removed { successor: by } => {
-            let what = if matches!(t.status, Status::Removed { .. }) {
-                "is no longer in ATT&CK v19"
-            } else {
-                "is revoked"
-            };
-            let mut d = Diagnostic::warning("W0401", span, format!("{} ({}) {what}", t.id, t.full_name()));
-            match by.as_deref().and_then(|b| catalog.technique(b)) {
-                Some(r) => {
-                    d = d.with_fix(
-                        format!("replace it with {} ({})", r.id, r.full_name()),
-                        at.inner_span(),
-                        r.id.to_string(),
-                    );
-                }
-                None => d = d.with_help("MITRE names no replacement; choose a current technique"),
-            }
-            cx.push(d);
-        }
+    if let Some(d) = findings::status_finding(catalog, t, at.span.clone(), at.inner_span()) {
+        cx.push(d);
     }
     Some(t)
 }
 
 fn membership(cx: &mut Cx, catalog: &Catalog, t: &Technique, tactic: &str, at: &Value) {
-    let has = |list: &[af_catalog::Text]| list.iter().any(|x| x.eq_ignore_ascii_case(tactic));
-    if t.tactics.is_empty() || has(&t.tactics) {
-        return;
+    if let Some(d) = findings::tactic_finding(catalog, t, tactic, at.span.clone(), at.inner_span()) {
+        cx.push(d);
     }
-    let describe = |ids: &[af_catalog::Text]| {
-        ids.iter()
-            .map(|id| match catalog.tactic_for(t, id) {
-                Some(tac) => format!("{} {}", tac.id, tac.name),
-                None => id.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let span = at.span.clone();
-    let mut d = if has(&t.tactics_v18) {
-        let old_name = catalog
-            .tactic_for(t, tactic)
-            .and_then(|x| x.name_v18.as_deref().map(str::to_string));
-        Diagnostic::warning(
-            "W0405",
-            span,
-            format!(
-                "{} was under {tactic}{} in ATT&CK v18, but in v19 it belongs to {}",
-                t.id,
-                old_name.map(|n| format!(" ({n})")).unwrap_or_default(),
-                describe(&t.tactics)
-            ),
-        )
-        .with_help("ATT&CK v19 renamed TA0005 to Stealth and moved part of Defense Evasion to TA0112 Defense Impairment")
-    } else {
-        Diagnostic::warning(
-            "W0403",
-            span,
-            format!("{} ({}) is not a technique of {tactic}", t.id, t.full_name()),
-        )
-        .with_help(format!("its tactics: {}", describe(&t.tactics)))
-    };
-    for valid in &t.tactics {
-        let label = match catalog.tactic_for(t, valid) {
-            Some(tac) => format!("use {} ({})", tac.id, tac.name),
-            None => format!("use {valid}"),
-        };
-        d = d.with_fix(label, at.inner_span(), valid.to_string());
-    }
-    cx.push(d);
-}
-
-/// True for strings shaped like an id of one of the catalogs.
-fn looks_like_technique_id(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
-    let upper = s.to_ascii_uppercase();
-    (b.len() >= 5 && (b[0] == b'T' || b[0] == b't') && digits(&b[1..5]))
-        || upper.starts_with("AML.T")
-        || upper.starts_with("D3-")
-        || upper.starts_with("F3.")
 }

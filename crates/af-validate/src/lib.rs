@@ -13,12 +13,14 @@
 //!    enumerations, ranges, the extension marker, reference target types, empty lists;
 //! 4. the flow graph: dangling references, objects not connected to the flow, `start_refs`
 //!    that miss a root or name a node something leads to, Builder-style condition branches;
-//! 5. technique and tactic ids against the MITRE catalogs of [`af_catalog`] (warnings).
+//! 5. technique and tactic ids against the MITRE catalogs of [`af_catalog`] (warnings, built
+//!    by the compiler's [`af_compile::catalog_findings`] so both tools word them alike).
 //!
 //! Every code is listed in [`CODES`] and documented in `docs/diagnostics.md`.
 //!
-//! This crate knows nothing about the `.af` language, the compiler, files, terminals or how
-//! diagnostics are rendered: it sees one text and returns diagnostics.
+//! This crate knows nothing about the `.af` language (it borrows only the compiler's catalog
+//! findings), files, terminals or how diagnostics are rendered: it sees one text and returns
+//! diagnostics.
 
 #![warn(missing_docs)]
 
