@@ -1,6 +1,6 @@
 //! `afc compile`: flows to STIX bundles, or `--check` that the bundles on disk are current.
 
-use crate::input::{self, Input};
+use crate::input;
 use crate::output::{self, Format};
 use af_diagnostics::Counts;
 use std::io::Write;
@@ -29,32 +29,6 @@ pub struct Args {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
-}
-
-enum Dest {
-    Stdout,
-    File(PathBuf),
-}
-
-fn destination(args: &Args, inp: &Input, many: bool) -> Result<Dest, String> {
-    if let Some(o) = &args.output {
-        return Ok(Dest::File(o.clone()));
-    }
-    let stem = inp
-        .path
-        .as_ref()
-        .and_then(|p| p.file_stem())
-        .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned());
-    if let Some(dir) = &args.out_dir {
-        return Ok(Dest::File(dir.join(format!("{stem}.json"))));
-    }
-    if !many && !args.check {
-        return Ok(Dest::Stdout);
-    }
-    match &inp.path {
-        Some(p) => Ok(Dest::File(p.with_extension("json"))),
-        None => Err("standard input has no place beside it: give -o or --out-dir".into()),
-    }
 }
 
 pub fn run(args: Args, color: bool) -> u8 {
@@ -107,7 +81,13 @@ pub fn run(args: Args, color: bool) -> u8 {
             continue;
         }
         let json = compiled.to_json();
-        let dest = match destination(&args, inp, many) {
+        let dest = match input::destination(
+            args.output.as_deref(),
+            args.out_dir.as_deref(),
+            inp,
+            !many && !args.check,
+            "json",
+        ) {
             Ok(d) => d,
             Err(e) => {
                 output::fail(format!("{}: {e}", inp.name));
@@ -116,13 +96,13 @@ pub fn run(args: Args, color: bool) -> u8 {
             }
         };
         match dest {
-            Dest::Stdout => {
+            input::Dest::Stdout => {
                 let mut out = std::io::stdout().lock();
                 if out.write_all(json.as_bytes()).and_then(|_| out.flush()).is_err() {
                     io_error = true;
                 }
             }
-            Dest::File(path) if args.check => {
+            input::Dest::File(path) if args.check => {
                 if !same_content(&path, &json) {
                     eprintln!(
                         "{}: out of date ({} differs from compiling it)",
@@ -132,7 +112,7 @@ pub fn run(args: Args, color: bool) -> u8 {
                     stale += 1;
                 }
             }
-            Dest::File(path) => {
+            input::Dest::File(path) => {
                 if let Err(e) = write_if_changed(&path, &json) {
                     output::fail(format!("{}: {e}", path.display()));
                     io_error = true;

@@ -24,32 +24,6 @@ pub struct Args {
     repair: bool,
 }
 
-enum Dest {
-    Stdout,
-    File(PathBuf),
-}
-
-fn destination(args: &Args, inp: &Input, many: bool) -> Result<Dest, String> {
-    if let Some(o) = &args.output {
-        return Ok(Dest::File(o.clone()));
-    }
-    let stem = inp
-        .path
-        .as_ref()
-        .and_then(|p| p.file_stem())
-        .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned());
-    if let Some(dir) = &args.out_dir {
-        return Ok(Dest::File(dir.join(format!("{stem}.af"))));
-    }
-    if !many {
-        return Ok(Dest::Stdout);
-    }
-    match &inp.path {
-        Some(p) => Ok(Dest::File(p.with_extension("af"))),
-        None => Err("standard input has no place beside it: give -o or --out-dir".into()),
-    }
-}
-
 /// Imports by extension (`.afb`, `.json`); anything else is tried as a bundle, then as a
 /// Builder file.
 fn import(inp: &Input, text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
@@ -113,7 +87,8 @@ pub fn run(args: Args) -> u8 {
         for note in &imported.notes {
             eprintln!("{}: note: {note}", inp.name);
         }
-        let dest = match destination(&args, inp, many) {
+        let dest = match input::destination(args.output.as_deref(), args.out_dir.as_deref(), inp, !many, "af")
+        {
             Ok(d) => d,
             Err(e) => {
                 output::fail(format!("{}: {e}", inp.name));
@@ -122,7 +97,7 @@ pub fn run(args: Args) -> u8 {
             }
         };
         match dest {
-            Dest::Stdout => {
+            input::Dest::Stdout => {
                 let mut out = std::io::stdout().lock();
                 if out
                     .write_all(imported.source.as_bytes())
@@ -132,7 +107,7 @@ pub fn run(args: Args) -> u8 {
                     io_error = true;
                 }
             }
-            Dest::File(path) => {
+            input::Dest::File(path) => {
                 if let Some(first) = written.get(&path) {
                     output::fail(format!(
                         "{}: not written: {} already holds the import of {first}",

@@ -156,3 +156,39 @@ pub fn compile_options(attack_bundle: Option<&Path>) -> Result<af_compile::Optio
         catalog,
     })
 }
+
+/// Where one output goes.
+pub enum Dest {
+    Stdout,
+    File(PathBuf),
+}
+
+/// The destination of the output made from `inp`: `-o OUT`, else `DIR/<stem>.<ext>` with
+/// `--out-dir`, else standard output when `to_stdout` (one input, nothing asks for files), else
+/// the file beside the source with extension `ext`.
+pub fn destination(
+    output: Option<&Path>,
+    out_dir: Option<&Path>,
+    inp: &Input,
+    to_stdout: bool,
+    ext: &str,
+) -> Result<Dest, String> {
+    if let Some(o) = output {
+        return Ok(Dest::File(o.to_path_buf()));
+    }
+    let stem = inp
+        .path
+        .as_ref()
+        .and_then(|p| p.file_stem())
+        .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned());
+    if let Some(dir) = out_dir {
+        return Ok(Dest::File(dir.join(format!("{stem}.{ext}"))));
+    }
+    if to_stdout {
+        return Ok(Dest::Stdout);
+    }
+    match &inp.path {
+        Some(p) => Ok(Dest::File(p.with_extension(ext))),
+        None => Err("standard input has no place beside it: give -o or --out-dir".into()),
+    }
+}
