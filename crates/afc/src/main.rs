@@ -6,6 +6,7 @@ mod batch;
 mod check;
 mod ci;
 mod compile;
+mod diagnose;
 mod fmt;
 mod glob;
 mod import;
