@@ -36,8 +36,14 @@ enum Command {
     /// With one input and no -o/--out-dir the bundle goes to standard output. With several
     /// inputs each bundle is written beside its source (`flow.af` -> `flow.json`) unless
     /// --out-dir is given. Nothing is written for a file with errors.
+    #[command(
+        after_help = "Examples:\n  afc compile flow.af > flow.json\n  afc compile flows/ --out-dir build/stix\n  afc compile --check flows/   # in CI: fail when a committed bundle is stale"
+    )]
     Compile(compile::Args),
     /// Check flows and report every problem, without writing anything.
+    #[command(
+        after_help = "Examples:\n  afc check flow.af\n  afc check 'flows/**/*.af' --deny-warnings\n  afc check flows/ --format sarif > afc.sarif"
+    )]
     Check(check::Args),
     /// Look up techniques, tactics, groups and software in the embedded MITRE catalogs.
     ///
