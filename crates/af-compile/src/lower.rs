@@ -453,7 +453,8 @@ impl<'a> Lowering<'a> {
         let stix_type = node.stix_type.clone();
         let id = node.id.clone();
         let info = types::type_info(&stix_type);
-        let category = info.map_or_else(|| custom_category(&stix_type), |t| t.category);
+        // Custom `x-…` types are not in the table; STIX treats them like SDOs.
+        let category = info.map_or(Category::Sdo, |t| t.category);
         let mut obj = self.head(&stix_type, &id, category);
         let mut seen: HashMap<String, Span> = HashMap::new();
 
@@ -567,13 +568,6 @@ impl<'a> Lowering<'a> {
             );
         }
     }
-}
-
-/// The category of a type the table does not know.
-pub(crate) fn custom_category(t: &str) -> Category {
-    // Custom observables conventionally end their ids the same way as SDOs; treat them as SDOs.
-    let _ = t;
-    Category::Sdo
 }
 
 /// The value of a key in a block, if present (the first one).

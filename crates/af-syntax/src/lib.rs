@@ -68,8 +68,8 @@ pub fn parse(source: &str) -> Parsed {
             check_item(&item, &mut diagnostics);
             items.push(item);
         }
-        // Report only the first error of a statement that failed outright: later ones are
-        // usually consequences. Errors inside recovered blocks are all independent.
+        // Statements are parsed one by one, so errors of one statement never cascade into the
+        // next; inside a statement, blocks and lists recover and report each problem.
         for e in errors {
             diagnostics.push(convert(e));
         }
