@@ -50,6 +50,19 @@ pub fn parse(source: &str) -> Parsed {
             ),
             _ => {}
         }
+        // Escape errors, for every string in the file (the grammar only decodes).
+        let (raw, multiline) = match t {
+            Token::Str(s) => (*s, false),
+            Token::TripleStr(s) => (*s, true),
+            Token::UnterminatedStr(s) => (*s, s.starts_with("\"\"\"")),
+            _ => continue,
+        };
+        if raw.contains('\\') {
+            for e in strings::literal(raw, multiline).1 {
+                let start = span.start + e.offset;
+                diagnostics.push(Diagnostic::error("E0006", start..start + e.len, e.message));
+            }
+        }
     }
     let lay = layout::layout(&tokens, &mut diagnostics);
     let toks: Vec<(Token<'_>, SimpleSpan)> = lay
@@ -57,21 +70,26 @@ pub fn parse(source: &str) -> Parsed {
         .iter()
         .map(|(t, s)| (*t, SimpleSpan::from(s.clone())))
         .collect();
-    let parser = parser::statement();
+    // Most statements are fine: parse each with cheap errors first, and parse again with rich
+    // errors (expected tokens, labels) only the statements that fail.
+    let cheap = parser::statement::<_, extra::Err<chumsky::error::Cheap<SimpleSpan>>>();
+    let rich = parser::statement::<_, extra::Err<Rich<'_, Token<'_>, SimpleSpan>>>();
     let mut items = Vec::with_capacity(lay.statements.len());
     for range in lay.statements {
         let slice = &toks[range];
         let end = slice.last().map_or(0, |(_, s)| s.end);
-        let input = slice.map(SimpleSpan::from(end..end), |(t, s)| (t, s));
-        let (item, errors) = parser.parse(input).into_output_errors();
+        let input = || slice.map(SimpleSpan::from(end..end), |(t, s)| (t, s));
+        let (mut item, errors) = cheap.parse(input()).into_output_errors();
+        if !errors.is_empty() {
+            // Statements are parsed one by one, so errors of one statement never cascade into
+            // the next; inside a statement, blocks and lists recover and report each problem.
+            let (again, errors) = rich.parse(input()).into_output_errors();
+            item = again;
+            diagnostics.extend(errors.into_iter().map(convert));
+        }
         if let Some(item) = item {
             check_item(&item, &mut diagnostics);
             items.push(item);
-        }
-        // Statements are parsed one by one, so errors of one statement never cascade into the
-        // next; inside a statement, blocks and lists recover and report each problem.
-        for e in errors {
-            diagnostics.push(convert(e));
         }
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -156,13 +174,6 @@ fn check_item(item: &Item, diags: &mut Vec<Diagnostic>) {
 fn convert(e: Rich<'_, Token<'_>, SimpleSpan>) -> Diagnostic {
     let span = e.span().into_range();
     if let RichReason::Custom(msg) = e.reason() {
-        if let Some((code, msg)) = msg.split_once(parser::CODE_SEP) {
-            let code = match code {
-                "E0006" => "E0006",
-                _ => "E0001",
-            };
-            return Diagnostic::error(code, span, msg.to_string());
-        }
         return Diagnostic::error("E0001", span, msg.clone());
     }
     let found = match e.found() {

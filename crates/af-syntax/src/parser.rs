@@ -2,69 +2,66 @@
 
 use crate::ast::*;
 use crate::lexer::Token;
-use crate::strings::{decode, StringError};
+use crate::strings::literal;
+use chumsky::extra::ParserExtra;
 use chumsky::input::ValueInput;
+use chumsky::label::LabelError;
 use chumsky::prelude::*;
+use chumsky::DefaultExpected;
 
-pub(crate) type Err<'a> = extra::Err<Rich<'a, Token<'a>, SimpleSpan>>;
+/// The labels the grammar attaches: any error type that takes them works, so the same grammar
+/// runs with the cheap `EmptyErr` first and with `Rich` errors when a statement is broken.
+pub(crate) trait Labels<'a, I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>>:
+    LabelError<'a, I, &'static str> + LabelError<'a, I, DefaultExpected<'a, Token<'a>>>
+{
+}
 
-/// Marker that prefixes custom error messages carrying their own diagnostic code.
-pub(crate) const CODE_SEP: char = '\u{1f}';
+impl<'a, I, T> Labels<'a, I> for T
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+    T: LabelError<'a, I, &'static str> + LabelError<'a, I, DefaultExpected<'a, Token<'a>>>,
+{
+}
 
 fn sp(s: SimpleSpan) -> Span {
     s.into_range()
 }
 
-fn string_lit<'a, I>() -> impl Parser<'a, I, StrLit, Err<'a>> + Clone
+fn string_lit<'a, I, E>() -> impl Parser<'a, I, StrLit, E> + Clone
 where
     I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+    E: ParserExtra<'a, I> + 'a,
+    E::Error: Labels<'a, I>,
 {
     select! {
         Token::Str(s) = e => (s, false, e.span()),
         Token::TripleStr(s) = e => (s, true, e.span()),
         Token::UnterminatedStr(s) = e => (s, s.starts_with(r#"""""#), e.span()),
     }
-    .validate(|(raw, multiline, span): (&str, bool, SimpleSpan), _, emitter| {
-        // An unterminated string (already reported by the lexer) keeps its text.
-        let closed;
-        let raw = if raw.len() > 1
-            && raw.ends_with('"')
-            && (!multiline || raw.len() >= 6 && raw.ends_with(r#"""""#))
-        {
-            raw
-        } else {
-            closed = format!("{raw}{}", if multiline { r#"""""# } else { "\"" });
-            closed.as_str()
-        };
-        let (value, errors) = decode(raw, multiline);
-        for StringError { offset, len, message } in errors {
-            let start = span.start + offset;
-            emitter.emit(Rich::custom(
-                SimpleSpan::from(start..start + len),
-                format!("E0006{CODE_SEP}{message}"),
-            ));
-        }
-        StrLit {
-            value,
-            multiline,
-            span: sp(span),
-        }
+    // Escape errors are reported by a pass over the tokens (see `crate::parse`), so the grammar
+    // only decodes.
+    .map(|(raw, multiline, span): (&str, bool, SimpleSpan)| StrLit {
+        value: literal(raw, multiline).0,
+        multiline,
+        span: sp(span),
     })
     .labelled("a string")
 }
 
-fn ident<'a, I>() -> impl Parser<'a, I, Ident, Err<'a>> + Clone
+fn ident<'a, I, E>() -> impl Parser<'a, I, Ident, E> + Clone
 where
     I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+    E: ParserExtra<'a, I> + 'a,
+    E::Error: Labels<'a, I>,
 {
     select! { Token::Word(w) = e => Ident { text: w.to_string(), span: sp(e.span()) } }.labelled("a name")
 }
 
-fn block<'a, I>(
-    value: impl Parser<'a, I, Value, Err<'a>> + Clone + 'a,
-) -> impl Parser<'a, I, Block, Err<'a>> + Clone
+fn block<'a, I, E>(value: impl Parser<'a, I, Value, E> + Clone + 'a) -> impl Parser<'a, I, Block, E> + Clone
 where
     I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+    E: ParserExtra<'a, I> + 'a,
+    E::Error: Labels<'a, I>,
 {
     let key = choice((
         select! { Token::Word(w) = e => Key { text: w.to_string(), quoted: false, span: sp(e.span()) } },
@@ -112,9 +109,11 @@ where
         .labelled("a block")
 }
 
-fn value<'a, I>() -> impl Parser<'a, I, Value, Err<'a>> + Clone
+fn value<'a, I, E>() -> impl Parser<'a, I, Value, E> + Clone
 where
     I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+    E: ParserExtra<'a, I> + 'a,
+    E::Error: Labels<'a, I>,
 {
     recursive(|value| {
         let map = block(value.clone());
@@ -172,9 +171,11 @@ where
 }
 
 /// The parser of one statement (a flow header, a node declaration or an edge statement).
-pub(crate) fn statement<'a, I>() -> impl Parser<'a, I, Item, Err<'a>> + Clone
+pub(crate) fn statement<'a, I, E>() -> impl Parser<'a, I, Item, E> + Clone
 where
     I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+    E: ParserExtra<'a, I> + 'a,
+    E::Error: Labels<'a, I>,
 {
     let value = value();
     let body = block(value.clone()).or_not();

@@ -16,6 +16,9 @@ pub fn decode(raw: &str, multiline: bool) -> (String, Vec<StringError>) {
     let q = if multiline { 3 } else { 1 };
     let inner_end = raw.len().saturating_sub(q).max(q);
     let inner = raw.get(q..inner_end).unwrap_or("");
+    if !multiline && !inner.contains('\\') {
+        return (inner.to_string(), Vec::new());
+    }
     let mut errors = Vec::new();
     let body = if multiline {
         dedent(inner)
@@ -74,6 +77,21 @@ pub fn decode(raw: &str, multiline: bool) -> (String, Vec<StringError>) {
         }
     }
     (out, errors)
+}
+
+/// Decodes a string token as the lexer gave it, closing an unterminated one first (the lexer
+/// has reported it) so that it keeps its text.
+pub fn literal(raw: &str, multiline: bool) -> (String, Vec<StringError>) {
+    let closed =
+        raw.len() > 1 && raw.ends_with('"') && (!multiline || raw.len() >= 6 && raw.ends_with(r#"""""#));
+    if closed {
+        decode(raw, multiline)
+    } else {
+        decode(
+            &format!("{raw}{}", if multiline { r#"""""# } else { "\"" }),
+            multiline,
+        )
+    }
 }
 
 fn dedent(inner: &str) -> String {
