@@ -1,12 +1,13 @@
 //! Edges, the flow object, start_refs, required properties and connectivity.
 
 use crate::lower::{find, kind_phrase, Lowering};
+use crate::values::Seen;
+use crate::FastMap;
 use crate::Object;
 use af_diagnostics::Diagnostic;
 use af_stix::types::{self, Category, PropKind};
 use af_syntax::{Arrow, EdgeStmt, Ident, Item, Span};
 use serde_json::Value as Json;
-use std::collections::{HashMap, HashSet};
 
 /// Types never reported as unconnected: they describe who is behind a flow, not a step in it.
 const CONTEXT_TYPES: &[&str] = &["threat-actor", "campaign"];
@@ -16,7 +17,7 @@ impl<'a> Lowering<'a> {
     /// labelled edges become relationship objects (returned in source order).
     pub(crate) fn lower_edges(&mut self) -> Vec<Object> {
         let mut relationships = Vec::new();
-        let mut rel_ids: HashMap<String, Span> = HashMap::new();
+        let mut rel_ids: FastMap<String, Span> = FastMap::default();
         let items = &self.file.items;
         for item in items {
             let Item::Edge(edge) = item else { continue };
@@ -79,7 +80,7 @@ impl<'a> Lowering<'a> {
     fn flow_edge(&mut self, si: usize, arrow: &Arrow, di: usize, dst: &Ident) {
         let src_type = self.nodes[si].stix_type.clone();
         let label = arrow.label.as_ref().map(|l| l.text.as_str());
-        let key = match (src_type.as_str(), label) {
+        let key = match (src_type.as_ref(), label) {
             ("attack-condition", None | Some("true")) => "on_true_refs",
             ("attack-condition", Some(_)) => "on_false_refs",
             ("attack-action" | "attack-operator", None) => "effect_refs",
@@ -114,7 +115,7 @@ impl<'a> Lowering<'a> {
             _ => &[][..],
         };
         let dst_node = &self.nodes[di];
-        if !targets.is_empty() && !targets.contains(&dst_node.stix_type.as_str()) {
+        if !targets.is_empty() && !targets.contains(&dst_node.stix_type.as_ref()) {
             let msg = if dst_node.stix_type == "attack-asset" {
                 format!("`{}` is an asset; flow edges cannot point at assets", dst.text)
             } else {
@@ -139,12 +140,11 @@ impl<'a> Lowering<'a> {
         }
         let id = dst_node.id.clone();
         self.links.push((si + 1, di + 1));
+        self.targeted[di] = true;
         let Some(Some(obj)) = self.objects.get_mut(si) else {
             return;
         };
-        let list = obj
-            .entry(key.to_string())
-            .or_insert_with(|| Json::Array(Vec::new()));
+        let list = obj.get_or_insert_with(key, || Json::Array(Vec::new()));
         if let Json::Array(items) = list {
             if items.iter().any(|i| i.as_str() == Some(id.as_str())) {
                 self.diags.push(
@@ -169,7 +169,7 @@ impl<'a> Lowering<'a> {
         label: &str,
         di: usize,
         rel_count: usize,
-        rel_ids: &mut HashMap<String, Span>,
+        rel_ids: &mut FastMap<String, Span>,
         arrow: &Arrow,
     ) -> Option<Object> {
         let (src_name, dst_name) = (self.nodes[si].name.text.clone(), self.nodes[di].name.text.clone());
@@ -192,15 +192,15 @@ impl<'a> Lowering<'a> {
         self.builder_branch(edge, si, label, di, arrow);
         let (src_id, dst_id) = (self.nodes[si].id.clone(), self.nodes[di].id.clone());
         let mut obj = self.head("relationship", &id, Category::Sro);
-        obj.insert("relationship_type".into(), label.into());
-        obj.insert("source_ref".into(), src_id.into());
-        obj.insert("target_ref".into(), dst_id.into());
+        obj.insert("relationship_type", label);
+        obj.insert("source_ref", src_id);
+        obj.insert("target_ref", dst_id);
         self.links.push((si + 1, di + 1));
         self.current = si + 1;
         if let Some(body) = &edge.body {
-            let mut seen: HashMap<String, Span> = ["relationship_type", "source_ref", "target_ref"]
+            let mut seen: Seen = ["relationship_type", "source_ref", "target_ref"]
                 .iter()
-                .map(|k| (k.to_string(), arrow.span.clone()))
+                .map(|k| (*k, arrow.span.clone()))
                 .collect();
             self.lower_block("relationship", body, &mut obj, &mut seen);
         }
@@ -215,7 +215,7 @@ impl<'a> Lowering<'a> {
         if label != "related-to"
             || src.stix_type != "attack-condition"
             || !matches!(
-                dst.stix_type.as_str(),
+                dst.stix_type.as_ref(),
                 "attack-action" | "attack-operator" | "attack-condition"
             )
         {
@@ -250,10 +250,10 @@ impl<'a> Lowering<'a> {
         self.current = 0;
         let flow_id = self.flow_id.clone();
         let mut obj = self.head("attack-flow", &flow_id, Category::AttackFlow);
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut seen: Seen = Vec::new();
         if let Some(t) = &flow.title {
-            obj.insert("name".into(), t.value.clone().into());
-            seen.insert("name".into(), t.span.clone());
+            obj.insert("name", t.value.clone());
+            seen.push(("name", t.span.clone()));
         }
         if let Some(body) = &flow.body {
             let mut rest = body.clone();
@@ -285,7 +285,7 @@ impl<'a> Lowering<'a> {
                     }
                 }
                 obj.insert(
-                    "start_refs".into(),
+                    "start_refs",
                     Json::Array(starts.into_iter().map(Json::from).collect()),
                 );
             }
@@ -297,7 +297,7 @@ impl<'a> Lowering<'a> {
             );
         }
         if let Some(a) = &self.author_id {
-            obj.insert("created_by_ref".into(), a.clone().into());
+            obj.insert("created_by_ref", a.clone());
         }
         self.apply_markings(&mut obj, Category::AttackFlow);
         let span = flow
@@ -306,19 +306,10 @@ impl<'a> Lowering<'a> {
             .map_or(flow.keyword.clone(), |t| t.span.clone());
         self.check_required("attack-flow", &obj, span);
         self.check_times(&obj, flow.keyword.clone());
-        for i in 0..self.nodes.len() {
-            let (t, span) = (self.nodes[i].stix_type.clone(), self.nodes[i].name.span.clone());
-            // Taken out and put back so the checks can borrow `self` mutably without a copy.
-            if let Some(o) = self.objects.get_mut(i).and_then(Option::take) {
-                self.check_required(&t, &o, span.clone());
-                self.check_times(&o, span);
-                self.objects[i] = Some(o);
-            }
-        }
         Some(obj)
     }
 
-    fn check_times(&mut self, obj: &Object, span: Span) {
+    pub(crate) fn check_times(&mut self, obj: &Object, span: Span) {
         if let (Some(Json::String(c)), Some(Json::String(m))) = (obj.get("created"), obj.get("modified")) {
             if m < c {
                 self.diags.push(
@@ -335,19 +326,13 @@ impl<'a> Lowering<'a> {
 
     /// Actions and conditions that no flow edge points at, in source order.
     fn default_starts(&self) -> Vec<String> {
-        let mut targeted: HashSet<&str> = HashSet::new();
-        for o in self.objects.iter().flatten() {
-            for key in ["effect_refs", "on_true_refs", "on_false_refs"] {
-                if let Some(Json::Array(items)) = o.get(key) {
-                    targeted.extend(items.iter().filter_map(Json::as_str));
-                }
-            }
-        }
         self.nodes
             .iter()
-            .filter(|n| matches!(n.stix_type.as_str(), "attack-action" | "attack-condition"))
-            .filter(|n| !targeted.contains(n.id.as_str()))
-            .map(|n| n.id.clone())
+            .zip(&self.targeted)
+            .filter(|(n, targeted)| {
+                !**targeted && matches!(n.stix_type.as_ref(), "attack-action" | "attack-condition")
+            })
+            .map(|(n, _)| n.id.clone())
             .collect()
     }
 
@@ -376,7 +361,7 @@ impl<'a> Lowering<'a> {
         // threat-actor and campaign objects describe who is behind the flow: they and what they
         // connect to count as connected.
         for (i, n) in self.nodes.iter().enumerate() {
-            if CONTEXT_TYPES.contains(&n.stix_type.as_str()) {
+            if CONTEXT_TYPES.contains(&n.stix_type.as_ref()) {
                 union(&mut parent, i + 1, 0);
             }
         }

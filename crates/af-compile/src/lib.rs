@@ -18,15 +18,18 @@ pub mod catalog_findings {
 }
 mod values;
 
+/// Hash maps keyed by names and ids inside one compile: a fast fixed hash, since nothing is
+/// iterated in hash order and inputs are the user's own files.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
 pub use codes::CODES;
 pub use lower::SHORT_KINDS;
 
 use af_diagnostics::Diagnostic;
 use af_syntax::File;
-use serde_json::{Map, Value as Json};
 
 /// A STIX object under construction or in the output: keys in insertion order.
-pub type Object = Map<String, Json>;
+pub use af_stix::Object;
 
 /// Settings that change what the compiler produces.
 #[derive(Debug, Clone, Default)]

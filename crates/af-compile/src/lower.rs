@@ -1,11 +1,13 @@
 //! Lowering: declarations become STIX objects, properties are typed and checked.
 
+use crate::values::Seen;
+use crate::FastMap;
 use crate::{Compiled, Object, Options, DEFAULT_CREATED};
 use af_diagnostics::{closest, Diagnostic};
 use af_stix::types::{self, Category};
 use af_syntax::{Block, File, FlowDecl, Ident, Item, NodeDecl, Span, StrLit, Value, ValueKind};
 use serde_json::Value as Json;
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 /// The language's short spellings of the Attack Flow kinds.
 pub const SHORT_KINDS: &[(&str, &str)] = &[
@@ -19,7 +21,8 @@ pub const SHORT_KINDS: &[(&str, &str)] = &[
 pub(crate) struct Node<'a> {
     pub decl: &'a NodeDecl,
     pub name: &'a Ident,
-    pub stix_type: String,
+    /// Borrowed from the type table for known types, owned for custom `x-…` types.
+    pub stix_type: Cow<'static, str>,
     pub id: String,
 }
 
@@ -28,9 +31,9 @@ pub(crate) struct Lowering<'a> {
     pub options: &'a Options,
     pub diags: Vec<Diagnostic>,
     pub nodes: Vec<Node<'a>>,
-    pub by_name: HashMap<&'a str, usize>,
+    pub by_name: FastMap<&'a str, usize>,
     /// Node ids, for refs written as quoted ids.
-    pub by_id: HashMap<String, usize>,
+    pub by_id: FastMap<String, usize>,
     pub flow: Option<&'a FlowDecl>,
     pub flow_id: String,
     pub created: String,
@@ -43,6 +46,9 @@ pub(crate) struct Lowering<'a> {
     /// Undirected links between objects (same numbering as `current`) made by refs and edges,
     /// for the connectivity check.
     pub links: Vec<(usize, usize)>,
+    /// Nodes some `effect_refs`/`on_true_refs`/`on_false_refs` points at (index-aligned with
+    /// `nodes`): the others are where the flow starts by default.
+    pub targeted: Vec<bool>,
 }
 
 impl<'a> Lowering<'a> {
@@ -52,8 +58,8 @@ impl<'a> Lowering<'a> {
             options,
             diags: Vec::new(),
             nodes: Vec::new(),
-            by_name: HashMap::new(),
-            by_id: HashMap::new(),
+            by_name: FastMap::default(),
+            by_id: FastMap::default(),
             flow: None,
             flow_id: String::new(),
             created: DEFAULT_CREATED.to_string(),
@@ -62,18 +68,24 @@ impl<'a> Lowering<'a> {
             objects: Vec::new(),
             current: 0,
             links: Vec::new(),
+            targeted: Vec::new(),
         }
     }
 
     pub fn run(mut self) -> Compiled {
         self.find_flow();
         self.declare_nodes();
+        self.targeted = vec![false; self.nodes.len()];
         let mut head = self.flow_prelude();
+        // Each node's catalog checks follow its lowering, while its object is still in cache.
+        let mut techniques = crate::techniques::Techniques::new(self.options);
+        self.objects.reserve(self.nodes.len());
         for i in 0..self.nodes.len() {
             let obj = self.lower_node(i);
             self.objects.push(obj);
+            self.check_action(i, &mut techniques);
+            self.check_node(i);
         }
-        self.check_techniques();
         let relationships = self.lower_edges();
         let flow_obj = self.lower_flow_object();
         self.check_connected();
@@ -92,11 +104,11 @@ impl<'a> Lowering<'a> {
         // declares its own variant of the definition says itself what else it carries.
         if !self.by_id.contains_key(ext_id) {
             if let Json::Object(m) = ext {
-                objects.push(m);
+                objects.push(Object::from(m));
             }
             if !self.by_id.contains_key(&creator_id) {
                 if let Json::Object(m) = creator {
-                    objects.push(m);
+                    objects.push(Object::from(m));
                 }
             }
         }
@@ -230,10 +242,10 @@ impl<'a> Lowering<'a> {
     }
 
     /// Maps a kind word to its STIX type, reporting unknown kinds.
-    fn node_type(&mut self, kind: &Ident) -> Option<String> {
+    fn node_type(&mut self, kind: &Ident) -> Option<Cow<'static, str>> {
         let k = kind.text.as_str();
         if let Some((_, t)) = SHORT_KINDS.iter().find(|(s, _)| *s == k) {
-            return Some((*t).to_string());
+            return Some(Cow::Borrowed(t));
         }
         if let Some((short, _)) = SHORT_KINDS.iter().find(|(_, t)| *t == k) {
             self.diags.push(
@@ -257,8 +269,11 @@ impl<'a> Lowering<'a> {
             );
             return None;
         }
-        if types::type_info(k).is_some() || types::is_custom_type(k) {
-            return Some(k.to_string());
+        if let Some(info) = types::type_info(k) {
+            return Some(Cow::Borrowed(info.name));
+        }
+        if types::is_custom_type(k) {
+            return Some(Cow::Owned(k.to_string()));
         }
         let mut d = Diagnostic::error("E0104", kind.span.clone(), format!("unknown kind `{k}`"))
             .with_help("use `action`, `condition`, `operator`, `asset`, a STIX 2.1 type such as `malware` or `ipv4-addr`, or a custom `x-…` type");
@@ -363,7 +378,7 @@ impl<'a> Lowering<'a> {
                         if !self.markings.contains(&id) {
                             self.markings.push(id);
                             if let Json::Object(m) = def {
-                                out.push(m);
+                                out.push(Object::from(m));
                             }
                         }
                         continue;
@@ -396,15 +411,14 @@ impl<'a> Lowering<'a> {
         let explicit = block.and_then(|b| self.explicit_id(Some(b), "identity"));
         let id = explicit.unwrap_or_else(|| af_stix::id::derive("identity", &["author", &name.value]));
         let mut obj = Object::new();
-        obj.insert("type".into(), "identity".into());
-        obj.insert("spec_version".into(), "2.1".into());
-        obj.insert("id".into(), id.clone().into());
-        obj.insert("created".into(), self.created.clone().into());
-        obj.insert("modified".into(), self.created.clone().into());
-        obj.insert("name".into(), name.value.clone().into());
+        obj.insert("type", "identity");
+        obj.insert("spec_version", "2.1");
+        obj.insert("id", id.clone());
+        obj.insert("created", self.created.clone());
+        obj.insert("modified", self.created.clone());
+        obj.insert("name", name.value.clone());
         if let Some(b) = block {
-            let mut seen = HashMap::new();
-            seen.insert("name".to_string(), name.span.clone());
+            let mut seen: Seen = vec![("name", name.span.clone())];
             self.lower_block("identity", b, &mut obj, &mut seen);
         }
         self.check_required("identity", &obj, name.span.clone());
@@ -414,24 +428,28 @@ impl<'a> Lowering<'a> {
 
     /// The common head of every object: type, spec_version, id, created_by_ref, timestamps.
     pub(crate) fn head(&self, stix_type: &str, id: &str, category: Category) -> Object {
-        let mut obj = Object::new();
-        obj.insert("type".into(), stix_type.into());
-        obj.insert("spec_version".into(), "2.1".into());
-        obj.insert("id".into(), id.into());
+        // Room for the properties a typical object gets, so that building it does not regrow.
+        let mut obj = Object::with_capacity(14);
+        match af_stix::object::type_value(stix_type) {
+            Some(shared) => obj.insert_shared("type", shared),
+            None => obj.insert("type", stix_type),
+        };
+        obj.insert_shared("spec_version", af_stix::object::spec_version());
+        obj.insert("id", id);
         if category != Category::Sco {
             if let Some(a) = &self.author_id {
                 if a != id {
-                    obj.insert("created_by_ref".into(), a.clone().into());
+                    obj.insert("created_by_ref", a.clone());
                 }
             }
-            obj.insert("created".into(), self.created.clone().into());
+            obj.insert("created", self.created.clone());
             // A marking definition is immutable in STIX 2.1: it has no `modified`.
             if stix_type != "marking-definition" {
-                obj.insert("modified".into(), self.created.clone().into());
+                obj.insert("modified", self.created.clone());
             }
         }
         if category == Category::AttackFlow {
-            obj.insert("extensions".into(), af_stix::attack_flow::extension_marker());
+            obj.insert_shared("extensions", af_stix::attack_flow::shared_extension_marker());
         }
         obj
     }
@@ -440,7 +458,7 @@ impl<'a> Lowering<'a> {
         if !self.markings.is_empty() && category != Category::Meta && !obj.contains_key("object_marking_refs")
         {
             obj.insert(
-                "object_marking_refs".into(),
+                "object_marking_refs",
                 Json::Array(self.markings.iter().map(|m| Json::from(m.as_str())).collect()),
             );
         }
@@ -456,7 +474,7 @@ impl<'a> Lowering<'a> {
         // Custom `x-…` types are not in the table; STIX treats them like SDOs.
         let category = info.map_or(Category::Sdo, |t| t.category);
         let mut obj = self.head(&stix_type, &id, category);
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut seen: Seen = Vec::with_capacity(8);
 
         if let Some(title) = &decl.title {
             match info
@@ -464,8 +482,8 @@ impl<'a> Lowering<'a> {
                 .or(if info.is_none() { Some("name") } else { None })
             {
                 Some(prop) => {
-                    obj.insert(prop.into(), title.value.clone().into());
-                    seen.insert(prop.to_string(), title.span.clone());
+                    obj.insert(prop, title.value.clone());
+                    seen.push((prop, title.span.clone()));
                 }
                 None => self.diags.push(
                     Diagnostic::error(
@@ -478,10 +496,10 @@ impl<'a> Lowering<'a> {
             }
         }
         if let Some(word) = &decl.word {
-            match stix_type.as_str() {
+            match stix_type.as_ref() {
                 "attack-action" => {
-                    obj.insert("technique_id".into(), word.text.clone().into());
-                    seen.insert("technique_id".into(), word.span.clone());
+                    obj.insert("technique_id", word.text.clone());
+                    seen.push(("technique_id", word.span.clone()));
                 }
                 "attack-operator" => {
                     let op = word.text.to_ascii_uppercase();
@@ -500,7 +518,7 @@ impl<'a> Lowering<'a> {
                                 ),
                             );
                         }
-                        obj.insert("operator".into(), op.into());
+                        obj.insert("operator", op);
                     } else {
                         self.diags.push(
                             Diagnostic::error(
@@ -511,7 +529,7 @@ impl<'a> Lowering<'a> {
                             .with_help("an operator is `AND` or `OR`"),
                         );
                     }
-                    seen.insert("operator".into(), word.span.clone());
+                    seen.push(("operator", word.span.clone()));
                 }
                 _ => {
                     let mut d = Diagnostic::error(
@@ -540,13 +558,25 @@ impl<'a> Lowering<'a> {
         Some(obj)
     }
 
+    /// The checks of a node's finished object: required properties and timestamps. Edges,
+    /// lowered later, add only flow refs, which no type requires (see the test below).
+    fn check_node(&mut self, i: usize) {
+        let (t, span) = (self.nodes[i].stix_type.clone(), self.nodes[i].name.span.clone());
+        // Taken out and put back so the checks can borrow `self` mutably without a copy.
+        if let Some(o) = self.objects.get_mut(i).and_then(Option::take) {
+            self.check_required(&t, &o, span.clone());
+            self.check_times(&o, span);
+            self.objects[i] = Some(o);
+        }
+    }
+
     /// Checks the required properties of `stix_type` on a finished object.
     pub(crate) fn check_required(&mut self, stix_type: &str, obj: &Object, span: Span) {
         let Some(info) = types::type_info(stix_type) else {
             return;
         };
         for req in info.required {
-            if obj.contains_key(*req) {
+            if obj.contains_key(req) {
                 continue;
             }
             let hint = match (stix_type, *req) {
@@ -594,4 +624,25 @@ pub(crate) fn kind_phrase(stix_type: &str) -> String {
         "a"
     };
     format!("{article} `{stix_type}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use af_stix::types;
+
+    /// Nodes are checked for required properties before edges are lowered, which is right only
+    /// while no type requires the refs that edges add.
+    #[test]
+    fn no_type_requires_the_refs_edges_add() {
+        for t in types::all_types() {
+            let required = t.required.iter().chain(types::common_required(t.category));
+            for r in required {
+                assert!(
+                    !matches!(*r, "effect_refs" | "on_true_refs" | "on_false_refs"),
+                    "{} requires {r}",
+                    t.name
+                );
+            }
+        }
+    }
 }

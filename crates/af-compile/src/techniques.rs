@@ -19,151 +19,164 @@ enum Written {
     Property,
 }
 
-impl<'a> Lowering<'a> {
-    pub(crate) fn check_techniques(&mut self) {
-        let catalog: &Catalog = match &self.options.catalog {
-            Some(c) => c,
-            None => Catalog::embedded(),
-        };
-        // (domain set so far, the span that set it) for the mixed-domain check.
-        let mut domains: Option<(Vec<Domain>, String, Span)> = None;
-        for i in 0..self.nodes.len() {
-            if self.nodes[i].stix_type != "attack-action" {
-                continue;
-            }
-            let decl = self.nodes[i].decl;
-            let technique_site = match (
-                &decl.word,
-                decl.body.as_ref().and_then(|b| find(b, "technique_id")),
-            ) {
-                (Some(w), _) => Some((w.text.clone(), w.span.clone(), Written::Sugar)),
-                (None, Some(v)) => match &v.kind {
-                    ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), Written::Property)),
-                    ValueKind::Word(w) => Some((w.clone(), v.span.clone(), Written::Property)),
-                    _ => None,
-                },
-                _ => None,
-            };
-            let tactic_site = decl.body.as_ref().and_then(|b| {
-                let (v, how) = match (find(b, "tactic"), find(b, "tactic_id")) {
-                    (Some(v), _) => (v, Written::Sugar),
-                    (None, Some(v)) => (v, Written::Property),
-                    _ => return None,
-                };
-                match &v.kind {
-                    ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), how, false)),
-                    ValueKind::Word(w) => Some((w.clone(), v.span.clone(), how, how == Written::Sugar)),
-                    _ => None,
-                }
-            });
+/// What the catalog checks carry from one action to the next.
+pub(crate) struct Techniques<'o> {
+    catalog: &'o Catalog,
+    /// (domain set so far, the id and span that set it) for the mixed-domain check.
+    domains: Option<(Vec<Domain>, String, Span)>,
+}
 
-            let technique = technique_site
-                .as_ref()
-                .and_then(|(id, span, how)| self.technique(catalog, id, span, *how));
-            if let (Some(t), Some((_, span, _))) = (technique, &technique_site) {
-                if t.catalog == CatalogKind::Attack && !t.domains.is_empty() {
-                    match &mut domains {
-                        None => domains = Some((t.domains.clone(), t.id.to_string(), span.clone())),
-                        Some((set, first_id, first_span)) => {
-                            let common: Vec<Domain> =
-                                set.iter().copied().filter(|d| t.domains.contains(d)).collect();
-                            if common.is_empty() {
-                                let names = |ds: &[Domain]| {
-                                    ds.iter().map(|d| domain_name(*d)).collect::<Vec<_>>().join("/")
-                                };
-                                self.diags.push(
-                                    Diagnostic::warning(
-                                        "W0404",
-                                        span.clone(),
-                                        format!("{} is an ATT&CK {} technique, but this flow also uses {} ({first_id})", t.id, names(&t.domains), names(set)),
-                                    )
-                                    .with_label(first_span.clone(), format!("{first_id} is used here"))
-                                    .with_help("a flow usually stays in one ATT&CK domain; check the id"),
-                                );
-                            } else {
-                                *set = common;
-                            }
-                        }
-                    }
-                }
-            }
-            let mut tactic_fill: Option<(String, Option<String>, Option<String>)> = None;
-            if let Some((text, span, how, canonicalize)) = &tactic_site {
-                let found = match technique {
-                    Some(t) => catalog.tactic_for(t, text).or_else(|| catalog.tactic(text)),
-                    None => catalog.tactic(text),
-                };
-                match found {
-                    None => {
-                        let candidates: Vec<String> = catalog
-                            .tactics(technique.map(|t| t.catalog))
-                            .iter()
-                            .flat_map(|t| {
-                                std::iter::once(t.id.to_string())
-                                    .chain(t.shortname.as_deref().map(str::to_string))
-                            })
-                            .collect();
-                        let mut d = if *how == Written::Sugar {
-                            Diagnostic::error("E0402", span.clone(), format!("unknown tactic `{text}`"))
-                        } else {
-                            Diagnostic::warning(
-                                "W0406",
-                                span.clone(),
-                                format!("`{text}` is not a tactic id the catalogs know"),
-                            )
-                        };
-                        d = d.with_help("write a tactic id such as TA0001, or an ATT&CK short name such as initial-access; `afc attack tactics` lists them");
-                        if let Some(c) = af_diagnostics::closest(text, candidates.iter().map(String::as_str))
-                        {
-                            d = d.with_fix(format!("did you mean `{c}`?"), span.clone(), c.to_string());
-                        }
-                        self.diags.push(d);
-                    }
-                    Some(tac) => {
-                        if let Some(t) = technique {
-                            self.check_tactic_membership(catalog, t, tac.id.as_ref(), span);
-                        }
-                        let id = if *canonicalize {
-                            Some(tac.id.to_string())
-                        } else {
-                            None
-                        };
-                        tactic_fill = Some((
-                            tac.name.to_string(),
-                            id,
-                            tac.stix_id.as_deref().map(str::to_string),
-                        ));
-                    }
-                }
-            }
-            // Fill name, technique_ref, tactic_ref where the author did not write them.
-            let Some(Some(obj)) = self.objects.get_mut(i) else {
-                continue;
+impl<'o> Techniques<'o> {
+    pub(crate) fn new(options: &'o crate::Options) -> Self {
+        Techniques {
+            catalog: match &options.catalog {
+                Some(c) => c,
+                None => Catalog::embedded(),
+            },
+            domains: None,
+        }
+    }
+}
+
+impl<'a> Lowering<'a> {
+    /// The catalog checks of node `i` (if it is an action), right after it is lowered.
+    pub(crate) fn check_action(&mut self, i: usize, state: &mut Techniques<'_>) {
+        if self.nodes[i].stix_type != "attack-action" {
+            return;
+        }
+        let catalog = state.catalog;
+        let domains = &mut state.domains;
+        let decl = self.nodes[i].decl;
+        let technique_site = match (
+            &decl.word,
+            decl.body.as_ref().and_then(|b| find(b, "technique_id")),
+        ) {
+            (Some(w), _) => Some((w.text.clone(), w.span.clone(), Written::Sugar)),
+            (None, Some(v)) => match &v.kind {
+                ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), Written::Property)),
+                ValueKind::Word(w) => Some((w.clone(), v.span.clone(), Written::Property)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let tactic_site = decl.body.as_ref().and_then(|b| {
+            let (v, how) = match (find(b, "tactic"), find(b, "tactic_id")) {
+                (Some(v), _) => (v, Written::Sugar),
+                (None, Some(v)) => (v, Written::Property),
+                _ => return None,
             };
-            if let (None, Some((id, _, Written::Sugar))) = (technique, &technique_site) {
-                // Already an error; the id stands in for the name so no second error follows.
-                obj.entry("name").or_insert_with(|| Json::from(id.as_str()));
+            match &v.kind {
+                ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), how, false)),
+                ValueKind::Word(w) => Some((w.clone(), v.span.clone(), how, how == Written::Sugar)),
+                _ => None,
             }
-            let technique_sugar = matches!(technique_site, Some((_, _, Written::Sugar)));
-            let tactic_sugar = matches!(tactic_site, Some((_, _, Written::Sugar, _)));
-            if let Some(t) = technique.filter(|_| technique_sugar) {
-                if !obj.contains_key("name") {
-                    obj.insert("name".into(), Json::from(t.full_name()));
-                }
-                if let (false, Some(stix)) = (obj.contains_key("technique_ref"), &t.stix_id) {
-                    obj.insert("technique_ref".into(), Json::from(stix.as_ref()));
+        });
+
+        let technique = technique_site
+            .as_ref()
+            .and_then(|(id, span, how)| self.technique(catalog, id, span, *how));
+        if let (Some(t), Some((_, span, _))) = (technique, &technique_site) {
+            if t.catalog == CatalogKind::Attack && !t.domains.is_empty() {
+                match domains {
+                    None => *domains = Some((t.domains.clone(), t.id.to_string(), span.clone())),
+                    Some((set, first_id, first_span)) => {
+                        let common: Vec<Domain> =
+                            set.iter().copied().filter(|d| t.domains.contains(d)).collect();
+                        if common.is_empty() {
+                            let names = |ds: &[Domain]| {
+                                ds.iter().map(|d| domain_name(*d)).collect::<Vec<_>>().join("/")
+                            };
+                            self.diags.push(
+                                Diagnostic::warning(
+                                    "W0404",
+                                    span.clone(),
+                                    format!("{} is an ATT&CK {} technique, but this flow also uses {} ({first_id})", t.id, names(&t.domains), names(set)),
+                                )
+                                .with_label(first_span.clone(), format!("{first_id} is used here"))
+                                .with_help("a flow usually stays in one ATT&CK domain; check the id"),
+                            );
+                        } else {
+                            *set = common;
+                        }
+                    }
                 }
             }
-            if let Some((tactic_name, canonical_id, stix)) = tactic_fill.filter(|_| tactic_sugar) {
-                if let Some(id) = canonical_id {
-                    obj.insert("tactic_id".into(), Json::from(id));
+        }
+        let mut tactic_fill: Option<(String, Option<String>, Option<String>)> = None;
+        if let Some((text, span, how, canonicalize)) = &tactic_site {
+            let found = match technique {
+                Some(t) => catalog.tactic_for(t, text).or_else(|| catalog.tactic(text)),
+                None => catalog.tactic(text),
+            };
+            match found {
+                None => {
+                    let candidates: Vec<String> = catalog
+                        .tactics(technique.map(|t| t.catalog))
+                        .iter()
+                        .flat_map(|t| {
+                            std::iter::once(t.id.to_string())
+                                .chain(t.shortname.as_deref().map(str::to_string))
+                        })
+                        .collect();
+                    let mut d = if *how == Written::Sugar {
+                        Diagnostic::error("E0402", span.clone(), format!("unknown tactic `{text}`"))
+                    } else {
+                        Diagnostic::warning(
+                            "W0406",
+                            span.clone(),
+                            format!("`{text}` is not a tactic id the catalogs know"),
+                        )
+                    };
+                    d = d.with_help("write a tactic id such as TA0001, or an ATT&CK short name such as initial-access; `afc attack tactics` lists them");
+                    if let Some(c) = af_diagnostics::closest(text, candidates.iter().map(String::as_str)) {
+                        d = d.with_fix(format!("did you mean `{c}`?"), span.clone(), c.to_string());
+                    }
+                    self.diags.push(d);
                 }
-                if let (false, Some(stix)) = (obj.contains_key("tactic_ref"), stix) {
-                    obj.insert("tactic_ref".into(), Json::from(stix));
+                Some(tac) => {
+                    if let Some(t) = technique {
+                        self.check_tactic_membership(catalog, t, tac.id.as_ref(), span);
+                    }
+                    let id = if *canonicalize {
+                        Some(tac.id.to_string())
+                    } else {
+                        None
+                    };
+                    tactic_fill = Some((
+                        tac.name.to_string(),
+                        id,
+                        tac.stix_id.as_deref().map(str::to_string),
+                    ));
                 }
-                if !obj.contains_key("name") && technique.is_none() {
-                    obj.insert("name".into(), Json::from(tactic_name));
-                }
+            }
+        }
+        // Fill name, technique_ref, tactic_ref where the author did not write them.
+        let Some(Some(obj)) = self.objects.get_mut(i) else {
+            return;
+        };
+        if let (None, Some((id, _, Written::Sugar))) = (technique, &technique_site) {
+            // Already an error; the id stands in for the name so no second error follows.
+            obj.get_or_insert_with("name", || Json::from(id.as_str()));
+        }
+        let technique_sugar = matches!(technique_site, Some((_, _, Written::Sugar)));
+        let tactic_sugar = matches!(tactic_site, Some((_, _, Written::Sugar, _)));
+        if let Some(t) = technique.filter(|_| technique_sugar) {
+            if !obj.contains_key("name") {
+                obj.insert("name", Json::from(t.full_name()));
+            }
+            if let (false, Some(stix)) = (obj.contains_key("technique_ref"), &t.stix_id) {
+                obj.insert("technique_ref", Json::from(stix.as_ref()));
+            }
+        }
+        if let Some((tactic_name, canonical_id, stix)) = tactic_fill.filter(|_| tactic_sugar) {
+            if let Some(id) = canonical_id {
+                obj.insert("tactic_id", Json::from(id));
+            }
+            if let (false, Some(stix)) = (obj.contains_key("tactic_ref"), stix) {
+                obj.insert("tactic_ref", Json::from(stix));
+            }
+            if !obj.contains_key("name") && technique.is_none() {
+                obj.insert("name", Json::from(tactic_name));
             }
         }
     }

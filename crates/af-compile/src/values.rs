@@ -3,29 +3,33 @@
 use crate::lower::Lowering;
 use crate::Object;
 use af_diagnostics::{closest, Diagnostic};
+use af_stix::object::Key;
 use af_stix::types::{self, PropKind};
 use af_syntax::{Block, Span, Value, ValueKind};
 use serde_json::{Map, Number, Value as Json};
 use std::collections::HashMap;
+
+/// The keys already given in a block, with where, to report repeats.
+pub(crate) type Seen<'b> = Vec<(&'b str, Span)>;
 
 /// Keys the compiler handles itself before typing.
 const HANDLED: &[&str] = &["id"];
 
 impl<'a> Lowering<'a> {
     /// Lowers the properties of a node's block into `obj`.
-    pub(crate) fn lower_block(
+    pub(crate) fn lower_block<'b>(
         &mut self,
         stix_type: &str,
-        block: &Block,
+        block: &'b Block,
         obj: &mut Object,
-        seen: &mut HashMap<String, Span>,
+        seen: &mut Seen<'b>,
     ) {
         for prop in &block.entries {
             let mut key = prop.key.text.as_str();
             if stix_type == "attack-action" && key == "tactic" {
                 key = "tactic_id";
             }
-            if let Some(first) = seen.get(key) {
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
                 self.diags.push(
                     Diagnostic::error("E0207", prop.key.span.clone(), format!("`{key}` is given twice"))
                         .with_label(first.clone(), "first given here")
@@ -33,12 +37,13 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
-            seen.insert(key.to_string(), prop.key.span.clone());
+            seen.push((key, prop.key.span.clone()));
             let Some(value) = &prop.value else { continue };
             if HANDLED.contains(&key) {
                 continue;
             }
-            let kind = match types::property(stix_type, key) {
+            let property = types::property(stix_type, key);
+            let kind = match property {
                 Some(p) => Some(&p.kind),
                 None if key == "tactic_id" && stix_type == "attack-action" => None,
                 None => {
@@ -70,7 +75,13 @@ impl<'a> Lowering<'a> {
                 None => self.generic(key, value),
             };
             if let Some(json) = json {
-                obj.insert(key.to_string(), json);
+                // Known properties take their name from the type table: no key to allocate.
+                let key: Key = match (property, key) {
+                    (Some(p), _) => Key::Borrowed(p.name),
+                    (None, "tactic_id") => Key::Borrowed("tactic_id"),
+                    (None, other) => Key::Owned(other.to_string()),
+                };
+                obj.insert(key, json);
             }
         }
     }
@@ -451,8 +462,10 @@ impl<'a> Lowering<'a> {
                     self.diags.push(d);
                     return None;
                 }
+                let id = node.id.clone();
                 self.links.push((self.current, i + 1));
-                Some(node.id.clone())
+                self.mark_targeted(key, i);
+                Some(id)
             }
             ValueKind::Str(s) => {
                 if !af_stix::id::is_valid_id(&s.value) {
@@ -475,6 +488,7 @@ impl<'a> Lowering<'a> {
                 }
                 if let Some(&i) = self.by_id.get(&s.value) {
                     self.links.push((self.current, i + 1));
+                    self.mark_targeted(key, i);
                 }
                 Some(s.value.clone())
             }
@@ -490,11 +504,21 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// Records that a flow ref (`effect_refs`, `on_true_refs`, `on_false_refs`) points at node
+    /// `i`, so the flow does not start there by default.
+    fn mark_targeted(&mut self, key: &str, i: usize) {
+        if matches!(key, "effect_refs" | "on_true_refs" | "on_false_refs") {
+            if let Some(t) = self.targeted.get_mut(i) {
+                *t = true;
+            }
+        }
+    }
+
     pub(crate) fn undefined(&mut self, name: &str, span: Span, targets: &[&str]) {
         let candidates: Vec<&str> = self
             .nodes
             .iter()
-            .filter(|n| targets.is_empty() || targets.contains(&n.stix_type.as_str()))
+            .filter(|n| targets.is_empty() || targets.contains(&n.stix_type.as_ref()))
             .map(|n| n.name.text.as_str())
             .collect();
         let mut d = Diagnostic::error("E0105", span.clone(), format!("`{name}` is not declared"));

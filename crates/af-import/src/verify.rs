@@ -3,7 +3,7 @@
 
 use crate::Model;
 use af_compile::{compile_str, Options};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 
 /// At most this many differences are listed one by one.
@@ -20,16 +20,16 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
             first.message
         )];
     }
-    let id_of = |o: &Map<String, Json>| o.get("id").and_then(Json::as_str).map(str::to_string);
-    let out: HashMap<String, &Map<String, Json>> = compiled
+    let id_of = |o: Option<&Json>| o.and_then(Json::as_str).map(str::to_string);
+    let out: HashMap<String, &af_stix::Object> = compiled
         .objects
         .iter()
-        .filter_map(|o| Some((id_of(o)?, o)))
+        .filter_map(|o| Some((id_of(o.get("id"))?, o)))
         .collect();
     let mut diffs = Vec::new();
     let mut expected_ids = HashSet::new();
     for o in &model.objects {
-        let Some(id) = id_of(o) else { continue };
+        let Some(id) = id_of(o.get("id")) else { continue };
         expected_ids.insert(id.clone());
         if model.derived_ids.contains(&id) || explained.contains(&(id.clone(), "*".to_string())) {
             continue;
@@ -38,12 +38,16 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
             diffs.push(format!("`{id}` is missing after compiling"));
             continue;
         };
-        let mut keys: Vec<&String> = o.keys().chain(c.keys().filter(|k| !o.contains_key(*k))).collect();
+        let mut keys: Vec<&str> = o
+            .keys()
+            .map(String::as_str)
+            .chain(c.keys().filter(|k| !o.contains_key(*k)))
+            .collect();
         keys.dedup();
         for k in keys {
             let (before, after) = (o.get(k), c.get(k));
             if before == after
-                || explained.contains(&(id.clone(), k.clone()))
+                || explained.contains(&(id.clone(), k.to_string()))
                 || (k == "start_refs" && model.default_start_refs)
             {
                 continue;
@@ -60,7 +64,7 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
         af_stix::attack_flow::EXTENSION_CREATOR_ID,
     ];
     for c in &compiled.objects {
-        let Some(id) = id_of(c) else { continue };
+        let Some(id) = id_of(c.get("id")) else { continue };
         let derived =
             !model.derived_ids.is_empty() && c.get("type").and_then(Json::as_str) == Some("relationship");
         if expected_ids.contains(&id) || derived {

@@ -32,6 +32,10 @@ fn compile_ok(name: &str, source: &str) -> Compiled {
     compiled
 }
 
+fn maps(objects: &[af_stix::Object]) -> Vec<Map<String, Json>> {
+    objects.iter().map(af_stix::Object::to_map).collect()
+}
+
 fn by_id(objects: &[Map<String, Json>]) -> HashMap<String, &Map<String, Json>> {
     objects
         .iter()
@@ -71,7 +75,8 @@ fn every_corpus_bundle_round_trips() {
             .filter_map(|o| o.as_object().cloned())
             .collect();
         let before = by_id(&original);
-        let after = by_id(&compiled.objects);
+        let compiled_maps = maps(&compiled.objects);
+        let after = by_id(&compiled_maps);
         for (id, o) in &before {
             let c = after
                 .get(id)
@@ -131,7 +136,8 @@ fn repair_turns_builder_branches_into_true_branches() {
                 .collect();
         let imported = import_bundle(&json, &ImportOptions { repair: true }).expect("imports");
         let compiled = compile_ok(&name, &imported.source);
-        let after = by_id(&compiled.objects);
+        let compiled_maps = maps(&compiled.objects);
+        let after = by_id(&compiled_maps);
         for (rel, cond, target) in &branches {
             repaired_any = true;
             assert!(!after.contains_key(*rel), "{name}: {rel} should be gone");
@@ -196,7 +202,8 @@ fn every_afb_file_imports_to_valid_stix_with_the_builder_ids() {
             "{name}: Attack Flow ids differ from the Builder's export"
         );
         // Conditions branch for real: no relationship leaves a condition for a step.
-        let compiled_by_id = by_id(&compiled.objects);
+        let compiled_maps = maps(&compiled.objects);
+        let compiled_by_id = by_id(&compiled_maps);
         for o in &compiled.objects {
             if o["type"] == "relationship" {
                 let src = &compiled_by_id[o["source_ref"].as_str().expect("source")];

@@ -54,7 +54,11 @@ fn generated(actions: usize) -> Vec<Object> {
             );
         }
     }
-    af_compile::compile_str(&s, &af_compile::Options::default()).objects
+    af_compile::compile_str(&s, &af_compile::Options::default())
+        .objects
+        .into_iter()
+        .map(af_compile::Object::into_map)
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {

@@ -23,7 +23,11 @@ fn compile(path: &Path) -> Vec<Object> {
     };
     let compiled = af_compile::compile_str(&source, &af_compile::Options::default());
     assert!(!compiled.has_errors(), "{} does not compile", path.display());
-    compiled.objects
+    compiled
+        .objects
+        .into_iter()
+        .map(af_compile::Object::into_map)
+        .collect()
 }
 
 fn files_with(dir: &Path, ext: &str) -> Vec<PathBuf> {

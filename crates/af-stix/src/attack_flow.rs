@@ -48,6 +48,13 @@ pub fn extension_marker() -> Value {
     Value::Object(marker)
 }
 
+/// The [`extension_marker`] as one shared value, for objects that borrow it
+/// ([`crate::Object::insert_shared`]).
+pub fn shared_extension_marker() -> &'static Value {
+    static MARKER: std::sync::LazyLock<Value> = std::sync::LazyLock::new(extension_marker);
+    &MARKER
+}
+
 /// Whether `t` is one of the five Attack Flow object types.
 pub fn is_attack_flow_type(t: &str) -> bool {
     TYPES.contains(&t)

@@ -16,7 +16,11 @@ const PART_SEPARATOR: &str = "\u{1f}";
 pub fn derive(stix_type: &str, parts: &[&str]) -> String {
     let name = parts.join(PART_SEPARATOR);
     let uuid = Uuid::new_v5(&AFC_NAMESPACE, name.as_bytes());
-    format!("{stix_type}--{uuid}")
+    let mut out = String::with_capacity(stix_type.len() + 2 + uuid::fmt::Hyphenated::LENGTH);
+    out.push_str(stix_type);
+    out.push_str("--");
+    out.push_str(uuid.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
+    out
 }
 
 /// Whether `s` is a valid STIX type name: 3–250 characters of lower-case ASCII letters,

@@ -112,7 +112,11 @@ fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<Vec<O
     if compiled.has_errors() {
         return Err(Failure::Content);
     }
-    Ok(compiled.objects)
+    Ok(compiled
+        .objects
+        .into_iter()
+        .map(af_compile::Object::into_map)
+        .collect())
 }
 
 fn stem(inp: &Input) -> String {
