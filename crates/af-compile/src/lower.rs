@@ -498,7 +498,7 @@ impl<'a> Lowering<'a> {
         if let Some(word) = &decl.word {
             match stix_type.as_ref() {
                 "attack-action" => {
-                    obj.insert("technique_id", word.text.clone());
+                    obj.insert("technique_id", word.text.as_str());
                     seen.push(("technique_id", word.span.clone()));
                 }
                 "attack-operator" => {

@@ -51,10 +51,10 @@ impl<'a> Lowering<'a> {
             &decl.word,
             decl.body.as_ref().and_then(|b| find(b, "technique_id")),
         ) {
-            (Some(w), _) => Some((w.text.clone(), w.span.clone(), Written::Sugar)),
+            (Some(w), _) => Some((w.text.as_str(), w.span.clone(), Written::Sugar)),
             (None, Some(v)) => match &v.kind {
-                ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), Written::Property)),
-                ValueKind::Word(w) => Some((w.clone(), v.span.clone(), Written::Property)),
+                ValueKind::Str(s) => Some((s.value.as_str(), v.span.clone(), Written::Property)),
+                ValueKind::Word(w) => Some((w.as_str(), v.span.clone(), Written::Property)),
                 _ => None,
             },
             _ => None,
@@ -67,7 +67,7 @@ impl<'a> Lowering<'a> {
             };
             match &v.kind {
                 ValueKind::Str(s) => Some((s.value.clone(), v.span.clone(), how, false)),
-                ValueKind::Word(w) => Some((w.clone(), v.span.clone(), how, how == Written::Sugar)),
+                ValueKind::Word(w) => Some((w.to_string(), v.span.clone(), how, how == Written::Sugar)),
                 _ => None,
             }
         });
@@ -156,7 +156,7 @@ impl<'a> Lowering<'a> {
         };
         if let (None, Some((id, _, Written::Sugar))) = (technique, &technique_site) {
             // Already an error; the id stands in for the name so no second error follows.
-            obj.get_or_insert_with("name", || Json::from(id.as_str()));
+            obj.get_or_insert_with("name", || Json::from(*id));
         }
         let technique_sugar = matches!(technique_site, Some((_, _, Written::Sugar)));
         let tactic_sugar = matches!(tactic_site, Some((_, _, Written::Sugar, _)));

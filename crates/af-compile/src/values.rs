@@ -103,7 +103,7 @@ impl<'a> Lowering<'a> {
             PropKind::String | PropKind::Binary | PropKind::Hex => match &v.kind {
                 ValueKind::Str(s) => Some(s.value.clone().into()),
                 // Catalog ids are words: `tactic: TA0001`, `technique_id: T1566`.
-                ValueKind::Word(w) if ID_KEYS.contains(&key) => Some(w.clone().into()),
+                ValueKind::Word(w) if ID_KEYS.contains(&key) => Some(w.as_str().into()),
                 ValueKind::Word(w) => {
                     self.diags.push(
                         Diagnostic::error("E0201", v.span.clone(), format!("`{key}` takes a string"))
@@ -161,7 +161,7 @@ impl<'a> Lowering<'a> {
             }
             PropKind::StringList => self.list_of(key, v, |this, item| match &item.kind {
                 ValueKind::Str(s) => Some(s.value.clone().into()),
-                ValueKind::Word(w) => Some(w.clone().into()),
+                ValueKind::Word(w) => Some(w.as_str().into()),
                 _ => this.wrong_type(key, "strings", item),
             }),
             PropKind::Enum(allowed) => self.enum_value(key, v, allowed),
@@ -229,7 +229,7 @@ impl<'a> Lowering<'a> {
             ValueKind::Float(t) => self.float(t, v.span.clone()),
             ValueKind::Bool(b) => Some(Json::Bool(*b)),
             ValueKind::Timestamp(_) => self.timestamp(v).map(Json::from),
-            ValueKind::Word(w) => Some(w.clone().into()),
+            ValueKind::Word(w) => Some(w.as_str().into()),
             ValueKind::List(items) => Some(Json::Array(
                 items.iter().filter_map(|i| self.generic(key, i)).collect(),
             )),
@@ -267,7 +267,7 @@ impl<'a> Lowering<'a> {
             seen.insert(&p.key.text, p.key.span.clone());
             if let Some(v) = &p.value {
                 if let Some(j) = self.generic(&p.key.text, v) {
-                    out.insert(p.key.text.clone(), j);
+                    out.insert(p.key.text.to_string(), j);
                 }
             }
         }
@@ -297,7 +297,7 @@ impl<'a> Lowering<'a> {
 
     fn word_or_string(&mut self, key: &str, v: &Value) -> Option<Json> {
         match &v.kind {
-            ValueKind::Word(w) => Some(w.clone().into()),
+            ValueKind::Word(w) => Some(w.as_str().into()),
             ValueKind::Str(s) => Some(s.value.clone().into()),
             _ => self.wrong_type(key, "a word or a string", v),
         }

@@ -347,7 +347,7 @@ impl<'a> Printer<'a> {
                 }
             }
             ValueKind::Int(t) | ValueKind::Float(t) | ValueKind::Timestamp(t) | ValueKind::Word(t) => {
-                Some(t.clone())
+                Some(t.to_string())
             }
             ValueKind::Bool(b) => Some(b.to_string()),
             ValueKind::List(items) => self.flat_list(items),
@@ -619,7 +619,7 @@ fn arrow_text(arrow: &af_syntax::Arrow) -> String {
 /// A key as written: bare when it reads back as one word, quoted otherwise.
 fn key_text(k: &Key) -> String {
     if is_word(&k.text) {
-        k.text.clone()
+        k.text.to_string()
     } else {
         quote(&k.text)
     }

@@ -204,7 +204,7 @@ fn key_or_value_at(snap: &Snapshot, offset: usize) -> Option<HoverInfo> {
     let (owner, block) = match item {
         Item::Flow(f) => (OwnerType::Stix("attack-flow".into()), f.body.as_ref()?),
         Item::Node(n) => {
-            let t = crate::model::stix_type_of(&n.kind.text).unwrap_or_else(|| n.kind.text.clone());
+            let t = crate::model::stix_type_of(&n.kind.text).unwrap_or_else(|| n.kind.text.to_string());
             (OwnerType::Stix(t), n.body.as_ref()?)
         }
         Item::Edge(e) => (OwnerType::Stix("relationship".into()), e.body.as_ref()?),

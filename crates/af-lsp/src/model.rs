@@ -144,11 +144,11 @@ impl Model {
                 Item::Node(n) => {
                     let Some(name) = &n.name else { continue };
                     let i = m.nodes.len();
-                    m.by_name.entry(name.text.clone()).or_insert(i);
+                    m.by_name.entry(name.text.to_string()).or_insert(i);
                     m.nodes.push(NodeInfo {
-                        name: name.text.clone(),
+                        name: name.text.to_string(),
                         name_span: name.span.clone(),
-                        kind: n.kind.text.clone(),
+                        kind: n.kind.text.to_string(),
                         kind_span: n.kind.span.clone(),
                         stix_type: stix_type_of(&n.kind.text),
                         title: n.title.as_ref().map(|t| t.value.clone()),
@@ -184,7 +184,7 @@ impl Model {
                         for ident in group {
                             ids.push(m.refs.len());
                             m.refs.push(Reference {
-                                name: ident.text.clone(),
+                                name: ident.text.to_string(),
                                 span: ident.span.clone(),
                                 role: Role::Edge(index),
                             });
@@ -200,7 +200,7 @@ impl Model {
                                 m.edges.push(EdgeInfo {
                                     from: f,
                                     to: t,
-                                    label: arrow.label.as_ref().map(|l| l.text.clone()),
+                                    label: arrow.label.as_ref().map(|l| l.text.to_string()),
                                 });
                             }
                         }
@@ -231,7 +231,7 @@ impl Model {
     fn collect_header_names(&mut self, v: &Value, owner: Owner, key: &str) {
         match &v.kind {
             ValueKind::Word(w) if !is_tlp_word(w) => self.refs.push(Reference {
-                name: w.clone(),
+                name: w.to_string(),
                 span: v.span.clone(),
                 role: Role::Property {
                     owner,
@@ -250,7 +250,7 @@ impl Model {
     fn collect_value(&mut self, v: &Value, owner: Owner, top: &str, key: &str) {
         match &v.kind {
             ValueKind::Word(w) if is_ref_key(key) => self.refs.push(Reference {
-                name: w.clone(),
+                name: w.to_string(),
                 span: v.span.clone(),
                 role: Role::Property {
                     owner,

@@ -89,7 +89,7 @@ pub fn document_symbols(snap: &Snapshot) -> Vec<Symbol> {
                 Some(t) if n.stix_type.as_deref() == Some("attack-action") => {
                     format!("{} {}", w.text, t.full_name())
                 }
-                _ => w.text.clone(),
+                _ => w.text.to_string(),
             }),
             (None, Some(t)) => Some(format!("\"{t}\"")),
             (None, None) => None,

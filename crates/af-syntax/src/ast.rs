@@ -1,6 +1,7 @@
 //! The syntax tree. Every node carries its byte span; pieces that failed to parse are `None`
 //! or an `Error` variant, so a half-typed file still yields everything that did parse.
 
+pub use smol_str::SmolStr;
 use std::ops::Range;
 
 /// A byte range into the source.
@@ -23,7 +24,8 @@ pub struct Comment {
 /// A word with its span: a name, kind, key, enum value or id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Ident {
-    pub text: String,
+    /// Short texts are stored inline, without an allocation.
+    pub text: SmolStr,
     pub span: Span,
 }
 
@@ -109,7 +111,7 @@ pub struct Property {
 /// A property key: a bare word or a quoted string (for keys such as `"SHA-256"` or ones with spaces).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
-    pub text: String,
+    pub text: SmolStr,
     pub quoted: bool,
     pub span: Span,
 }
@@ -126,14 +128,14 @@ pub struct Value {
 pub enum ValueKind {
     Str(StrLit),
     /// Integer literal text (range-checked by the compiler).
-    Int(String),
+    Int(SmolStr),
     /// Float literal text.
-    Float(String),
+    Float(SmolStr),
     Bool(bool),
     /// A bare timestamp, as written (checked and normalized by the compiler).
-    Timestamp(String),
+    Timestamp(SmolStr),
     /// A bare word: a node name, enum value, technique or tactic id.
-    Word(String),
+    Word(SmolStr),
     List(Vec<Value>),
     Map(Block),
     /// A value followed by a block: `author: "Jane" { identity_class: individual }`.

@@ -54,7 +54,7 @@ where
     E: ParserExtra<'a, I> + 'a,
     E::Error: Labels<'a, I>,
 {
-    select! { Token::Word(w) = e => Ident { text: w.to_string(), span: sp(e.span()) } }.labelled("a name")
+    select! { Token::Word(w) = e => Ident { text: SmolStr::new(w), span: sp(e.span()) } }.labelled("a name")
 }
 
 fn block<'a, I, E>(value: impl Parser<'a, I, Value, E> + Clone + 'a) -> impl Parser<'a, I, Block, E> + Clone
@@ -64,9 +64,9 @@ where
     E::Error: Labels<'a, I>,
 {
     let key = choice((
-        select! { Token::Word(w) = e => Key { text: w.to_string(), quoted: false, span: sp(e.span()) } },
+        select! { Token::Word(w) = e => Key { text: SmolStr::new(w), quoted: false, span: sp(e.span()) } },
         string_lit().map(|s| Key {
-            text: s.value,
+            text: SmolStr::from(s.value),
             quoted: true,
             span: s.span,
         }),
@@ -120,12 +120,12 @@ where
         let scalar = choice((
             string_lit().map(ValueKind::Str),
             select! {
-                Token::Int(s) => ValueKind::Int(s.to_string()),
-                Token::Float(s) => ValueKind::Float(s.to_string()),
-                Token::Timestamp(s) => ValueKind::Timestamp(s.to_string()),
+                Token::Int(s) => ValueKind::Int(SmolStr::new(s)),
+                Token::Float(s) => ValueKind::Float(SmolStr::new(s)),
+                Token::Timestamp(s) => ValueKind::Timestamp(SmolStr::new(s)),
                 Token::Word("true") => ValueKind::Bool(true),
                 Token::Word("false") => ValueKind::Bool(false),
-                Token::Word(w) => ValueKind::Word(w.to_string()),
+                Token::Word(w) => ValueKind::Word(SmolStr::new(w)),
                 Token::TooDeep => ValueKind::Error,
                 Token::Error(_) => ValueKind::Error,
             },
@@ -202,7 +202,7 @@ where
         }),
         just(Token::LabelOpen)
             .ignore_then(
-                select! { Token::Word(w) = e => Ident { text: w.to_string(), span: sp(e.span()) } }
+                select! { Token::Word(w) = e => Ident { text: SmolStr::new(w), span: sp(e.span()) } }
                     .labelled("a relationship type or `false`"),
             )
             .then_ignore(just(Token::RBracket))
