@@ -5,9 +5,9 @@ use crate::values::Seen;
 use crate::FastMap;
 use crate::Object;
 use af_diagnostics::Diagnostic;
+use af_stix::object::{Prop, SmolStr};
 use af_stix::types::{self, Category, PropKind};
 use af_syntax::{Arrow, EdgeStmt, Ident, Item, Span};
-use serde_json::Value as Json;
 
 /// Types never reported as unconnected: they describe who is behind a flow, not a step in it.
 const CONTEXT_TYPES: &[&str] = &["threat-actor", "campaign"];
@@ -144,20 +144,20 @@ impl<'a> Lowering<'a> {
         let Some(Some(obj)) = self.objects.get_mut(si) else {
             return;
         };
-        let list = obj.get_or_insert_with(key, || Json::Array(Vec::new()));
-        if let Json::Array(items) = list {
-            if items.iter().any(|i| i.as_str() == Some(id.as_str())) {
-                self.diags.push(
-                    Diagnostic::warning(
-                        "W0103",
-                        dst.span.clone(),
-                        format!("this edge to `{}` is given twice", dst.text),
-                    )
-                    .with_help("remove the repeated edge"),
-                );
-            } else {
-                items.push(Json::from(id));
-            }
+        if !obj.push_str(key, id.clone())
+            && obj
+                .get(key)
+                .and_then(Prop::str_items)
+                .is_some_and(|items| items.contains(&id.as_str()))
+        {
+            self.diags.push(
+                Diagnostic::warning(
+                    "W0103",
+                    dst.span.clone(),
+                    format!("this edge to `{}` is given twice", dst.text),
+                )
+                .with_help("remove the repeated edge"),
+            );
         }
     }
 
@@ -191,7 +191,7 @@ impl<'a> Lowering<'a> {
         rel_ids.insert(id.clone(), arrow.span.clone());
         self.builder_branch(edge, si, label, di, arrow);
         let (src_id, dst_id) = (self.nodes[si].id.clone(), self.nodes[di].id.clone());
-        let mut obj = self.head("relationship", &id, Category::Sro);
+        let mut obj = self.head("relationship", &SmolStr::from(id.as_str()), Category::Sro);
         obj.insert("relationship_type", label);
         obj.insert("source_ref", src_id);
         obj.insert("target_ref", dst_id);
@@ -249,7 +249,11 @@ impl<'a> Lowering<'a> {
         let flow = self.flow?;
         self.current = 0;
         let flow_id = self.flow_id.clone();
-        let mut obj = self.head("attack-flow", &flow_id, Category::AttackFlow);
+        let mut obj = self.head(
+            "attack-flow",
+            &SmolStr::from(flow_id.as_str()),
+            Category::AttackFlow,
+        );
         let mut seen: Seen = Vec::new();
         if let Some(t) = &flow.title {
             obj.insert("name", t.value.clone());
@@ -280,14 +284,11 @@ impl<'a> Lowering<'a> {
                 );
             } else if !starts.is_empty() {
                 for id in &starts {
-                    if let Some(&i) = self.by_id.get(id) {
+                    if let Some(&i) = self.by_id.get(id.as_str()) {
                         self.links.push((0, i + 1));
                     }
                 }
-                obj.insert(
-                    "start_refs",
-                    Json::Array(starts.into_iter().map(Json::from).collect()),
-                );
+                obj.insert("start_refs", starts);
             }
         }
         if !obj.contains_key("description") {
@@ -310,7 +311,7 @@ impl<'a> Lowering<'a> {
     }
 
     pub(crate) fn check_times(&mut self, obj: &Object, span: Span) {
-        if let (Some(Json::String(c)), Some(Json::String(m))) = (obj.get("created"), obj.get("modified")) {
+        if let (Some(c), Some(m)) = (obj.get_str("created"), obj.get_str("modified")) {
             if m < c {
                 self.diags.push(
                     Diagnostic::warning(
@@ -325,7 +326,7 @@ impl<'a> Lowering<'a> {
     }
 
     /// Actions and conditions that no flow edge points at, in source order.
-    fn default_starts(&self) -> Vec<String> {
+    fn default_starts(&self) -> Vec<SmolStr> {
         self.nodes
             .iter()
             .zip(&self.targeted)

@@ -4,6 +4,7 @@ use crate::values::Seen;
 use crate::FastMap;
 use crate::{Compiled, Object, Options, DEFAULT_CREATED};
 use af_diagnostics::{closest, Diagnostic};
+use af_stix::object::SmolStr;
 use af_stix::types::{self, Category};
 use af_syntax::{Block, File, FlowDecl, Ident, Item, NodeDecl, Span, StrLit, Value, ValueKind};
 use serde_json::Value as Json;
@@ -21,9 +22,10 @@ pub const SHORT_KINDS: &[(&str, &str)] = &[
 pub(crate) struct Node<'a> {
     pub decl: &'a NodeDecl,
     pub name: &'a Ident,
+    /// The STIX id; shared (not copied) by every ref to the node.
+    pub id: SmolStr,
     /// Borrowed from the type table for known types, owned for custom `x-…` types.
     pub stix_type: Cow<'static, str>,
-    pub id: String,
 }
 
 pub(crate) struct Lowering<'a> {
@@ -33,12 +35,12 @@ pub(crate) struct Lowering<'a> {
     pub nodes: Vec<Node<'a>>,
     pub by_name: FastMap<&'a str, usize>,
     /// Node ids, for refs written as quoted ids.
-    pub by_id: FastMap<String, usize>,
+    pub by_id: FastMap<SmolStr, usize>,
     pub flow: Option<&'a FlowDecl>,
     pub flow_id: String,
-    pub created: String,
-    pub author_id: Option<String>,
-    pub markings: Vec<String>,
+    pub created: SmolStr,
+    pub author_id: Option<SmolStr>,
+    pub markings: Vec<SmolStr>,
     /// Objects produced for each node (index-aligned with `nodes`).
     pub objects: Vec<Option<Object>>,
     /// Which object the refs being resolved belong to: 0 is the flow, `i + 1` is node `i`.
@@ -62,7 +64,7 @@ impl<'a> Lowering<'a> {
             by_id: FastMap::default(),
             flow: None,
             flow_id: String::new(),
-            created: DEFAULT_CREATED.to_string(),
+            created: SmolStr::new_static(DEFAULT_CREATED),
             author_id: None,
             markings: Vec::new(),
             objects: Vec::new(),
@@ -106,7 +108,7 @@ impl<'a> Lowering<'a> {
             if let Json::Object(m) = ext {
                 objects.push(Object::from(m));
             }
-            if !self.by_id.contains_key(&creator_id) {
+            if !self.by_id.contains_key(creator_id.as_str()) {
                 if let Json::Object(m) = creator {
                     objects.push(Object::from(m));
                 }
@@ -170,7 +172,7 @@ impl<'a> Lowering<'a> {
         match created {
             Some(v) => {
                 if let Some(t) = self.timestamp(v) {
-                    self.created = t;
+                    self.created = SmolStr::from(t);
                 }
             }
             None => {
@@ -190,7 +192,7 @@ impl<'a> Lowering<'a> {
                             )),
                     );
                 }
-                self.created = value;
+                self.created = SmolStr::from(value);
             }
         }
     }
@@ -215,10 +217,11 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
-            let id = self
-                .explicit_id(decl.body.as_ref(), &stix_type)
-                .unwrap_or_else(|| af_stix::id::derive(&stix_type, &[&self.flow_id, &name.text]));
-            if let Some(&other) = self.by_id.get(&id) {
+            let id = SmolStr::from(
+                self.explicit_id(decl.body.as_ref(), &stix_type)
+                    .unwrap_or_else(|| af_stix::id::derive(&stix_type, &[&self.flow_id, &name.text])),
+            );
+            if let Some(&other) = self.by_id.get(id.as_str()) {
                 let first = self.nodes[other].name.span.clone();
                 self.diags.push(
                     Diagnostic::error(
@@ -370,11 +373,7 @@ impl<'a> Lowering<'a> {
             for item in items {
                 if let ValueKind::Word(w) = &item.kind {
                     if let Some(def) = af_stix::marking::tlp(w) {
-                        let id = def
-                            .get("id")
-                            .and_then(Json::as_str)
-                            .unwrap_or_default()
-                            .to_string();
+                        let id = SmolStr::new(def.get("id").and_then(Json::as_str).unwrap_or_default());
                         if !self.markings.contains(&id) {
                             self.markings.push(id);
                             if let Json::Object(m) = def {
@@ -409,7 +408,9 @@ impl<'a> Lowering<'a> {
 
     fn author_identity(&mut self, name: &StrLit, block: Option<&Block>) -> Object {
         let explicit = block.and_then(|b| self.explicit_id(Some(b), "identity"));
-        let id = explicit.unwrap_or_else(|| af_stix::id::derive("identity", &["author", &name.value]));
+        let id = SmolStr::from(
+            explicit.unwrap_or_else(|| af_stix::id::derive("identity", &["author", &name.value])),
+        );
         let mut obj = Object::new();
         obj.insert("type", "identity");
         obj.insert("spec_version", "2.1");
@@ -427,7 +428,7 @@ impl<'a> Lowering<'a> {
     }
 
     /// The common head of every object: type, spec_version, id, created_by_ref, timestamps.
-    pub(crate) fn head(&self, stix_type: &str, id: &str, category: Category) -> Object {
+    pub(crate) fn head(&self, stix_type: &str, id: &SmolStr, category: Category) -> Object {
         // Room for the properties a typical object gets, so that building it does not regrow.
         let mut obj = Object::with_capacity(14);
         match af_stix::object::type_value(stix_type) {
@@ -435,7 +436,7 @@ impl<'a> Lowering<'a> {
             None => obj.insert("type", stix_type),
         };
         obj.insert_shared("spec_version", af_stix::object::spec_version());
-        obj.insert("id", id);
+        obj.insert("id", id.clone());
         if category != Category::Sco {
             if let Some(a) = &self.author_id {
                 if a != id {
@@ -457,10 +458,7 @@ impl<'a> Lowering<'a> {
     pub(crate) fn apply_markings(&self, obj: &mut Object, category: Category) {
         if !self.markings.is_empty() && category != Category::Meta && !obj.contains_key("object_marking_refs")
         {
-            obj.insert(
-                "object_marking_refs",
-                Json::Array(self.markings.iter().map(|m| Json::from(m.as_str())).collect()),
-            );
+            obj.insert("object_marking_refs", self.markings.clone());
         }
     }
 

@@ -156,7 +156,9 @@ impl<'a> Lowering<'a> {
         };
         if let (None, Some((id, _, Written::Sugar))) = (technique, &technique_site) {
             // Already an error; the id stands in for the name so no second error follows.
-            obj.get_or_insert_with("name", || Json::from(*id));
+            if !obj.contains_key("name") {
+                obj.insert("name", *id);
+            }
         }
         let technique_sugar = matches!(technique_site, Some((_, _, Written::Sugar)));
         let tactic_sugar = matches!(tactic_site, Some((_, _, Written::Sugar, _)));

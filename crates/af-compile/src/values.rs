@@ -3,7 +3,7 @@
 use crate::lower::Lowering;
 use crate::Object;
 use af_diagnostics::{closest, Diagnostic};
-use af_stix::object::Key;
+use af_stix::object::{Key, Prop, SmolStr};
 use af_stix::types::{self, PropKind};
 use af_syntax::{Block, Span, Value, ValueKind};
 use serde_json::{Map, Number, Value as Json};
@@ -72,7 +72,7 @@ impl<'a> Lowering<'a> {
             };
             let json = match kind {
                 Some(kind) => self.typed(key, kind, value),
-                None => self.generic(key, value),
+                None => self.generic(key, value).map(Prop::from),
             };
             if let Some(json) = json {
                 // Known properties take their name from the type table: no key to allocate.
@@ -87,7 +87,7 @@ impl<'a> Lowering<'a> {
     }
 
     /// Converts a value whose expected kind is known.
-    pub(crate) fn typed(&mut self, key: &str, kind: &PropKind, v: &Value) -> Option<Json> {
+    pub(crate) fn typed(&mut self, key: &str, kind: &PropKind, v: &Value) -> Option<Prop> {
         if let ValueKind::Titled(inner, block) = &v.kind {
             self.diags.push(
                 Diagnostic::error(
@@ -101,9 +101,9 @@ impl<'a> Lowering<'a> {
         }
         match kind {
             PropKind::String | PropKind::Binary | PropKind::Hex => match &v.kind {
-                ValueKind::Str(s) => Some(s.value.clone().into()),
+                ValueKind::Str(s) => Some(Prop::from(s.value.as_str())),
                 // Catalog ids are words: `tactic: TA0001`, `technique_id: T1566`.
-                ValueKind::Word(w) if ID_KEYS.contains(&key) => Some(w.as_str().into()),
+                ValueKind::Word(w) if ID_KEYS.contains(&key) => Some(Prop::Str(w.clone())),
                 ValueKind::Word(w) => {
                     self.diags.push(
                         Diagnostic::error("E0201", v.span.clone(), format!("`{key}` takes a string"))
@@ -111,43 +111,47 @@ impl<'a> Lowering<'a> {
                     );
                     None
                 }
-                _ => self.wrong_type(key, "a string", v),
+                _ => self.wrong_type(key, "a string", v).map(Prop::from),
             },
             PropKind::Integer => {
                 if key == "confidence" {
-                    return self.confidence(v);
+                    return self.confidence(v).map(Prop::from);
                 }
                 match &v.kind {
                     ValueKind::Int(text) => self.integer(text, v.span.clone()),
                     _ => self.wrong_type(key, "an integer", v),
                 }
+                .map(Prop::from)
             }
             PropKind::Number => match &v.kind {
                 ValueKind::Int(text) => self.integer(text, v.span.clone()),
                 ValueKind::Float(text) => self.float(text, v.span.clone()),
                 _ => self.wrong_type(key, "a number", v),
-            },
+            }
+            .map(Prop::from),
             PropKind::Boolean => match &v.kind {
                 ValueKind::Bool(b) => Some(Json::Bool(*b)),
                 _ => self.wrong_type(key, "`true` or `false`", v),
-            },
+            }
+            .map(Prop::from),
             PropKind::Timestamp => match &v.kind {
-                ValueKind::Timestamp(_) | ValueKind::Str(_) => self.timestamp(v).map(Json::from),
-                _ => self.wrong_type(key, "a timestamp such as 2026-03-02T14:00:00Z", v),
+                ValueKind::Timestamp(_) | ValueKind::Str(_) => self.timestamp(v).map(Prop::from),
+                _ => self
+                    .wrong_type(key, "a timestamp such as 2026-03-02T14:00:00Z", v)
+                    .map(Prop::from),
             },
-            PropKind::Ref(targets) => self.resolve_ref(v, targets, key).map(Json::from),
+            PropKind::Ref(targets) => self.resolve_ref(v, targets, key).map(Prop::Str),
             PropKind::RefList(targets) => {
                 match &v.kind {
                     ValueKind::List(items) => {
                         if items.is_empty() {
-                            return self.empty_list(key, v);
+                            return self.empty_list(key, v).map(Prop::from);
                         }
-                        let ids: Vec<Json> = items
+                        let ids: Vec<SmolStr> = items
                             .iter()
                             .filter_map(|i| self.resolve_ref(i, targets, key))
-                            .map(Json::from)
                             .collect();
-                        Some(Json::Array(ids))
+                        Some(Prop::Strs(ids))
                     }
                     ValueKind::Word(w) => {
                         self.diags.push(
@@ -156,17 +160,21 @@ impl<'a> Lowering<'a> {
                         );
                         None
                     }
-                    _ => self.wrong_type(key, "a list of names", v),
+                    _ => self.wrong_type(key, "a list of names", v).map(Prop::from),
                 }
             }
-            PropKind::StringList => self.list_of(key, v, |this, item| match &item.kind {
-                ValueKind::Str(s) => Some(s.value.clone().into()),
-                ValueKind::Word(w) => Some(w.as_str().into()),
-                _ => this.wrong_type(key, "strings", item),
-            }),
-            PropKind::Enum(allowed) => self.enum_value(key, v, allowed),
-            PropKind::OpenVocab(_) => self.word_or_string(key, v),
-            PropKind::OpenVocabList(_) => self.list_of(key, v, |this, item| this.word_or_string(key, item)),
+            PropKind::StringList => self
+                .list_of(key, v, |this, item| match &item.kind {
+                    ValueKind::Str(s) => Some(s.value.clone().into()),
+                    ValueKind::Word(w) => Some(w.as_str().into()),
+                    _ => this.wrong_type(key, "strings", item),
+                })
+                .map(Prop::from),
+            PropKind::Enum(allowed) => self.enum_value(key, v, allowed).map(Prop::from),
+            PropKind::OpenVocab(_) => self.word_or_string(key, v).map(Prop::from),
+            PropKind::OpenVocabList(_) => self
+                .list_of(key, v, |this, item| this.word_or_string(key, item))
+                .map(Prop::from),
             PropKind::ExternalReferences
             | PropKind::KillChainPhases
             | PropKind::GranularMarkings
@@ -195,14 +203,16 @@ impl<'a> Lowering<'a> {
                     }
                     _ => this.wrong_type(key, "a list of `{ … }` entries", item),
                 })
+                .map(Prop::from)
             }
             PropKind::Hashes | PropKind::Dictionary | PropKind::Extensions | PropKind::Object => {
                 match &v.kind {
                     ValueKind::Map(_) => self.generic(key, v),
                     _ => self.wrong_type(key, "a `{ key: value }` map", v),
                 }
+                .map(Prop::from)
             }
-            PropKind::Any => self.generic(key, v),
+            PropKind::Any => self.generic(key, v).map(Prop::from),
         }
     }
 
@@ -210,7 +220,7 @@ impl<'a> Lowering<'a> {
     /// (the STIX naming rule), so node names resolve there too.
     pub(crate) fn generic(&mut self, key: &str, v: &Value) -> Option<Json> {
         if key.ends_with("_ref") && !matches!(v.kind, ValueKind::List(_) | ValueKind::Map(_)) {
-            return self.resolve_ref(v, &[], key).map(Json::from);
+            return self.resolve_ref(v, &[], key).map(|id| Json::from(id.as_str()));
         }
         if key.ends_with("_refs") {
             if let ValueKind::List(items) = &v.kind {
@@ -218,7 +228,7 @@ impl<'a> Lowering<'a> {
                     items
                         .iter()
                         .filter_map(|i| self.resolve_ref(i, &[], key))
-                        .map(Json::from)
+                        .map(|id| Json::from(id.as_str()))
                         .collect(),
                 ));
             }
@@ -432,7 +442,7 @@ impl<'a> Lowering<'a> {
     }
 
     /// Resolves a node name (or quoted STIX id) to an id, checking the target's type.
-    pub(crate) fn resolve_ref(&mut self, v: &Value, targets: &[&str], key: &str) -> Option<String> {
+    pub(crate) fn resolve_ref(&mut self, v: &Value, targets: &[&str], key: &str) -> Option<SmolStr> {
         let allowed = |t: &str| targets.is_empty() || targets.contains(&t);
         let expected = || {
             targets
@@ -486,11 +496,11 @@ impl<'a> Lowering<'a> {
                     ));
                     return None;
                 }
-                if let Some(&i) = self.by_id.get(&s.value) {
+                if let Some(&i) = self.by_id.get(s.value.as_str()) {
                     self.links.push((self.current, i + 1));
                     self.mark_targeted(key, i);
                 }
-                Some(s.value.clone())
+                Some(SmolStr::new(&s.value))
             }
             ValueKind::Error => None,
             other => {

@@ -20,16 +20,17 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
             first.message
         )];
     }
-    let id_of = |o: Option<&Json>| o.and_then(Json::as_str).map(str::to_string);
     let out: HashMap<String, &af_stix::Object> = compiled
         .objects
         .iter()
-        .filter_map(|o| Some((id_of(o.get("id"))?, o)))
+        .filter_map(|o| Some((o.get_str("id")?.to_string(), o)))
         .collect();
     let mut diffs = Vec::new();
     let mut expected_ids = HashSet::new();
     for o in &model.objects {
-        let Some(id) = id_of(o.get("id")) else { continue };
+        let Some(id) = o.get("id").and_then(Json::as_str).map(str::to_string) else {
+            continue;
+        };
         expected_ids.insert(id.clone());
         if model.derived_ids.contains(&id) || explained.contains(&(id.clone(), "*".to_string())) {
             continue;
@@ -45,8 +46,8 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
             .collect();
         keys.dedup();
         for k in keys {
-            let (before, after) = (o.get(k), c.get(k));
-            if before == after
+            let (before, after) = (o.get(k), c.get_value(k));
+            if before == after.as_ref()
                 || explained.contains(&(id.clone(), k.to_string()))
                 || (k == "start_refs" && model.default_start_refs)
             {
@@ -55,7 +56,7 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
             diffs.push(format!(
                 "`{k}` of `{id}` is {} in the input but {} after compiling",
                 show(before),
-                show(after)
+                show(after.as_ref())
             ));
         }
     }
@@ -64,9 +65,10 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
         af_stix::attack_flow::EXTENSION_CREATOR_ID,
     ];
     for c in &compiled.objects {
-        let Some(id) = id_of(c.get("id")) else { continue };
-        let derived =
-            !model.derived_ids.is_empty() && c.get("type").and_then(Json::as_str) == Some("relationship");
+        let Some(id) = c.get_str("id").map(str::to_string) else {
+            continue;
+        };
+        let derived = !model.derived_ids.is_empty() && c.get_str("type") == Some("relationship");
         if expected_ids.contains(&id) || derived {
             continue;
         }

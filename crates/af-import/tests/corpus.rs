@@ -205,9 +205,9 @@ fn every_afb_file_imports_to_valid_stix_with_the_builder_ids() {
         let compiled_maps = maps(&compiled.objects);
         let compiled_by_id = by_id(&compiled_maps);
         for o in &compiled.objects {
-            if o["type"] == "relationship" {
-                let src = &compiled_by_id[o["source_ref"].as_str().expect("source")];
-                let dst = &compiled_by_id[o["target_ref"].as_str().expect("target")];
+            if o.get_str("type") == Some("relationship") {
+                let src = &compiled_by_id[o.get_str("source_ref").expect("source")];
+                let dst = &compiled_by_id[o.get_str("target_ref").expect("target")];
                 let step = dst["type"]
                     .as_str()
                     .is_some_and(|t| matches!(t, "attack-action" | "attack-operator" | "attack-condition"));

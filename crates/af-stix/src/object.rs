@@ -4,12 +4,14 @@
 //! type table or the specification). An `Object` stores them as a short vector of
 //! `(key, value)` pairs in insertion order with keys that borrow `'static` names when they can,
 //! so building one allocates no key strings and looking a key up is a short scan rather than a
-//! hash. Values are ordinary JSON values; values every object shares (`spec_version`, the
-//! Attack Flow extension marker) are borrowed from a `'static` instead of copied
-//! ([`Object::insert_shared`]). Convert with [`Object::into_map`] or [`Object::to_map`] where a
-//! `serde_json::Map` is needed.
+//! hash. Values are [`Prop`]s: strings and lists of strings (most of what the compiler
+//! writes) are kept as [`SmolStr`]s, which store short text inline and share long text (an id
+//! that many refs repeat) by reference count; values every object shares (`spec_version`, the
+//! Attack Flow extension marker) are borrowed from a `'static`; anything else is a JSON value.
+//! Convert with [`Object::into_map`] or [`Object::to_map`] where a `serde_json::Map` is needed.
 
 use serde_json::{Map, Value};
+pub use smol_str::SmolStr;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
@@ -35,10 +37,145 @@ pub fn type_value(name: &str) -> Option<&'static Value> {
 /// A property name: borrowed for the names STIX and Attack Flow define, owned for the rest.
 pub type Key = Cow<'static, str>;
 
+/// A property value.
+#[derive(Debug, Clone)]
+pub enum Prop {
+    /// A string.
+    Str(SmolStr),
+    /// A list of strings (refs, labels, aliases).
+    Strs(Vec<SmolStr>),
+    /// A value many objects share.
+    Shared(&'static Value),
+    /// Any other JSON value.
+    Json(Box<Value>),
+}
+
+impl Prop {
+    /// The text of a string value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Prop::Str(s) => Some(s),
+            Prop::Strs(_) => None,
+            Prop::Shared(v) => v.as_str(),
+            Prop::Json(v) => v.as_str(),
+        }
+    }
+
+    /// The strings of a list of strings.
+    pub fn str_items(&self) -> Option<Vec<&str>> {
+        match self {
+            Prop::Strs(items) => Some(items.iter().map(SmolStr::as_str).collect()),
+            Prop::Shared(Value::Array(items)) => items.iter().map(Value::as_str).collect(),
+            Prop::Json(v) => match v.as_ref() {
+                Value::Array(items) => items.iter().map(Value::as_str).collect(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The value as JSON.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Prop::Str(s) => Value::String(s.to_string()),
+            Prop::Strs(items) => Value::Array(items.iter().map(|s| Value::String(s.to_string())).collect()),
+            Prop::Shared(v) => (*v).clone(),
+            Prop::Json(v) => v.as_ref().clone(),
+        }
+    }
+
+    /// The value as JSON, consuming it.
+    pub fn into_value(self) -> Value {
+        match self {
+            Prop::Json(v) => *v,
+            other => other.to_value(),
+        }
+    }
+}
+
+impl PartialEq<Value> for Prop {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Prop::Str(s), Value::String(o)) => s == o,
+            (Prop::Str(_), _) => false,
+            (Prop::Strs(items), Value::Array(o)) => {
+                items.len() == o.len() && items.iter().zip(o).all(|(a, b)| b.as_str() == Some(a.as_str()))
+            }
+            (Prop::Strs(_), _) => false,
+            (Prop::Shared(v), o) => *v == o,
+            (Prop::Json(v), o) => v.as_ref() == o,
+        }
+    }
+}
+
+impl PartialEq for Prop {
+    fn eq(&self, other: &Prop) -> bool {
+        match other {
+            Prop::Shared(v) => self == *v,
+            Prop::Json(v) => self == v.as_ref(),
+            _ => *self == other.to_value(),
+        }
+    }
+}
+
+impl From<&str> for Prop {
+    fn from(s: &str) -> Self {
+        Prop::Str(SmolStr::new(s))
+    }
+}
+
+impl From<String> for Prop {
+    fn from(s: String) -> Self {
+        Prop::Str(SmolStr::from(s))
+    }
+}
+
+impl From<SmolStr> for Prop {
+    fn from(s: SmolStr) -> Self {
+        Prop::Str(s)
+    }
+}
+
+impl From<Vec<SmolStr>> for Prop {
+    fn from(items: Vec<SmolStr>) -> Self {
+        Prop::Strs(items)
+    }
+}
+
+impl From<Value> for Prop {
+    /// Strings and non-empty lists of strings become [`Prop::Str`] and [`Prop::Strs`].
+    fn from(v: Value) -> Self {
+        match v {
+            Value::String(s) => Prop::Str(SmolStr::from(s)),
+            Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => Prop::Strs(
+                items
+                    .into_iter()
+                    .map(|i| match i {
+                        Value::String(s) => SmolStr::from(s),
+                        _ => SmolStr::default(),
+                    })
+                    .collect(),
+            ),
+            other => Prop::Json(Box::new(other)),
+        }
+    }
+}
+
+impl serde::Serialize for Prop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Prop::Str(s) => serializer.serialize_str(s),
+            Prop::Strs(items) => serializer.collect_seq(items.iter().map(SmolStr::as_str)),
+            Prop::Shared(v) => v.serialize(serializer),
+            Prop::Json(v) => v.serialize(serializer),
+        }
+    }
+}
+
 /// The top-level properties of one STIX object, in insertion order. Keys are unique.
 #[derive(Debug, Clone, Default)]
 pub struct Object {
-    entries: Vec<(Key, Cow<'static, Value>)>,
+    entries: Vec<(Key, Prop)>,
     /// Which of the [`COMMON_KEYS`] are present: asking for an absent common key (does the
     /// action have `effect_refs` yet?) then needs no look at the entries, which matters when
     /// the compiler revisits thousands of objects built long before.
@@ -139,18 +276,11 @@ impl Object {
 
     /// Sets `key` to `value`, keeping the key's place when it is already present, and returns
     /// the value it had.
-    pub fn insert(&mut self, key: impl Into<Key>, value: impl Into<Value>) -> Option<Value> {
-        self.put(key.into(), Cow::Owned(value.into()))
-    }
-
-    /// Sets `key` to a value shared by many objects, without copying it (see [`Object::insert`]).
-    pub fn insert_shared(&mut self, key: impl Into<Key>, value: &'static Value) -> Option<Value> {
-        self.put(key.into(), Cow::Borrowed(value))
-    }
-
-    fn put(&mut self, key: Key, value: Cow<'static, Value>) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<Key>, value: impl Into<Prop>) -> Option<Prop> {
+        let key = key.into();
+        let value = value.into();
         match self.position(&key) {
-            Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value).into_owned()),
+            Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             None => {
                 self.common |= common_bit(&key).unwrap_or(0);
                 self.entries.push((key, value));
@@ -159,30 +289,61 @@ impl Object {
         }
     }
 
-    /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        let i = self.position(key)?;
-        Some(self.entries[i].1.as_ref())
+    /// Sets `key` to a value shared by many objects, without copying it (see [`Object::insert`]).
+    pub fn insert_shared(&mut self, key: impl Into<Key>, value: &'static Value) -> Option<Prop> {
+        self.insert(key, Prop::Shared(value))
     }
 
-    /// The value of `key`, to change it.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        let i = self.position(key)?;
-        Some(self.entries[i].1.to_mut())
-    }
-
-    /// The value of `key`, inserting `make()` first when the key is absent.
-    pub fn get_or_insert_with(&mut self, key: impl Into<Key>, make: impl FnOnce() -> Value) -> &mut Value {
+    /// Appends `item` to the list of strings under `key`, creating the list when the key is
+    /// absent. Returns false, changing nothing, when the list already holds `item` or the
+    /// value under `key` is not a list.
+    pub fn push_str(&mut self, key: impl Into<Key>, item: SmolStr) -> bool {
         let key = key.into();
-        let i = match self.position(&key) {
-            Some(i) => i,
-            None => {
-                self.common |= common_bit(&key).unwrap_or(0);
-                self.entries.push((key, Cow::Owned(make())));
-                self.entries.len() - 1
-            }
+        let Some(i) = self.position(&key) else {
+            self.insert(key, Prop::Strs(vec![item]));
+            return true;
         };
-        self.entries[i].1.to_mut()
+        match &mut self.entries[i].1 {
+            Prop::Strs(items) if items.contains(&item) => false,
+            Prop::Strs(items) => {
+                items.push(item);
+                true
+            }
+            Prop::Json(v) => match v.as_mut() {
+                Value::Array(items) if items.iter().any(|v| v.as_str() == Some(&item)) => false,
+                Value::Array(items) => {
+                    items.push(Value::String(item.to_string()));
+                    true
+                }
+                _ => false,
+            },
+            Prop::Shared(Value::Array(items)) => {
+                if items.iter().any(|v| v.as_str() == Some(&item)) {
+                    return false;
+                }
+                let mut items = items.clone();
+                items.push(Value::String(item.to_string()));
+                self.entries[i].1 = Prop::Json(Box::new(Value::Array(items)));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Prop> {
+        let i = self.position(key)?;
+        Some(&self.entries[i].1)
+    }
+
+    /// The value of `key` as JSON (a copy).
+    pub fn get_value(&self, key: &str) -> Option<Value> {
+        self.get(key).map(Prop::to_value)
+    }
+
+    /// The text of a string value.
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Prop::as_str)
     }
 
     /// Whether `key` is present.
@@ -191,15 +352,15 @@ impl Object {
     }
 
     /// Removes `key`, keeping the order of the others, and returns its value.
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
+    pub fn remove(&mut self, key: &str) -> Option<Prop> {
         let i = self.position(key)?;
         self.common &= !common_bit(key).unwrap_or(0);
-        Some(self.entries.remove(i).1.into_owned())
+        Some(self.entries.remove(i).1)
     }
 
     /// The properties in insertion order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + '_ {
-        self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Prop)> + '_ {
+        self.entries.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
     /// The keys in insertion order.
@@ -221,7 +382,7 @@ impl Object {
     pub fn into_map(self) -> Map<String, Value> {
         self.entries
             .into_iter()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .map(|(k, v)| (k.into_owned(), v.into_value()))
             .collect()
     }
 
@@ -229,7 +390,7 @@ impl Object {
     pub fn to_map(&self) -> Map<String, Value> {
         self.entries
             .iter()
-            .map(|(k, v)| (k.to_string(), v.clone().into_owned()))
+            .map(|(k, v)| (k.to_string(), v.to_value()))
             .collect()
     }
 }
@@ -238,7 +399,7 @@ impl From<Map<String, Value>> for Object {
     fn from(map: Map<String, Value>) -> Self {
         let mut obj = Object::with_capacity(map.len());
         for (k, v) in map {
-            obj.put(Cow::Owned(k), Cow::Owned(v));
+            obj.insert(k, v);
         }
         obj
     }
@@ -250,23 +411,13 @@ impl From<Object> for Value {
     }
 }
 
-impl std::ops::Index<&str> for Object {
-    type Output = Value;
-
-    /// The value of `key`, or `null` when it is absent (as `serde_json` indexes).
-    fn index(&self, key: &str) -> &Value {
-        static NULL: Value = Value::Null;
-        self.get(key).unwrap_or(&NULL)
-    }
-}
-
 impl serde::Serialize for Object {
     /// Serializes in insertion order; [`crate::writer`] writes the canonical order.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(self.entries.len()))?;
         for (k, v) in &self.entries {
-            map.serialize_entry(k.as_ref(), v.as_ref())?;
+            map.serialize_entry(k.as_ref(), v)?;
         }
         map.end()
     }
@@ -282,38 +433,72 @@ mod tests {
         let mut o = Object::new();
         o.insert("type", "x");
         o.insert("id", "x--1");
-        o.insert(String::from("x_custom"), 1);
-        assert_eq!(o.insert("type", "y"), Some(json!("x")));
+        o.insert(String::from("x_custom"), json!(1));
+        assert_eq!(o.insert("type", "y"), Some(Prop::from("x")));
         assert_eq!(o.keys().collect::<Vec<_>>(), ["type", "id", "x_custom"]);
-        assert_eq!(o["type"], "y");
-        assert_eq!(o["missing"], Value::Null);
-        assert_eq!(o.remove("id"), Some(json!("x--1")));
+        assert_eq!(o.get_str("type"), Some("y"));
+        assert!(o.get("missing").is_none());
+        assert_eq!(o.remove("id"), Some(Prop::from("x--1")));
         assert_eq!(o.keys().collect::<Vec<_>>(), ["type", "x_custom"]);
         assert!(o.remove("id").is_none());
-        o.get_or_insert_with("refs", || json!([]));
-        if let Some(Value::Array(a)) = o.get_mut("refs") {
-            a.push(json!("a"));
-        }
-        assert_eq!(*o.get_or_insert_with("refs", || json!([])), json!(["a"]));
-        assert_eq!(o.len(), 3);
+        assert_eq!(o.get_value("x_custom"), Some(json!(1)));
         static SHARED: Value = Value::Bool(true);
         o.insert_shared("shared", &SHARED);
-        assert_eq!(o["shared"], true);
-        *o.get_mut("shared").expect("present") = json!(false);
-        assert_eq!(o["shared"], false);
-        assert_eq!(SHARED, true);
+        assert_eq!(o.get_value("shared"), Some(json!(true)));
+        assert_eq!(o.len(), 3);
+    }
+
+    #[test]
+    fn string_lists_grow_without_repeats() {
+        let mut o = Object::new();
+        assert!(o.push_str("effect_refs", SmolStr::new("a")));
+        assert!(o.push_str("effect_refs", SmolStr::new("b")));
+        assert!(!o.push_str("effect_refs", SmolStr::new("a")));
+        assert_eq!(o.get_value("effect_refs"), Some(json!(["a", "b"])));
+        // A list given as JSON grows the same way.
+        o.insert("labels", json!(["x", 1]));
+        assert!(o.push_str("labels", SmolStr::new("y")));
+        assert!(!o.push_str("labels", SmolStr::new("x")));
+        assert_eq!(o.get_value("labels"), Some(json!(["x", 1, "y"])));
+        // Not a list: nothing changes.
+        o.insert("name", "n");
+        assert!(!o.push_str("name", SmolStr::new("m")));
+        assert_eq!(o.get_str("name"), Some("n"));
+    }
+
+    #[test]
+    fn props_convert_and_compare_as_json() {
+        for v in [
+            json!("text"),
+            json!(["a", "b"]),
+            json!([]),
+            json!(["a", 1]),
+            json!({"k": "v"}),
+            json!(1.5),
+            json!(null),
+        ] {
+            let p = Prop::from(v.clone());
+            assert_eq!(p, v);
+            assert_eq!(p.to_value(), v);
+            assert_eq!(serde_json::to_value(&p).ok(), Some(v.clone()));
+            assert_eq!(p.clone().into_value(), v);
+        }
+        assert!(matches!(Prop::from(json!(["a"])), Prop::Strs(_)));
+        assert_eq!(Prop::from("a"), Prop::Json(Box::new(json!("a"))));
+        assert_ne!(Prop::from("a"), json!(["a"]));
+        assert_eq!(Prop::from(json!(["a", "b"])).str_items(), Some(vec!["a", "b"]));
     }
 
     #[test]
     fn common_keys_are_found_after_every_kind_of_change() {
         let mut o = Object::new();
         assert!(!o.contains_key("effect_refs"));
-        o.get_or_insert_with("effect_refs", || json!([]));
+        o.push_str("effect_refs", SmolStr::new("a"));
         assert!(o.contains_key("effect_refs"));
         o.insert("name", "n");
         o.insert(String::from("description"), "d");
-        assert_eq!(o["description"], "d");
-        assert_eq!(o.remove("name"), Some(json!("n")));
+        assert_eq!(o.get_str("description"), Some("d"));
+        assert_eq!(o.remove("name"), Some(Prop::from("n")));
         assert!(!o.contains_key("name"));
         assert!(o.get("name").is_none());
         o.insert("name", "again");
@@ -346,7 +531,7 @@ mod tests {
 
     #[test]
     fn converts_to_and_from_maps() {
-        let map = match json!({"type": "identity", "name": "n", "x": {"a": 1}}) {
+        let map = match json!({"type": "identity", "name": "n", "x": {"a": 1}, "l": ["a"]}) {
             Value::Object(m) => m,
             _ => Map::new(),
         };

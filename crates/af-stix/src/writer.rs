@@ -7,7 +7,7 @@
 //! `object_marking_refs`, `granular_markings`, `extensions` (those present). Nested maps keep
 //! the order they have.
 
-use crate::object::Object;
+use crate::object::{Object, Prop};
 use serde_json::Value;
 
 /// Keys written first, in this order.
@@ -68,8 +68,8 @@ pub fn canonical_object(obj: &Object) -> Object {
 }
 
 /// The entries of `obj` in the fixed order (see the module documentation), each with its rank.
-fn ordered(obj: &Object) -> Vec<(u8, usize, &str, &Value)> {
-    let mut entries: Vec<(u8, usize, &str, &Value)> = obj
+fn ordered(obj: &Object) -> Vec<(u8, usize, &str, &Prop)> {
+    let mut entries: Vec<(u8, usize, &str, &Prop)> = obj
         .iter()
         .map(|(k, v)| {
             let (group, i) = rank(k);
@@ -94,13 +94,42 @@ pub fn write_bundle(bundle_id: &str, objects: &[Object]) -> String {
     out.push_str(",\n  \"objects\": [");
     for (i, obj) in objects.iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        write_entries(&mut out, ordered(obj).into_iter().map(|(_, _, k, v)| (k, v)), 2);
+        let entries = ordered(obj);
+        out.push('{');
+        for (i, (_, _, k, v)) in entries.iter().enumerate() {
+            out.push_str(if i == 0 { "\n      " } else { ",\n      " });
+            write_str(&mut out, k);
+            out.push_str(": ");
+            write_prop(&mut out, v, 3);
+        }
+        out.push_str(if entries.is_empty() { "}" } else { "\n    }" });
     }
     if !objects.is_empty() {
         out.push_str("\n  ");
     }
     out.push_str("]\n}\n");
     out
+}
+
+/// Writes a property value pretty-printed at nesting `level`.
+fn write_prop(out: &mut String, prop: &Prop, level: usize) {
+    match prop {
+        Prop::Str(s) => write_str(out, s),
+        Prop::Strs(items) if items.is_empty() => out.push_str("[]"),
+        Prop::Strs(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                indent(out, level + 1);
+                write_str(out, item);
+            }
+            out.push('\n');
+            indent(out, level);
+            out.push(']');
+        }
+        Prop::Shared(v) => write_value(out, v, level),
+        Prop::Json(v) => write_value(out, v, level),
+    }
 }
 
 /// Writes `value` pretty-printed, as if it started at nesting `level` (two spaces each).
@@ -173,7 +202,7 @@ fn needs_escape(bytes: &[u8]) -> bool {
             return true;
         }
     }
-    blocks.remainder().iter().any(|&b| special(b))
+    blocks.remainder().iter().fold(false, |any, &b| any | special(b))
 }
 
 /// Writes a JSON string literal: `"` and `\\` escaped, control characters as `\n`-style
@@ -274,8 +303,9 @@ mod tests {
             ]
         );
         // Nested maps keep their order.
-        let nested = out["extensions"]
-            .as_object()
+        let nested = out
+            .get_value("extensions")
+            .and_then(|v| v.as_object().cloned())
             .map(|m| m.keys().cloned().collect::<Vec<_>>());
         assert_eq!(nested, Some(vec!["b".to_string(), "a".to_string()]));
     }
@@ -316,10 +346,12 @@ mod tests {
             "empty_list": [],
             "empty_map": {},
             "nested": {"list": [{"a": [[], {}]}, [1, [2]]], "z": {"y": "x"}},
+            "refs": ["a--1", "b\"2"],
+            "one_ref": ["a--1"],
         }));
         let ordered_map: serde_json::Map<String, Value> = ordered(&obj)
             .into_iter()
-            .map(|(_, _, k, v)| (k.to_string(), v.clone()))
+            .map(|(_, _, k, v)| (k.to_string(), v.to_value()))
             .collect();
         let expected = serde_json::to_string_pretty(&json!({
             "type": "bundle",
