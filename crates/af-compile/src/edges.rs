@@ -17,7 +17,7 @@ impl<'a> Lowering<'a> {
     /// labelled edges become relationship objects (returned in source order).
     pub(crate) fn lower_edges(&mut self) -> Vec<Object> {
         let mut relationships = Vec::new();
-        let mut rel_ids: FastMap<String, Span> = FastMap::default();
+        let mut rel_ids: FastMap<SmolStr, Span> = FastMap::default();
         let items = &self.file.items;
         for item in items {
             let Item::Edge(edge) = item else { continue };
@@ -169,17 +169,19 @@ impl<'a> Lowering<'a> {
         label: &str,
         di: usize,
         rel_count: usize,
-        rel_ids: &mut FastMap<String, Span>,
+        rel_ids: &mut FastMap<SmolStr, Span>,
         arrow: &Arrow,
     ) -> Option<Object> {
         let (src_name, dst_name) = (self.nodes[si].name.text.clone(), self.nodes[di].name.text.clone());
-        let derived = af_stix::id::derive("relationship", &[&self.flow_id, &src_name, label, &dst_name]);
         let explicit = if rel_count == 1 {
             self.explicit_id(edge.body.as_ref(), "relationship")
         } else {
             None
         };
-        let id = explicit.unwrap_or(derived);
+        let id = match explicit {
+            Some(id) => SmolStr::from(id),
+            None => af_stix::id::derive_shared("relationship", &[&self.flow_id, &src_name, label, &dst_name]),
+        };
         if let Some(first) = rel_ids.get(&id) {
             self.diags.push(
                 Diagnostic::warning("W0103", arrow.span.clone(), "this relationship is given twice")
@@ -191,17 +193,17 @@ impl<'a> Lowering<'a> {
         rel_ids.insert(id.clone(), arrow.span.clone());
         self.builder_branch(edge, si, label, di, arrow);
         let (src_id, dst_id) = (self.nodes[si].id.clone(), self.nodes[di].id.clone());
-        let mut obj = self.head("relationship", &SmolStr::from(id.as_str()), Category::Sro);
+        let mut obj = self.head("relationship", &id, Category::Sro);
         obj.insert("relationship_type", label);
         obj.insert("source_ref", src_id);
         obj.insert("target_ref", dst_id);
         self.links.push((si + 1, di + 1));
         self.current = si + 1;
         if let Some(body) = &edge.body {
-            let mut seen: Seen = ["relationship_type", "source_ref", "target_ref"]
-                .iter()
-                .map(|k| (*k, arrow.span.clone()))
-                .collect();
+            let mut seen = Seen::new();
+            for key in ["relationship_type", "source_ref", "target_ref"] {
+                seen.push(key, arrow.span.clone());
+            }
             self.lower_block("relationship", body, &mut obj, &mut seen);
         }
         self.apply_markings(&mut obj, Category::Sro);
@@ -254,10 +256,10 @@ impl<'a> Lowering<'a> {
             &SmolStr::from(flow_id.as_str()),
             Category::AttackFlow,
         );
-        let mut seen: Seen = Vec::new();
+        let mut seen = Seen::new();
         if let Some(t) = &flow.title {
             obj.insert("name", t.value.clone());
-            seen.push(("name", t.span.clone()));
+            seen.push("name", t.span.clone());
         }
         if let Some(body) = &flow.body {
             let mut rest = body.clone();

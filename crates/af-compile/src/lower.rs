@@ -217,10 +217,10 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
-            let id = SmolStr::from(
-                self.explicit_id(decl.body.as_ref(), &stix_type)
-                    .unwrap_or_else(|| af_stix::id::derive(&stix_type, &[&self.flow_id, &name.text])),
-            );
+            let id = match self.explicit_id(decl.body.as_ref(), &stix_type) {
+                Some(id) => SmolStr::from(id),
+                None => af_stix::id::derive_shared(&stix_type, &[&self.flow_id, &name.text]),
+            };
             if let Some(&other) = self.by_id.get(id.as_str()) {
                 let first = self.nodes[other].name.span.clone();
                 self.diags.push(
@@ -419,7 +419,8 @@ impl<'a> Lowering<'a> {
         obj.insert("modified", self.created.clone());
         obj.insert("name", name.value.clone());
         if let Some(b) = block {
-            let mut seen: Seen = vec![("name", name.span.clone())];
+            let mut seen = Seen::new();
+            seen.push("name", name.span.clone());
             self.lower_block("identity", b, &mut obj, &mut seen);
         }
         self.check_required("identity", &obj, name.span.clone());
@@ -472,7 +473,7 @@ impl<'a> Lowering<'a> {
         // Custom `x-…` types are not in the table; STIX treats them like SDOs.
         let category = info.map_or(Category::Sdo, |t| t.category);
         let mut obj = self.head(&stix_type, &id, category);
-        let mut seen: Seen = Vec::with_capacity(8);
+        let mut seen = Seen::new();
 
         if let Some(title) = &decl.title {
             match info
@@ -481,7 +482,7 @@ impl<'a> Lowering<'a> {
             {
                 Some(prop) => {
                     obj.insert(prop, title.value.clone());
-                    seen.push((prop, title.span.clone()));
+                    seen.push(prop, title.span.clone());
                 }
                 None => self.diags.push(
                     Diagnostic::error(
@@ -497,7 +498,7 @@ impl<'a> Lowering<'a> {
             match stix_type.as_ref() {
                 "attack-action" => {
                     obj.insert("technique_id", word.text.as_str());
-                    seen.push(("technique_id", word.span.clone()));
+                    seen.push("technique_id", word.span.clone());
                 }
                 "attack-operator" => {
                     let op = word.text.to_ascii_uppercase();
@@ -527,7 +528,7 @@ impl<'a> Lowering<'a> {
                             .with_help("an operator is `AND` or `OR`"),
                         );
                     }
-                    seen.push(("operator", word.span.clone()));
+                    seen.push("operator", word.span.clone());
                 }
                 _ => {
                     let mut d = Diagnostic::error(

@@ -7,6 +7,7 @@
 use crate::lower::{find, Lowering};
 use af_catalog::{Catalog, CatalogKind, Domain, Status, Technique};
 use af_diagnostics::Diagnostic;
+use af_stix::object::SmolStr;
 use af_syntax::{Span, ValueKind};
 use serde_json::Value as Json;
 
@@ -24,6 +25,9 @@ pub(crate) struct Techniques<'o> {
     catalog: &'o Catalog,
     /// (domain set so far, the id and span that set it) for the mixed-domain check.
     domains: Option<(Vec<Domain>, String, Span)>,
+    /// The name and STIX id filled in for each technique used so far: flows repeat
+    /// techniques, and the filled strings are then shared instead of built again.
+    fills: crate::FastMap<&'o str, (SmolStr, Option<SmolStr>)>,
 }
 
 impl<'o> Techniques<'o> {
@@ -34,6 +38,7 @@ impl<'o> Techniques<'o> {
                 None => Catalog::embedded(),
             },
             domains: None,
+            fills: crate::FastMap::default(),
         }
     }
 }
@@ -163,11 +168,17 @@ impl<'a> Lowering<'a> {
         let technique_sugar = matches!(technique_site, Some((_, _, Written::Sugar)));
         let tactic_sugar = matches!(tactic_site, Some((_, _, Written::Sugar, _)));
         if let Some(t) = technique.filter(|_| technique_sugar) {
+            let (name, stix) = state.fills.entry(t.id.as_ref()).or_insert_with(|| {
+                (
+                    SmolStr::from(t.full_name()),
+                    t.stix_id.as_deref().map(SmolStr::new),
+                )
+            });
             if !obj.contains_key("name") {
-                obj.insert("name", Json::from(t.full_name()));
+                obj.insert("name", name.clone());
             }
-            if let (false, Some(stix)) = (obj.contains_key("technique_ref"), &t.stix_id) {
-                obj.insert("technique_ref", Json::from(stix.as_ref()));
+            if let (false, Some(stix)) = (obj.contains_key("technique_ref"), stix) {
+                obj.insert("technique_ref", stix.clone());
             }
         }
         if let Some((tactic_name, canonical_id, stix)) = tactic_fill.filter(|_| tactic_sugar) {

@@ -9,8 +9,42 @@ use af_syntax::{Block, Span, Value, ValueKind};
 use serde_json::{Map, Number, Value as Json};
 use std::collections::HashMap;
 
-/// The keys already given in a block, with where, to report repeats.
-pub(crate) type Seen<'b> = Vec<(&'b str, Span)>;
+/// The keys already given to an object, with where, to report repeats. Blocks are short, so
+/// the first few keys are kept inline and most nodes allocate nothing for this.
+pub(crate) struct Seen<'b> {
+    len: usize,
+    inline: [(&'b str, Span); 8],
+    more: Vec<(&'b str, Span)>,
+}
+
+impl<'b> Seen<'b> {
+    pub(crate) fn new() -> Self {
+        Seen {
+            len: 0,
+            inline: std::array::from_fn(|_| ("", 0..0)),
+            more: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, key: &'b str, span: Span) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => {
+                *slot = (key, span);
+                self.len += 1;
+            }
+            None => self.more.push((key, span)),
+        }
+    }
+
+    /// Where `key` was given first.
+    pub(crate) fn get(&self, key: &str) -> Option<&Span> {
+        self.inline[..self.len]
+            .iter()
+            .chain(&self.more)
+            .find(|(k, _)| *k == key)
+            .map(|(_, span)| span)
+    }
+}
 
 /// Keys the compiler handles itself before typing.
 const HANDLED: &[&str] = &["id"];
@@ -29,7 +63,7 @@ impl<'a> Lowering<'a> {
             if stix_type == "attack-action" && key == "tactic" {
                 key = "tactic_id";
             }
-            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(first) = seen.get(key) {
                 self.diags.push(
                     Diagnostic::error("E0207", prop.key.span.clone(), format!("`{key}` is given twice"))
                         .with_label(first.clone(), "first given here")
@@ -37,7 +71,7 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
-            seen.push((key, prop.key.span.clone()));
+            seen.push(key, prop.key.span.clone());
             let Some(value) = &prop.value else { continue };
             if HANDLED.contains(&key) {
                 continue;
@@ -571,5 +605,24 @@ pub(crate) fn describe(v: &ValueKind) -> &'static str {
         ValueKind::Map(_) => "a map",
         ValueKind::Titled(..) => "a value with a block",
         ValueKind::Error => "an invalid value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Seen;
+
+    #[test]
+    fn seen_keeps_keys_past_its_inline_room() {
+        let keys: Vec<String> = (0..20).map(|i| format!("k{i}")).collect();
+        let mut seen = Seen::new();
+        for (i, k) in keys.iter().enumerate() {
+            assert!(seen.get(k).is_none());
+            seen.push(k, i..i + 1);
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(seen.get(k), Some(&(i..i + 1)));
+        }
+        assert!(seen.get("k20").is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! STIX identifiers (`TYPE--UUID`): deterministic derivation and syntax checks.
 
+use smol_str::SmolStr;
 use uuid::Uuid;
 
 /// afc's UUIDv5 namespace (`e27d021d-daa9-40c5-b380-d7ece9109d0a`, a random v4 UUID generated
@@ -14,13 +15,47 @@ const PART_SEPARATOR: &str = "\u{1f}";
 /// Derives a deterministic id: `TYPE--` followed by the UUIDv5 of `parts` joined with
 /// U+001F in [`AFC_NAMESPACE`].
 pub fn derive(stix_type: &str, parts: &[&str]) -> String {
-    let name = parts.join(PART_SEPARATOR);
-    let uuid = Uuid::new_v5(&AFC_NAMESPACE, name.as_bytes());
-    let mut out = String::with_capacity(stix_type.len() + 2 + uuid::fmt::Hyphenated::LENGTH);
-    out.push_str(stix_type);
-    out.push_str("--");
-    out.push_str(uuid.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
-    out
+    derive_shared(stix_type, parts).to_string()
+}
+
+/// [`derive`] as a [`SmolStr`], built without intermediate strings: the compiler derives an id
+/// for every node and shares it with every ref to the node.
+pub fn derive_shared(stix_type: &str, parts: &[&str]) -> SmolStr {
+    // The name is hashed from a stack buffer when it fits (it nearly always does).
+    let len = parts.iter().map(|p| p.len()).sum::<usize>() + parts.len().saturating_sub(1);
+    let mut stack = [0u8; 512];
+    let mut heap = Vec::new();
+    let name: &mut [u8] = if len <= stack.len() {
+        &mut stack[..len]
+    } else {
+        heap.resize(len, 0);
+        &mut heap
+    };
+    let mut at = 0;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            name[at..at + PART_SEPARATOR.len()].copy_from_slice(PART_SEPARATOR.as_bytes());
+            at += PART_SEPARATOR.len();
+        }
+        name[at..at + part.len()].copy_from_slice(part.as_bytes());
+        at += part.len();
+    }
+    let uuid = Uuid::new_v5(&AFC_NAMESPACE, name);
+    let mut buf = Uuid::encode_buffer();
+    let uuid = uuid.hyphenated().encode_lower(&mut buf);
+    // Likewise the id: written on the stack, then copied once into the shared string.
+    let mut text = [0u8; 320];
+    let total = stix_type.len() + 2 + uuid.len();
+    if total > text.len() {
+        return SmolStr::from(format!("{stix_type}--{uuid}"));
+    }
+    text[..stix_type.len()].copy_from_slice(stix_type.as_bytes());
+    text[stix_type.len()..stix_type.len() + 2].copy_from_slice(b"--");
+    text[stix_type.len() + 2..total].copy_from_slice(uuid.as_bytes());
+    match std::str::from_utf8(&text[..total]) {
+        Ok(id) => SmolStr::new(id),
+        Err(_) => SmolStr::from(format!("{stix_type}--{uuid}")),
+    }
 }
 
 /// Whether `s` is a valid STIX type name: 3–250 characters of lower-case ASCII letters,
@@ -74,6 +109,24 @@ mod tests {
     fn namespace_is_the_documented_v4_uuid() {
         assert_eq!(AFC_NAMESPACE.to_string(), "e27d021d-daa9-40c5-b380-d7ece9109d0a");
         assert_eq!(AFC_NAMESPACE.get_version_num(), 4);
+    }
+
+    #[test]
+    fn derived_ids_do_not_depend_on_buffer_sizes() {
+        let long_type = format!("x-{}", "a".repeat(300));
+        let long_part = "p".repeat(2000);
+        for (t, parts) in [
+            ("attack-action", vec!["flow", "phish"]),
+            (long_type.as_str(), vec!["flow", "n"]),
+            ("attack-action", vec![long_part.as_str(), "n"]),
+        ] {
+            let expected = format!(
+                "{t}--{}",
+                Uuid::new_v5(&AFC_NAMESPACE, parts.join("\u{1f}").as_bytes())
+            );
+            assert_eq!(derive_shared(t, &parts), expected);
+            assert_eq!(derive(t, &parts), expected);
+        }
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub enum Prop {
     Str(SmolStr),
     /// A list of strings (refs, labels, aliases).
     Strs(Vec<SmolStr>),
+    /// A number.
+    Num(serde_json::Number),
     /// A value many objects share.
     Shared(&'static Value),
     /// Any other JSON value.
@@ -55,7 +57,7 @@ impl Prop {
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Prop::Str(s) => Some(s),
-            Prop::Strs(_) => None,
+            Prop::Strs(_) | Prop::Num(_) => None,
             Prop::Shared(v) => v.as_str(),
             Prop::Json(v) => v.as_str(),
         }
@@ -79,6 +81,7 @@ impl Prop {
         match self {
             Prop::Str(s) => Value::String(s.to_string()),
             Prop::Strs(items) => Value::Array(items.iter().map(|s| Value::String(s.to_string())).collect()),
+            Prop::Num(n) => Value::Number(n.clone()),
             Prop::Shared(v) => (*v).clone(),
             Prop::Json(v) => v.as_ref().clone(),
         }
@@ -102,6 +105,7 @@ impl PartialEq<Value> for Prop {
                 items.len() == o.len() && items.iter().zip(o).all(|(a, b)| b.as_str() == Some(a.as_str()))
             }
             (Prop::Strs(_), _) => false,
+            (Prop::Num(n), o) => o.as_number() == Some(n),
             (Prop::Shared(v), o) => *v == o,
             (Prop::Json(v), o) => v.as_ref() == o,
         }
@@ -147,6 +151,7 @@ impl From<Value> for Prop {
     fn from(v: Value) -> Self {
         match v {
             Value::String(s) => Prop::Str(SmolStr::from(s)),
+            Value::Number(n) => Prop::Num(n),
             Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => Prop::Strs(
                 items
                     .into_iter()
@@ -166,6 +171,7 @@ impl serde::Serialize for Prop {
         match self {
             Prop::Str(s) => serializer.serialize_str(s),
             Prop::Strs(items) => serializer.collect_seq(items.iter().map(SmolStr::as_str)),
+            Prop::Num(n) => n.serialize(serializer),
             Prop::Shared(v) => v.serialize(serializer),
             Prop::Json(v) => v.serialize(serializer),
         }
@@ -475,6 +481,8 @@ mod tests {
             json!(["a", 1]),
             json!({"k": "v"}),
             json!(1.5),
+            json!(-7),
+            json!(u64::MAX),
             json!(null),
         ] {
             let p = Prop::from(v.clone());
@@ -484,6 +492,8 @@ mod tests {
             assert_eq!(p.clone().into_value(), v);
         }
         assert!(matches!(Prop::from(json!(["a"])), Prop::Strs(_)));
+        assert!(matches!(Prop::from(json!(42)), Prop::Num(_)));
+        assert_ne!(Prop::from(json!(42)), json!(43));
         assert_eq!(Prop::from("a"), Prop::Json(Box::new(json!("a"))));
         assert_ne!(Prop::from("a"), json!(["a"]));
         assert_eq!(Prop::from(json!(["a", "b"])).str_items(), Some(vec!["a", "b"]));

@@ -127,6 +127,7 @@ fn write_prop(out: &mut String, prop: &Prop, level: usize) {
             indent(out, level);
             out.push(']');
         }
+        Prop::Num(n) => write_number(out, n),
         Prop::Shared(v) => write_value(out, v, level),
         Prop::Json(v) => write_value(out, v, level),
     }
@@ -138,7 +139,7 @@ fn write_value(out: &mut String, value: &Value, level: usize) {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => write_number(out, n),
         Value::String(s) => write_str(out, s),
         Value::Array(items) => {
             if items.is_empty() {
@@ -157,6 +158,13 @@ fn write_value(out: &mut String, value: &Value, level: usize) {
         }
         Value::Object(map) => write_entries(out, map.iter().map(|(k, v)| (k.as_str(), v)), level),
     }
+}
+
+/// Writes a number as `serde_json` does (its `Display` is the serializer's text).
+fn write_number(out: &mut String, n: &serde_json::Number) {
+    use std::fmt::Write;
+    // Writing into a String cannot fail.
+    let _ = write!(out, "{n}");
 }
 
 /// Writes `{ "key": value, … }` pretty-printed at nesting `level`.
@@ -348,6 +356,8 @@ mod tests {
             "nested": {"list": [{"a": [[], {}]}, [1, [2]]], "z": {"y": "x"}},
             "refs": ["a--1", "b\"2"],
             "one_ref": ["a--1"],
+            "confidence": 85,
+            "score": -0.125,
         }));
         let ordered_map: serde_json::Map<String, Value> = ordered(&obj)
             .into_iter()
