@@ -10,11 +10,16 @@
 use crate::lexer::{Spanned, Token};
 use crate::MAX_DEPTH;
 use af_diagnostics::Diagnostic;
+use chumsky::span::SimpleSpan;
 use std::ops::Range;
 
-/// The filtered tokens and the index ranges of each statement in them.
+/// A token as the parser takes it.
+pub type ParserToken<'a> = (Token<'a>, SimpleSpan);
+
+/// The filtered tokens (with the parser's span type) and the index ranges of each statement
+/// in them.
 pub struct Layout<'a> {
-    pub tokens: Vec<Spanned<'a>>,
+    pub tokens: Vec<ParserToken<'a>>,
     pub statements: Vec<Range<usize>>,
 }
 
@@ -26,7 +31,7 @@ fn closer_for(open: Token<'_>) -> Token<'static> {
 }
 
 pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout<'a> {
-    let mut out: Vec<Spanned<'a>> = Vec::with_capacity(tokens.len());
+    let mut out: Vec<ParserToken<'a>> = Vec::with_capacity(tokens.len());
     let mut statements = Vec::new();
     let mut stack: Vec<(Token<'a>, Range<usize>)> = Vec::new();
     let mut start = 0;
@@ -80,7 +85,7 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
                         continue;
                     }
                 }
-                out.push((tok, span));
+                out.push((tok, span.into()));
             }
             Token::LBrace | Token::LBracket | Token::LabelOpen => {
                 if stack.len() >= MAX_DEPTH {
@@ -105,16 +110,16 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
                         .with_span_label("this value was skipped")
                         .with_help("flatten the value; STIX objects never need this much nesting"),
                     );
-                    out.push((Token::TooDeep, span.start..end));
+                    out.push((Token::TooDeep, (span.start..end).into()));
                     continue;
                 }
                 stack.push((tok, span.clone()));
-                out.push((tok, span));
+                out.push((tok, span.into()));
             }
             Token::RBrace | Token::RBracket => match stack.last() {
                 Some((open, _)) if closer_for(*open) == tok => {
                     stack.pop();
-                    out.push((tok, span));
+                    out.push((tok, span.into()));
                 }
                 Some((_, open_span)) => {
                     diags.push(
@@ -135,7 +140,7 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
                     );
                 }
             },
-            _ => out.push((tok, span)),
+            _ => out.push((tok, span.into())),
         }
     }
     let end = tokens.last().map_or(0, |(_, s)| s.end);
@@ -152,7 +157,7 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
 
 fn close_all<'a>(
     stack: &mut Vec<(Token<'a>, Range<usize>)>,
-    out: &mut Vec<Spanned<'a>>,
+    out: &mut Vec<ParserToken<'a>>,
     at: usize,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -165,6 +170,6 @@ fn close_all<'a>(
         );
     }
     while let Some((open, _)) = stack.pop() {
-        out.push((closer_for(open), at..at));
+        out.push((closer_for(open), (at..at).into()));
     }
 }

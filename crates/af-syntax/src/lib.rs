@@ -65,22 +65,18 @@ pub fn parse(source: &str) -> Parsed {
         }
     }
     let lay = layout::layout(&tokens, &mut diagnostics);
-    let toks: Vec<(Token<'_>, SimpleSpan)> = lay
-        .tokens
-        .iter()
-        .map(|(t, s)| (*t, SimpleSpan::from(s.clone())))
-        .collect();
-    // Most statements are fine: parse each with cheap errors first, and parse again with rich
-    // errors (expected tokens, labels) only the statements that fail.
-    let cheap = parser::statement::<_, extra::Err<chumsky::error::Cheap<SimpleSpan>>>();
+    // Most statements are fine: parse each with cheap errors first, with the grammar its first
+    // tokens call for, and parse again with rich errors (expected tokens, labels) and the
+    // whole grammar only the statements that fail.
+    let cheap = parser::Statements::<_, extra::Err<chumsky::error::Cheap<SimpleSpan>>>::new();
     let rich = parser::statement::<_, extra::Err<Rich<'_, Token<'_>, SimpleSpan>>>();
     let mut items = Vec::with_capacity(lay.statements.len());
     for range in lay.statements {
-        let slice = &toks[range];
+        let slice = &lay.tokens[range];
         let end = slice.last().map_or(0, |(_, s)| s.end);
         let input = || slice.map(SimpleSpan::from(end..end), |(t, s)| (t, s));
-        let (mut item, errors) = cheap.parse(input()).into_output_errors();
-        if !errors.is_empty() {
+        let (mut item, errors) = cheap.parse(slice, input());
+        if errors {
             // Statements are parsed one by one, so errors of one statement never cascade into
             // the next; inside a statement, blocks and lists recover and report each problem.
             let (again, errors) = rich.parse(input()).into_output_errors();

@@ -1,12 +1,14 @@
 //! The chumsky grammar of one statement, with error recovery inside blocks and lists.
 
 use crate::ast::*;
+use crate::layout::ParserToken;
 use crate::lexer::Token;
 use crate::strings::literal;
 use chumsky::extra::ParserExtra;
 use chumsky::input::ValueInput;
 use chumsky::label::LabelError;
 use chumsky::prelude::*;
+use chumsky::Boxed;
 use chumsky::DefaultExpected;
 
 /// The labels the grammar attaches: any error type that takes them works, so the same grammar
@@ -170,8 +172,14 @@ where
     })
 }
 
-/// The parser of one statement (a flow header, a node declaration or an edge statement).
-pub(crate) fn statement<'a, I, E>() -> impl Parser<'a, I, Item, E> + Clone
+/// The parsers of the three statement forms: a flow header, an edge statement and a node
+/// declaration.
+#[allow(clippy::type_complexity)]
+fn statement_forms<'a, I, E>() -> (
+    impl Parser<'a, I, Item, E> + Clone,
+    impl Parser<'a, I, Item, E> + Clone,
+    impl Parser<'a, I, Item, E> + Clone,
+)
 where
     I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
     E: ParserExtra<'a, I> + 'a,
@@ -247,7 +255,71 @@ where
                 span: sp(e.span()),
             })
         });
-    choice((flow, edge, node))
-        .then_ignore(just(Token::Newline).repeated())
+    (flow, edge, node)
+}
+
+/// `form` followed by the end of the statement.
+fn to_end<'a, I, E>(form: impl Parser<'a, I, Item, E> + Clone) -> impl Parser<'a, I, Item, E> + Clone
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+    E: ParserExtra<'a, I> + 'a,
+    E::Error: Labels<'a, I>,
+{
+    form.then_ignore(just(Token::Newline).repeated())
         .then_ignore(end())
+}
+
+/// The parser of one statement (a flow header, a node declaration or an edge statement).
+pub(crate) fn statement<'a, I, E>() -> impl Parser<'a, I, Item, E> + Clone
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+    E: ParserExtra<'a, I> + 'a,
+    E::Error: Labels<'a, I>,
+{
+    let (flow, edge, node) = statement_forms();
+    to_end(choice((flow, edge, node)))
+}
+
+/// The statement parser that picks the form from the first tokens: a second token `,` `->`
+/// or `-[` makes an edge statement, a first token `flow` may be a flow header (the whole
+/// grammar decides), and anything else is a node declaration. For input that parses, this
+/// gives exactly what [`statement`] gives, without trying the other forms first.
+pub(crate) struct Statements<'a, I, E>
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
+    E: ParserExtra<'a, I> + 'a,
+{
+    any: Boxed<'a, 'a, I, Item, E>,
+    edge: Boxed<'a, 'a, I, Item, E>,
+    node: Boxed<'a, 'a, I, Item, E>,
+}
+
+impl<'a, I, E> Statements<'a, I, E>
+where
+    I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan> + 'a,
+    E: ParserExtra<'a, I> + 'a,
+    E::Error: Labels<'a, I>,
+    E::State: Default,
+    E::Context: Default,
+{
+    pub(crate) fn new() -> Self {
+        let (_, edge, node) = statement_forms();
+        Statements {
+            any: statement().boxed(),
+            edge: to_end(edge).boxed(),
+            node: to_end(node).boxed(),
+        }
+    }
+
+    /// Parses the statement whose tokens are `tokens` (given again as parser input); the
+    /// flag is true when there were errors.
+    pub(crate) fn parse(&self, tokens: &[ParserToken<'_>], input: I) -> (Option<Item>, bool) {
+        let parser = match (tokens.first(), tokens.get(1)) {
+            (Some((Token::Word("flow"), _)), _) => &self.any,
+            (_, Some((Token::Comma | Token::Arrow | Token::LabelOpen, _))) => &self.edge,
+            _ => &self.node,
+        };
+        let (item, errors) = parser.parse(input).into_output_errors();
+        (item, !errors.is_empty())
+    }
 }
