@@ -30,6 +30,20 @@ pub struct Parsed {
 /// Parses a whole source text. One broken statement never hides another: each statement is
 /// parsed on its own, and blocks and lists recover inside.
 pub fn parse(source: &str) -> Parsed {
+    parse_with(source, Path::Fast)
+}
+
+/// How statements are parsed: the fast path (cheap errors, the form picked from the first
+/// tokens, the full grammar with rich errors only for statements that fail), or the full
+/// grammar with rich errors for every statement. Both give the same result; the tests check.
+#[derive(Clone, Copy, PartialEq)]
+enum Path {
+    Fast,
+    #[cfg(test)]
+    Full,
+}
+
+fn parse_with(source: &str, path: Path) -> Parsed {
     let mut diagnostics = Vec::new();
     let (tokens, comments) = lexer::lex(source);
     for (t, span) in &tokens {
@@ -75,7 +89,11 @@ pub fn parse(source: &str) -> Parsed {
         let slice = &lay.tokens[range];
         let end = slice.last().map_or(0, |(_, s)| s.end);
         let input = || slice.map(SimpleSpan::from(end..end), |(t, s)| (t, s));
-        let (mut item, errors) = cheap.parse(slice, input());
+        let (mut item, errors) = match path {
+            Path::Fast => cheap.parse(slice, input()),
+            #[cfg(test)]
+            Path::Full => (None, true),
+        };
         if errors {
             // Statements are parsed one by one, so errors of one statement never cascade into
             // the next; inside a statement, blocks and lists recover and report each problem.
@@ -197,4 +215,95 @@ fn convert(e: Rich<'_, Token<'_>, SimpleSpan>) -> Diagnostic {
         d = d.with_span_label(format!("expected {list}"));
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_with, Parsed, Path};
+    use proptest::prelude::*;
+
+    fn same(src: &str) -> Result<(), String> {
+        let (fast, full) = (parse_with(src, Path::Fast), parse_with(src, Path::Full));
+        let show = |p: &Parsed| format!("{:#?}\n{:#?}", p.file, p.diagnostics);
+        if show(&fast) == show(&full) {
+            Ok(())
+        } else {
+            Err(format!("fast:\n{}\nfull:\n{}", show(&fast), show(&full)))
+        }
+    }
+
+    /// Every flow in the repository (examples, test flows, diagnostic fixtures with their
+    /// mistakes) parses the same on the fast path as with the full grammar.
+    #[test]
+    fn fast_path_gives_what_the_full_grammar_gives_on_every_flow_here() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let dirs = [
+            "examples",
+            "crates/af-compile/tests/flows",
+            "crates/af-compile/tests/diagnostics",
+            "crates/af-syntax/tests/fixtures",
+        ];
+        let mut checked = 0;
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "af") {
+                    let src = std::fs::read_to_string(&path).unwrap_or_default();
+                    if let Err(e) = same(&src) {
+                        panic!("{}: {e}", path.display());
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 40, "only {checked} flows found");
+    }
+
+    const PIECES: &[&str] = &[
+        "flow",
+        "action",
+        "condition",
+        "operator",
+        "asset",
+        "x",
+        "y",
+        "T1566",
+        "AND",
+        "\"t\"",
+        "\"\"\"m\n\"\"\"",
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        ",",
+        "->",
+        "-[",
+        "]->",
+        "-[false]->",
+        "-[uses]->",
+        "\n",
+        "\n",
+        "\n",
+        "12",
+        "1.5",
+        "2026-01-01T00:00:00Z",
+        "true",
+        "key:",
+        "#c\n",
+        "\"\\q\"",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn fast_path_gives_what_the_full_grammar_gives(picks in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let src: Vec<&str> = picks.iter().map(|&i| PIECES[i]).collect();
+            let src = src.join(" ");
+            prop_assert!(same(&src).is_ok(), "{}", same(&src).err().unwrap_or_default());
+        }
+    }
 }
