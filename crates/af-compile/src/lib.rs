@@ -2,8 +2,9 @@
 //! of one flow, reporting every mistake as a [`Diagnostic`].
 //!
 //! Pipeline: [`af_syntax::parse`] gives the tree; [`compile`] checks it and builds the objects
-//! (plain JSON maps in output order); [`Compiled::to_json`] writes the bundle through
-//! [`af_stix::writer`]. This crate never prints and never reads files: the CLI and the language
+//! ([`af_stix::Object`]s in output order; each node is lowered and checked in one go, while
+//! its object is fresh in memory, and ids are shared by every ref rather than copied);
+//! [`Compiled::to_json`] writes the bundle through [`af_stix::writer`]. This crate never prints and never reads files: the CLI and the language
 //! server do that. It must not know how diagnostics are rendered.
 
 mod codes;
