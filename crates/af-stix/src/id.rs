@@ -18,7 +18,7 @@ pub fn derive(stix_type: &str, parts: &[&str]) -> String {
     derive_shared(stix_type, parts).to_string()
 }
 
-/// [`derive`] as a [`SmolStr`], built without intermediate strings: the compiler derives an id
+/// [`derive()`] as a [`SmolStr`], built without intermediate strings: the compiler derives an id
 /// for every node and shares it with every ref to the node.
 pub fn derive_shared(stix_type: &str, parts: &[&str]) -> SmolStr {
     // The name is hashed from a stack buffer when it fits (it nearly always does).

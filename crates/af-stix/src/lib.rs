@@ -2,7 +2,8 @@
 //! and their properties ([`types`], generated from the JSON schemas), STIX timestamps
 //! ([`timestamp`]), deterministic ids ([`id`]), the Attack Flow extension objects
 //! ([`attack_flow`]), TLP marking definitions ([`marking`]), the confidence scales
-//! ([`confidence`]), the compact [`Object`] the compiler builds, and the output writer with its fixed key order ([`writer`]).
+//! ([`confidence`]), the compact [`Object`] the compiler builds ([`object`]), and the output
+//! writer with its fixed key order ([`writer`]).
 //!
 //! This crate must not know about the `.af` language: no syntax, no source spans, no
 //! diagnostics. The compiler, the importer and the validator call it with plain strings and
