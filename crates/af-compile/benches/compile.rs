@@ -55,7 +55,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("10k_actions_end_to_end", |b| {
         b.iter(|| {
             let compiled = compile_str(&src, &options);
-            assert!(compiled.diagnostics.is_empty(), "{:?}", compiled.diagnostics.first());
+            assert!(
+                compiled.diagnostics.is_empty(),
+                "{:?}",
+                compiled.diagnostics.first()
+            );
             compiled.to_json()
         })
     });

@@ -5,7 +5,7 @@ use crate::values::Seen;
 use crate::FastMap;
 use crate::Object;
 use af_diagnostics::Diagnostic;
-use af_stix::object::{Prop, SmolStr};
+use af_stix::object::SmolStr;
 use af_stix::types::{self, Category, PropKind};
 use af_syntax::{Arrow, EdgeStmt, Ident, Item, Span};
 
@@ -141,15 +141,14 @@ impl<'a> Lowering<'a> {
         let id = dst_node.id.clone();
         self.links.push((si + 1, di + 1));
         self.targeted[di] = true;
+        let which = crate::lower::flow_ref_key(key).unwrap_or_default();
+        let repeated = !self.flow_refs.insert((si, which, di));
         let Some(Some(obj)) = self.objects.get_mut(si) else {
             return;
         };
-        if !obj.push_str(key, id.clone())
-            && obj
-                .get(key)
-                .and_then(Prop::str_items)
-                .is_some_and(|items| items.contains(&id.as_str()))
-        {
+        if !repeated {
+            obj.append_str(key, id);
+        } else {
             self.diags.push(
                 Diagnostic::warning(
                     "W0103",

@@ -51,6 +51,9 @@ pub(crate) struct Lowering<'a> {
     /// Nodes some `effect_refs`/`on_true_refs`/`on_false_refs` points at (index-aligned with
     /// `nodes`): the others are where the flow starts by default.
     pub targeted: Vec<bool>,
+    /// The flow refs made so far, as (source node, [`flow_ref_key`], target node), to report
+    /// a repeated edge without searching the source's list.
+    pub flow_refs: std::collections::HashSet<(usize, u8, usize), foldhash::fast::FixedState>,
 }
 
 impl<'a> Lowering<'a> {
@@ -71,6 +74,7 @@ impl<'a> Lowering<'a> {
             current: 0,
             links: Vec::new(),
             targeted: Vec::new(),
+            flow_refs: Default::default(),
         }
     }
 
@@ -596,6 +600,16 @@ impl<'a> Lowering<'a> {
                 .with_help(hint),
             );
         }
+    }
+}
+
+/// The flow-ref keys (`effect_refs`, `on_true_refs`, `on_false_refs`) as small numbers.
+pub(crate) fn flow_ref_key(key: &str) -> Option<u8> {
+    match key {
+        "effect_refs" => Some(0),
+        "on_true_refs" => Some(1),
+        "on_false_refs" => Some(2),
+        _ => None,
     }
 }
 

@@ -10,11 +10,12 @@ use serde_json::{Map, Number, Value as Json};
 use std::collections::HashMap;
 
 /// The keys already given to an object, with where, to report repeats. Blocks are short, so
-/// the first few keys are kept inline and most nodes allocate nothing for this.
+/// the first few keys are kept inline and most nodes allocate nothing for this; the rest (a
+/// block with thousands of custom properties) go in a hash map.
 pub(crate) struct Seen<'b> {
     len: usize,
     inline: [(&'b str, Span); 8],
-    more: Vec<(&'b str, Span)>,
+    more: HashMap<&'b str, Span>,
 }
 
 impl<'b> Seen<'b> {
@@ -22,7 +23,7 @@ impl<'b> Seen<'b> {
         Seen {
             len: 0,
             inline: std::array::from_fn(|_| ("", 0..0)),
-            more: Vec::new(),
+            more: HashMap::new(),
         }
     }
 
@@ -32,7 +33,9 @@ impl<'b> Seen<'b> {
                 *slot = (key, span);
                 self.len += 1;
             }
-            None => self.more.push((key, span)),
+            None => {
+                self.more.entry(key).or_insert(span);
+            }
         }
     }
 
@@ -40,9 +43,9 @@ impl<'b> Seen<'b> {
     pub(crate) fn get(&self, key: &str) -> Option<&Span> {
         self.inline[..self.len]
             .iter()
-            .chain(&self.more)
             .find(|(k, _)| *k == key)
             .map(|(_, span)| span)
+            .or_else(|| self.more.get(key))
     }
 }
 
@@ -551,10 +554,15 @@ impl<'a> Lowering<'a> {
     /// Records that a flow ref (`effect_refs`, `on_true_refs`, `on_false_refs`) points at node
     /// `i`, so the flow does not start there by default.
     fn mark_targeted(&mut self, key: &str, i: usize) {
-        if matches!(key, "effect_refs" | "on_true_refs" | "on_false_refs") {
-            if let Some(t) = self.targeted.get_mut(i) {
-                *t = true;
-            }
+        let Some(which) = crate::lower::flow_ref_key(key) else {
+            return;
+        };
+        if let Some(t) = self.targeted.get_mut(i) {
+            *t = true;
+        }
+        // Written in a node's block: an edge saying the same again is a repeat.
+        if let Some(source) = self.current.checked_sub(1) {
+            self.flow_refs.insert((source, which, i));
         }
     }
 

@@ -106,3 +106,20 @@ phish -> sideload -> valid
         Some("x-mitre-tactic--ffd5bcee-6e16-4dd2-8eca-7b3beedf33ca")
     );
 }
+
+/// An edge that repeats a ref already written in the source's block is a repeat too, and the
+/// ref is listed once; wide fan-outs stay linear.
+#[test]
+fn an_edge_repeating_a_block_ref_is_reported_once() {
+    let src = "flow \"F\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n  description: \"d\"\n}\naction a T1566 { effect_refs: [b] }\naction b T1078\naction c T1078\na -> b\na -> c\na -> c\n";
+    let compiled = compile_str(src, &Options::default());
+    let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["W0103", "W0103"], "{:?}", compiled.diagnostics);
+    let a = compiled
+        .objects
+        .iter()
+        .find(|o| o.get_str("name") == Some("Phishing"))
+        .and_then(|o| o.get_value("effect_refs"))
+        .and_then(|v| v.as_array().map(Vec::len));
+    assert_eq!(a, Some(2));
+}

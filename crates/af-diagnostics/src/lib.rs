@@ -159,15 +159,30 @@ impl Counts {
     }
 }
 
-/// Closest candidate to `word` among `candidates` for a did-you-mean hint, if any is close.
+/// Closest candidate to `word` among `candidates` for a did-you-mean hint, if any is close:
+/// the first with the smallest case-insensitive edit distance, at most a third of the longer
+/// word's length (and at least 1).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = word.to_ascii_lowercase();
+    let word: Vec<char> = word.chars().map(|c| c.to_ascii_lowercase()).collect();
     let mut best: Option<(usize, &'a str)> = None;
+    // Buffers reused across candidates: a file with thousands of names asks this often.
+    let (mut cand, mut prev, mut cur) = (Vec::new(), Vec::new(), Vec::new());
     for c in candidates {
-        let d = edit_distance(&lower, &c.to_ascii_lowercase());
-        let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
+        let len = c.chars().count();
+        let limit = (word.len().max(len) / 3).max(1);
+        // The distance is at least the difference in length: skip what cannot win.
+        let bound = word.len().abs_diff(len);
+        if bound > limit || best.is_some_and(|(bd, _)| bound >= bd) {
+            continue;
+        }
+        cand.clear();
+        cand.extend(c.chars().map(|c| c.to_ascii_lowercase()));
+        let d = distance(&word, &cand, &mut prev, &mut cur);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
+            if d == 0 {
+                break;
+            }
         }
     }
     best.map(|(_, c)| c)
@@ -175,16 +190,23 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// Levenshtein distance over chars.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    distance(&a, &b, &mut Vec::new(), &mut Vec::new())
+}
+
+fn distance(a: &[char], b: &[char], prev: &mut Vec<usize>, cur: &mut Vec<usize>) -> usize {
+    prev.clear();
+    prev.extend(0..=b.len());
+    cur.clear();
+    cur.resize(b.len() + 1, 0);
+    for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+            let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
-        std::mem::swap(&mut prev, &mut cur);
+        std::mem::swap(prev, cur);
     }
     prev[b.len()]
 }
@@ -192,6 +214,47 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_agrees_with_the_plain_definition() {
+        fn plain<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+            let mut best: Option<(usize, &'a str)> = None;
+            for c in candidates {
+                let d = edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase());
+                let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
+                if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, c));
+                }
+            }
+            best.map(|(_, c)| c)
+        }
+        let words = [
+            "",
+            "a",
+            "ab",
+            "phish",
+            "Phish",
+            "phsh",
+            "lateral_move",
+            "T1566",
+            "t1566.001",
+            "ébc",
+            "x1",
+            "initial-access",
+            "asset_refs",
+            "AssetRefs",
+        ];
+        for w in words {
+            for n in 0..words.len() {
+                let cands: Vec<&str> = words.iter().cycle().skip(n).take(words.len()).copied().collect();
+                assert_eq!(
+                    closest(w, cands.iter().copied()),
+                    plain(w, &cands),
+                    "{w} in {cands:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn closest_finds_near_names() {

@@ -186,7 +186,15 @@ pub struct Object {
     /// action have `effect_refs` yet?) then needs no look at the entries, which matters when
     /// the compiler revisits thousands of objects built long before.
     common: u64,
+    /// For objects with many properties (custom ones by the thousand), the position of each
+    /// key, so that building them stays linear; built once an object outgrows [`INDEX_FROM`].
+    /// Boxed so that the many small objects stay one pointer bigger, not a whole map.
+    #[allow(clippy::box_collection)]
+    index: Option<Box<std::collections::HashMap<String, usize>>>,
 }
+
+/// How many properties an object has before its keys are indexed.
+const INDEX_FROM: usize = 32;
 
 impl PartialEq for Object {
     fn eq(&self, other: &Self) -> bool {
@@ -262,6 +270,7 @@ impl Object {
         Object {
             entries: Vec::new(),
             common: 0,
+            index: None,
         }
     }
 
@@ -270,6 +279,7 @@ impl Object {
         Object {
             entries: Vec::with_capacity(n),
             common: 0,
+            index: None,
         }
     }
 
@@ -277,7 +287,30 @@ impl Object {
         if common_bit(key).is_some_and(|bit| self.common & bit == 0) {
             return None;
         }
-        self.entries.iter().position(|(k, _)| k == key)
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
+        }
+    }
+
+    /// Keeps the key index in step after the entries changed.
+    fn reindex(&mut self) {
+        if self.entries.len() <= INDEX_FROM {
+            self.index = None;
+            return;
+        }
+        let index = self.index.get_or_insert_with(Default::default);
+        if index.len() + 1 == self.entries.len() {
+            // One entry was pushed: add just that one.
+            if let Some((k, _)) = self.entries.last() {
+                index.insert(k.to_string(), self.entries.len() - 1);
+                return;
+            }
+        }
+        index.clear();
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            index.insert(k.to_string(), i);
+        }
     }
 
     /// Sets `key` to `value`, keeping the key's place when it is already present, and returns
@@ -290,6 +323,7 @@ impl Object {
             None => {
                 self.common |= common_bit(&key).unwrap_or(0);
                 self.entries.push((key, value));
+                self.reindex();
                 None
             }
         }
@@ -305,18 +339,35 @@ impl Object {
     /// value under `key` is not a list.
     pub fn push_str(&mut self, key: impl Into<Key>, item: SmolStr) -> bool {
         let key = key.into();
+        let holds = |prop: &Prop| match prop {
+            Prop::Strs(items) => items.contains(&item),
+            Prop::Json(v) => {
+                matches!(v.as_ref(), Value::Array(items) if items.iter().any(|v| v.as_str() == Some(&item)))
+            }
+            Prop::Shared(Value::Array(items)) => items.iter().any(|v| v.as_str() == Some(&item)),
+            _ => false,
+        };
+        if self.get(&key).is_some_and(holds) {
+            return false;
+        }
+        self.append_str(key, item)
+    }
+
+    /// Appends `item` to the list of strings under `key` (creating the list when the key is
+    /// absent) without looking for it in the list first: for callers that know it is new.
+    /// Returns false, changing nothing, when the value under `key` is not a list.
+    pub fn append_str(&mut self, key: impl Into<Key>, item: SmolStr) -> bool {
+        let key = key.into();
         let Some(i) = self.position(&key) else {
             self.insert(key, Prop::Strs(vec![item]));
             return true;
         };
         match &mut self.entries[i].1 {
-            Prop::Strs(items) if items.contains(&item) => false,
             Prop::Strs(items) => {
                 items.push(item);
                 true
             }
             Prop::Json(v) => match v.as_mut() {
-                Value::Array(items) if items.iter().any(|v| v.as_str() == Some(&item)) => false,
                 Value::Array(items) => {
                     items.push(Value::String(item.to_string()));
                     true
@@ -324,9 +375,6 @@ impl Object {
                 _ => false,
             },
             Prop::Shared(Value::Array(items)) => {
-                if items.iter().any(|v| v.as_str() == Some(&item)) {
-                    return false;
-                }
                 let mut items = items.clone();
                 items.push(Value::String(item.to_string()));
                 self.entries[i].1 = Prop::Json(Box::new(Value::Array(items)));
@@ -361,7 +409,9 @@ impl Object {
     pub fn remove(&mut self, key: &str) -> Option<Prop> {
         let i = self.position(key)?;
         self.common &= !common_bit(key).unwrap_or(0);
-        Some(self.entries.remove(i).1)
+        let (_, value) = self.entries.remove(i);
+        self.reindex();
+        Some(value)
     }
 
     /// The properties in insertion order.
@@ -466,9 +516,13 @@ mod tests {
         assert!(o.push_str("labels", SmolStr::new("y")));
         assert!(!o.push_str("labels", SmolStr::new("x")));
         assert_eq!(o.get_value("labels"), Some(json!(["x", 1, "y"])));
+        // Appending does not look for repeats.
+        assert!(o.append_str("labels", SmolStr::new("x")));
+        assert_eq!(o.get_value("labels"), Some(json!(["x", 1, "y", "x"])));
         // Not a list: nothing changes.
         o.insert("name", "n");
         assert!(!o.push_str("name", SmolStr::new("m")));
+        assert!(!o.append_str("name", SmolStr::new("m")));
         assert_eq!(o.get_str("name"), Some("n"));
     }
 
@@ -523,6 +577,27 @@ mod tests {
             assert_eq!(common_bit(k), Some(1 << i), "{k}");
         }
         assert_eq!(common_bit("x_custom"), None);
+    }
+
+    #[test]
+    fn objects_with_many_keys_stay_consistent() {
+        let mut o = Object::new();
+        for i in 0..100 {
+            o.insert(format!("x_{i}"), json!(i));
+        }
+        o.insert("x_5", json!("again"));
+        assert_eq!(o.len(), 100);
+        assert_eq!(o.get_value("x_5"), Some(json!("again")));
+        assert_eq!(o.remove("x_10"), Some(Prop::from(json!(10))));
+        assert!(o.get("x_10").is_none());
+        assert_eq!(o.get_value("x_99"), Some(json!(99)));
+        assert_eq!(o.keys().nth(10), Some("x_11"));
+        while o.len() > 3 {
+            let k = o.keys().next().map(str::to_string).unwrap_or_default();
+            o.remove(&k);
+        }
+        assert_eq!(o.keys().collect::<Vec<_>>(), ["x_97", "x_98", "x_99"]);
+        assert_eq!(o.get_value("x_98"), Some(json!(98)));
     }
 
     #[test]
