@@ -46,6 +46,23 @@ pub fn generated_flow(actions: usize) -> String {
     s
 }
 
+/// Shapes that once took quadratic time: one action with `n` custom properties, and one action
+/// with edges to `n` others.
+fn wide_flows(n: usize) -> (String, String) {
+    let head =
+        "flow \"Wide\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n  description: \"d\"\n}\n";
+    let mut wide = format!("{head}action a T1078 {{\n");
+    for i in 0..n {
+        let _ = writeln!(wide, "  x_prop_{i}: \"value {i}\"");
+    }
+    wide.push_str("}\n");
+    let mut fan = format!("{head}action root T1078\n");
+    for i in 0..n {
+        let _ = writeln!(fan, "action a{i} T1078\nroot -> a{i}");
+    }
+    (wide, fan)
+}
+
 fn bench(c: &mut Criterion) {
     let src = generated_flow(10_000);
     let mut group = c.benchmark_group("compile");
@@ -64,6 +81,15 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("10k_actions_parse_only", |b| b.iter(|| af_syntax::parse(&src)));
+    let (wide, fan) = wide_flows(20_000);
+    group.throughput(Throughput::Bytes(wide.len() as u64));
+    group.bench_function("one_object_20k_properties", |b| {
+        b.iter(|| compile_str(&wide, &options).to_json())
+    });
+    group.throughput(Throughput::Bytes(fan.len() as u64));
+    group.bench_function("fan_out_20k_edges", |b| {
+        b.iter(|| compile_str(&fan, &options).to_json())
+    });
     group.finish();
 }
 
