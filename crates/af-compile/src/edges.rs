@@ -140,7 +140,6 @@ impl<'a> Lowering<'a> {
         }
         let id = dst_node.id.clone();
         self.links.push((si + 1, di + 1));
-        self.targeted[di] = true;
         let which = crate::lower::flow_ref_key(key).unwrap_or_default();
         let repeated = !self.flow_refs.insert((si, which, di));
         let Some(Some(obj)) = self.objects.get_mut(si) else {
@@ -328,11 +327,15 @@ impl<'a> Lowering<'a> {
 
     /// Actions and conditions that no flow edge points at, in source order.
     fn default_starts(&self) -> Vec<SmolStr> {
+        let mut targeted = vec![false; self.nodes.len()];
+        for &(_, _, target) in &self.flow_refs {
+            targeted[target] = true;
+        }
         self.nodes
             .iter()
-            .zip(&self.targeted)
+            .zip(targeted)
             .filter(|(n, targeted)| {
-                !**targeted && matches!(n.stix_type.as_ref(), "attack-action" | "attack-condition")
+                !*targeted && matches!(n.stix_type.as_ref(), "attack-action" | "attack-condition")
             })
             .map(|(n, _)| n.id.clone())
             .collect()

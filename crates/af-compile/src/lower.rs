@@ -48,11 +48,9 @@ pub(crate) struct Lowering<'a> {
     /// Undirected links between objects (same numbering as `current`) made by refs and edges,
     /// for the connectivity check.
     pub links: Vec<(usize, usize)>,
-    /// Nodes some `effect_refs`/`on_true_refs`/`on_false_refs` points at (index-aligned with
-    /// `nodes`): the others are where the flow starts by default.
-    pub targeted: Vec<bool>,
-    /// The flow refs made so far, as (source node, [`flow_ref_key`], target node), to report
-    /// a repeated edge without searching the source's list.
+    /// The flow refs (`effect_refs`, `on_true_refs`, `on_false_refs`) between nodes, written
+    /// in blocks or as edges, as (source node, [`flow_ref_key`], target node): to report a
+    /// repeated edge without searching the source's list, and to find where the flow starts.
     pub flow_refs: std::collections::HashSet<(usize, u8, usize), foldhash::fast::FixedState>,
 }
 
@@ -73,7 +71,6 @@ impl<'a> Lowering<'a> {
             objects: Vec::new(),
             current: 0,
             links: Vec::new(),
-            targeted: Vec::new(),
             flow_refs: Default::default(),
         }
     }
@@ -81,7 +78,6 @@ impl<'a> Lowering<'a> {
     pub fn run(mut self) -> Compiled {
         self.find_flow();
         self.declare_nodes();
-        self.targeted = vec![false; self.nodes.len()];
         let mut head = self.flow_prelude();
         // Each node's catalog checks follow its lowering, while its object is still in cache.
         let mut techniques = crate::techniques::Techniques::new(self.options);

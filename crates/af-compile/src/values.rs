@@ -216,12 +216,7 @@ impl<'a> Lowering<'a> {
             | PropKind::KillChainPhases
             | PropKind::GranularMarkings
             | PropKind::ObjectList => {
-                let required: &[&str] = match kind {
-                    PropKind::ExternalReferences => &["source_name"],
-                    PropKind::KillChainPhases => &["kill_chain_name", "phase_name"],
-                    PropKind::GranularMarkings => &["selectors"],
-                    _ => &[],
-                };
+                let required = kind.entry_required();
                 self.list_of(key, v, |this, item| match &item.kind {
                     ValueKind::Map(block) => {
                         for r in required {
@@ -511,7 +506,7 @@ impl<'a> Lowering<'a> {
                 }
                 let id = node.id.clone();
                 self.links.push((self.current, i + 1));
-                self.mark_targeted(key, i);
+                self.record_flow_ref(key, i);
                 Some(id)
             }
             ValueKind::Str(s) => {
@@ -535,7 +530,7 @@ impl<'a> Lowering<'a> {
                 }
                 if let Some(&i) = self.by_id.get(s.value.as_str()) {
                     self.links.push((self.current, i + 1));
-                    self.mark_targeted(key, i);
+                    self.record_flow_ref(key, i);
                 }
                 Some(SmolStr::new(&s.value))
             }
@@ -551,16 +546,13 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// Records that a flow ref (`effect_refs`, `on_true_refs`, `on_false_refs`) points at node
-    /// `i`, so the flow does not start there by default.
-    fn mark_targeted(&mut self, key: &str, i: usize) {
+    /// Records a flow ref (`effect_refs`, `on_true_refs`, `on_false_refs`) from the node being
+    /// lowered to node `i`.
+    fn record_flow_ref(&mut self, key: &str, i: usize) {
         let Some(which) = crate::lower::flow_ref_key(key) else {
             return;
         };
-        if let Some(t) = self.targeted.get_mut(i) {
-            *t = true;
-        }
-        // Written in a node's block: an edge saying the same again is a repeat.
+        // Written in a node's block (not the flow's): an edge saying the same is a repeat.
         if let Some(source) = self.current.checked_sub(1) {
             self.flow_refs.insert((source, which, i));
         }

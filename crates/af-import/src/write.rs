@@ -908,12 +908,7 @@ impl<'a> Writer<'a> {
             | PropKind::KillChainPhases
             | PropKind::GranularMarkings
             | PropKind::ObjectList => {
-                let required: &[&str] = match kind {
-                    PropKind::ExternalReferences => &["source_name"],
-                    PropKind::KillChainPhases => &["kill_chain_name", "phase_name"],
-                    PropKind::GranularMarkings => &["selectors"],
-                    _ => &[],
-                };
+                let required = kind.entry_required();
                 self.list(key, v, |w, x| match x {
                     Json::Object(m) => match required.iter().find(|r| !m.contains_key(**r)) {
                         Some(r) => Err(format!("an entry of `{key}` has no `{r}`")),

@@ -63,19 +63,6 @@ impl Prop {
         }
     }
 
-    /// The strings of a list of strings.
-    pub fn str_items(&self) -> Option<Vec<&str>> {
-        match self {
-            Prop::Strs(items) => Some(items.iter().map(SmolStr::as_str).collect()),
-            Prop::Shared(Value::Array(items)) => items.iter().map(Value::as_str).collect(),
-            Prop::Json(v) => match v.as_ref() {
-                Value::Array(items) => items.iter().map(Value::as_str).collect(),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
     /// The value as JSON.
     pub fn to_value(&self) -> Value {
         match self {
@@ -550,7 +537,6 @@ mod tests {
         assert_ne!(Prop::from(json!(42)), json!(43));
         assert_eq!(Prop::from("a"), Prop::Json(Box::new(json!("a"))));
         assert_ne!(Prop::from("a"), json!(["a"]));
-        assert_eq!(Prop::from(json!(["a", "b"])).str_items(), Some(vec!["a", "b"]));
     }
 
     #[test]

@@ -106,6 +106,20 @@ pub enum PropKind {
     Any,
 }
 
+impl PropKind {
+    /// The keys every entry of a list of objects must have: `source_name` for external
+    /// references, `kill_chain_name` and `phase_name` for kill-chain phases, `selectors` for
+    /// granular markings; none for other kinds.
+    pub fn entry_required(&self) -> &'static [&'static str] {
+        match self {
+            PropKind::ExternalReferences => &["source_name"],
+            PropKind::KillChainPhases => &["kill_chain_name", "phase_name"],
+            PropKind::GranularMarkings => &["selectors"],
+            _ => &[],
+        }
+    }
+}
+
 /// Looks up an object type by its STIX name. Custom (`x-`) types are not in the table.
 pub fn type_info(name: &str) -> Option<&'static TypeInfo> {
     TYPES.iter().find(|t| t.name == name)

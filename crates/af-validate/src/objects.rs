@@ -485,7 +485,7 @@ fn check_value(cx: &mut Cx, ty: &str, key: &str, kind: PropKind, v: &Value) {
         },
         PropKind::KillChainPhases => {
             for item in list_of_objects(cx, key, v) {
-                require_strings(cx, item, "a kill-chain phase", &["kill_chain_name", "phase_name"]);
+                require_strings(cx, item, "a kill-chain phase", kind.entry_required());
             }
         }
         PropKind::ExternalReferences => {
@@ -552,7 +552,7 @@ fn require_strings(cx: &mut Cx, item: &Value, what: &str, keys: &[&str]) {
 
 fn check_external_reference(cx: &mut Cx, item: &Value) {
     let what = "an external reference";
-    require_strings(cx, item, what, &["source_name"]);
+    require_strings(cx, item, what, PropKind::ExternalReferences.entry_required());
     for k in ["description", "url", "external_id"] {
         if let Some(v) = item.get(k).filter(|v| v.as_str().is_none()) {
             cx.push(wrong_type(v, &format!("`{k}`"), "a string"));
