@@ -4,7 +4,7 @@ use crate::input;
 use crate::output::{self, Format};
 use af_diagnostics::Counts;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -40,8 +40,8 @@ pub fn run(args: Args, color: bool) -> u8 {
             return output::USAGE;
         }
     };
-    if args.output.is_some() && inputs.len() > 1 {
-        output::fail("-o/--output takes one input; use --out-dir for several");
+    if let Err(e) = input::check_single_output(args.output.as_deref(), inputs.len()) {
+        output::fail(e);
         return output::USAGE;
     }
     let options = match input::compile_options(args.attack_bundle.as_deref()) {
@@ -53,8 +53,8 @@ pub fn run(args: Args, color: bool) -> u8 {
     };
     if let Some(dir) = &args.out_dir {
         if !args.check {
-            if let Err(e) = std::fs::create_dir_all(dir) {
-                output::fail(format!("{}: {e}", dir.display()));
+            if let Err(e) = input::create_dir(dir) {
+                output::fail(e);
                 return output::USAGE;
             }
         }
@@ -103,7 +103,7 @@ pub fn run(args: Args, color: bool) -> u8 {
                 }
             }
             input::Dest::File(path) if args.check => {
-                if !same_content(&path, &json) {
+                if !input::same_content(&path, &json) {
                     eprintln!(
                         "{}: out of date ({} differs from compiling it)",
                         inp.name,
@@ -113,8 +113,8 @@ pub fn run(args: Args, color: bool) -> u8 {
                 }
             }
             input::Dest::File(path) => {
-                if let Err(e) = write_if_changed(&path, &json) {
-                    output::fail(format!("{}: {e}", path.display()));
+                if let Err(e) = input::write_file(&path, &json) {
+                    output::fail(e);
                     io_error = true;
                 } else if many || args.format == Format::Human && args.out_dir.is_some() {
                     eprintln!("wrote {}", path.display());
@@ -133,19 +133,4 @@ pub fn run(args: Args, color: bool) -> u8 {
     } else {
         output::OK
     }
-}
-
-fn same_content(path: &Path, json: &str) -> bool {
-    std::fs::read(path).is_ok_and(|b| b == json.as_bytes())
-}
-
-/// Leaves files that are already current untouched (keeps their mtime for build tools).
-fn write_if_changed(path: &Path, json: &str) -> std::io::Result<()> {
-    if same_content(path, json) {
-        return Ok(());
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(path, json)
 }

@@ -53,13 +53,13 @@ pub fn run(args: Args) -> u8 {
             return output::USAGE;
         }
     };
-    if args.output.is_some() && inputs.len() > 1 {
-        output::fail("-o/--output takes one input; use --out-dir for several");
+    if let Err(e) = input::check_single_output(args.output.as_deref(), inputs.len()) {
+        output::fail(e);
         return output::USAGE;
     }
     if let Some(dir) = &args.out_dir {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            output::fail(format!("{}: {e}", dir.display()));
+        if let Err(e) = input::create_dir(dir) {
+            output::fail(e);
             return output::USAGE;
         }
     }
@@ -118,15 +118,10 @@ pub fn run(args: Args) -> u8 {
                     continue;
                 }
                 written.insert(path.clone(), inp.name.clone());
-                let result = path
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|_| std::fs::write(&path, &imported.source));
-                match result {
+                match input::write_file(&path, &imported.source) {
                     Ok(()) => eprintln!("wrote {}", path.display()),
                     Err(e) => {
-                        output::fail(format!("{}: {e}", path.display()));
+                        output::fail(e);
                         io_error = true;
                     }
                 }

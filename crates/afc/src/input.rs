@@ -157,6 +157,44 @@ pub fn compile_options(attack_bundle: Option<&Path>) -> Result<af_compile::Optio
     })
 }
 
+/// The name an input's outputs are given: its file stem, or `stdin`.
+pub fn stem(inp: &Input) -> String {
+    inp.path
+        .as_ref()
+        .and_then(|p| p.file_stem())
+        .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// `-o OUT` names one file, so it takes one input.
+pub fn check_single_output(output: Option<&Path>, inputs: usize) -> Result<(), String> {
+    if output.is_some() && inputs > 1 {
+        return Err("-o/--output takes one input; use --out-dir for several".into());
+    }
+    Ok(())
+}
+
+/// Creates the `--out-dir` directory.
+pub fn create_dir(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// Whether `path` holds exactly `text`.
+pub fn same_content(path: &Path, text: &str) -> bool {
+    std::fs::read(path).is_ok_and(|b| b == text.as_bytes())
+}
+
+/// Writes `text` to `path`, creating its directory. A file that already holds `text` is left
+/// untouched, so its modification time stays (build tools rely on it).
+pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    if same_content(path, text) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_dir(dir)?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Where one output goes.
 pub enum Dest {
     Stdout,
@@ -176,11 +214,7 @@ pub fn destination(
     if let Some(o) = output {
         return Ok(Dest::File(o.to_path_buf()));
     }
-    let stem = inp
-        .path
-        .as_ref()
-        .and_then(|p| p.file_stem())
-        .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned());
+    let stem = stem(inp);
     if let Some(dir) = out_dir {
         return Ok(Dest::File(dir.join(format!("{stem}.{ext}"))));
     }

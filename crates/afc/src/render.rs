@@ -5,7 +5,7 @@ use crate::input::{self, Input};
 use crate::output::{self, Format};
 use af_render::{Direction, Object, Theme};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,20 +119,6 @@ fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<Vec<O
         .collect())
 }
 
-fn stem(inp: &Input) -> String {
-    inp.path
-        .as_ref()
-        .and_then(|p| p.file_stem())
-        .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned())
-}
-
-fn write_out(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
 fn write_stdout(text: &str) -> bool {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_ok()
@@ -146,9 +132,12 @@ pub fn run(args: Args, color: bool) -> u8 {
             return output::USAGE;
         }
     };
-    if args.output.is_some() && inputs.len() > 1 && args.to != To::Navigator {
-        output::fail("-o/--output takes one input; use --out-dir for several");
-        return output::USAGE;
+    // A Navigator layer is one file for all inputs.
+    if args.to != To::Navigator {
+        if let Err(e) = input::check_single_output(args.output.as_deref(), inputs.len()) {
+            output::fail(e);
+            return output::USAGE;
+        }
     }
     let options = match input::compile_options(args.attack_bundle.as_deref()) {
         Ok(o) => o,
@@ -187,7 +176,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         let dest = if let Some(o) = &args.output {
             Some(o.clone())
         } else if let Some(dir) = &args.out_dir {
-            Some(dir.join(format!("{}.{}", stem(inp), args.to.extension())))
+            Some(dir.join(format!("{}.{}", input::stem(inp), args.to.extension())))
         } else if !many {
             None
         } else {
@@ -202,7 +191,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         };
         match dest {
             None => io_error |= !write_stdout(&text),
-            Some(path) => match write_out(&path, &text) {
+            Some(path) => match input::write_file(&path, &text) {
                 Ok(()) => {
                     if many || args.out_dir.is_some() {
                         eprintln!("wrote {}", path.display());
@@ -267,7 +256,7 @@ fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color
     for inp in inputs {
         match load(inp, options, color) {
             Ok(objects) => {
-                let name = af_render::flow_name(&objects).unwrap_or_else(|| stem(inp));
+                let name = af_render::flow_name(&objects).unwrap_or_else(|| input::stem(inp));
                 loaded.push((name, objects));
             }
             Err(Failure::Content) => failed = true,
@@ -298,7 +287,7 @@ fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color
     }
     let several = result.layers.len() > 1;
     let base = if inputs.len() == 1 {
-        stem(&inputs[0])
+        input::stem(&inputs[0])
     } else {
         "layer".to_string()
     };
@@ -337,7 +326,7 @@ fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color
         };
         match dest {
             None => io_error |= !write_stdout(&text),
-            Some(path) => match write_out(&path, &text) {
+            Some(path) => match input::write_file(&path, &text) {
                 Ok(()) => eprintln!("wrote {}", path.display()),
                 Err(e) => {
                     output::fail(e);
