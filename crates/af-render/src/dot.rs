@@ -42,24 +42,9 @@ fn label(node: &Node) -> String {
     let mut parts: Vec<String> = Vec::new();
     match &node.kind {
         NodeKind::Action => {
-            parts.push(escape(&match &node.tactic {
-                Some(t) => match &t.name {
-                    Some(n) => format!("[{n} ({})]", t.id),
-                    None => format!("[Tactic {}]", t.id),
-                },
-                None => "[Action]".to_string(),
-            }));
-            let title = if node.title.is_empty() {
-                "(unnamed action)"
-            } else {
-                &node.title
-            };
-            parts.extend(wrapped(title, 3));
-            if let Some(t) = &node.technique {
-                let text = match &t.name {
-                    Some(n) if !n.eq_ignore_ascii_case(&node.title) => format!("{} · {n}", t.id),
-                    _ => t.id.clone(),
-                };
+            parts.push(escape(&format!("[{}]", node.tactic_caption())));
+            parts.extend(wrapped(node.shown_title(), 3));
+            if let Some(text) = node.technique_line() {
                 parts.extend(wrapped(&text, 2));
             }
             if let Some(d) = &node.description {
@@ -67,19 +52,9 @@ fn label(node: &Node) -> String {
             }
         }
         NodeKind::Operator(op) => parts.push(escape(op)),
-        kind => {
-            let caption = match kind {
-                NodeKind::Condition => "Condition".to_string(),
-                NodeKind::Asset => "Asset".to_string(),
-                _ => node.stix_type.clone(),
-            };
-            parts.push(format!("[{}]", escape(&caption)));
-            let title = if node.title.is_empty() {
-                "(no name)"
-            } else {
-                &node.title
-            };
-            parts.extend(wrapped(&truncate_chars(title, 200), 5));
+        _ => {
+            parts.push(format!("[{}]", escape(node.caption())));
+            parts.extend(wrapped(&truncate_chars(node.shown_title(), 200), 5));
         }
     }
     parts.join("\\n")

@@ -83,6 +83,49 @@ pub struct Node {
     pub tactic: Option<TacticLabel>,
 }
 
+impl Node {
+    /// The heading of an action: its tactic (`Initial Access (TA0001)`, `Tactic TA0001`), or
+    /// `Action`.
+    pub fn tactic_caption(&self) -> String {
+        match &self.tactic {
+            Some(t) => match &t.name {
+                Some(name) => format!("{name} ({})", t.id),
+                None => format!("Tactic {}", t.id),
+            },
+            None => "Action".to_string(),
+        }
+    }
+
+    /// The technique line of an action: `T1566.002 · Spearphishing Link`, or the id alone
+    /// when the name is the title already.
+    pub fn technique_line(&self) -> Option<String> {
+        let t = self.technique.as_ref()?;
+        Some(match &t.name {
+            Some(name) if !name.eq_ignore_ascii_case(&self.title) => format!("{} · {name}", t.id),
+            _ => t.id.clone(),
+        })
+    }
+
+    /// The kind caption of a node that is not an action or operator: `Condition`, `Asset`, or
+    /// the STIX type.
+    pub fn caption(&self) -> &str {
+        match self.kind {
+            NodeKind::Condition => "Condition",
+            NodeKind::Asset => "Asset",
+            _ => &self.stix_type,
+        }
+    }
+
+    /// The title, or a placeholder when the object has none.
+    pub fn shown_title(&self) -> &str {
+        match (self.title.is_empty(), &self.kind) {
+            (false, _) => &self.title,
+            (true, NodeKind::Action) => "(unnamed action)",
+            (true, _) => "(no name)",
+        }
+    }
+}
+
 /// What an edge means, which decides its line style and label.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EdgeKind {

@@ -53,28 +53,11 @@ fn label(node: &Node) -> String {
     let mut parts: Vec<String> = Vec::new();
     match &node.kind {
         NodeKind::Action => {
-            if let Some(t) = &node.tactic {
-                let tactic = match &t.name {
-                    Some(n) => format!("{n} ({})", t.id),
-                    None => format!("Tactic {}", t.id),
-                };
-                parts.push(format!("<i>{}</i>", escape(&tactic)));
-            } else {
-                parts.push("<i>Action</i>".into());
-            }
-            let title = if node.title.is_empty() {
-                "(unnamed action)"
-            } else {
-                &node.title
-            };
-            for l in lines(title, 3) {
+            parts.push(format!("<i>{}</i>", escape(&node.tactic_caption())));
+            for l in lines(node.shown_title(), 3) {
                 parts.push(format!("<b>{l}</b>"));
             }
-            if let Some(t) = &node.technique {
-                let text = match &t.name {
-                    Some(n) if !n.eq_ignore_ascii_case(&node.title) => format!("{} · {n}", t.id),
-                    _ => t.id.clone(),
-                };
+            if let Some(text) = node.technique_line() {
                 parts.extend(lines(&text, 2));
             }
             if let Some(d) = &node.description {
@@ -83,19 +66,9 @@ fn label(node: &Node) -> String {
         }
         NodeKind::Operator(op) => parts.push(format!("<b>{}</b>", escape(&truncate_chars(op, 12)))),
         kind => {
-            let caption = match kind {
-                NodeKind::Condition => "Condition".to_string(),
-                NodeKind::Asset => "Asset".to_string(),
-                _ => node.stix_type.clone(),
-            };
-            parts.push(format!("<i>{}</i>", escape(&caption)));
-            let title = if node.title.is_empty() {
-                "(no name)"
-            } else {
-                &node.title
-            };
+            parts.push(format!("<i>{}</i>", escape(node.caption())));
             let max = if *kind == NodeKind::Condition { 5 } else { 3 };
-            parts.extend(lines(&truncate_chars(title, 160), max));
+            parts.extend(lines(&truncate_chars(node.shown_title(), 160), max));
         }
     }
     parts.join("<br>")

@@ -170,29 +170,14 @@ struct Content {
 }
 
 fn action_content(node: &Node, inner: f64) -> Content {
-    let band = match &node.tactic {
-        Some(t) => match &t.name {
-            Some(name) => format!("{name} ({})", t.id),
-            None => format!("Tactic {}", t.id),
-        },
-        None => "Action".to_string(),
-    };
+    let band = node.tactic_caption();
     let mut lines = Vec::new();
-    if let Some(t) = &node.technique {
-        let text = match &t.name {
-            Some(name) if !name.eq_ignore_ascii_case(&node.title) => format!("{} · {name}", t.id),
-            _ => t.id.clone(),
-        };
+    if let Some(text) = node.technique_line() {
         for l in wrap(&text, inner, 11.0, false, 2) {
             lines.push((l, 11.0, false, TextRole::Muted));
         }
     }
-    let title = if node.title.is_empty() {
-        "(unnamed action)"
-    } else {
-        &node.title
-    };
-    for l in wrap(title, inner, 13.0, true, 3) {
+    for l in wrap(node.shown_title(), inner, 13.0, true, 3) {
         lines.push((l, 13.0, true, TextRole::Main));
     }
     if let Some(d) = &node.description {
@@ -207,13 +192,8 @@ fn action_content(node: &Node, inner: f64) -> Content {
 }
 
 fn other_content(node: &Node, inner: f64) -> Content {
-    let caption = match node.kind {
-        NodeKind::Condition => "Condition".to_string(),
-        NodeKind::Asset => "Asset".to_string(),
-        _ => node.stix_type.clone(),
-    };
     let mut lines = vec![(
-        fit_line(&caption, inner, 10.0, true),
+        fit_line(node.caption(), inner, 10.0, true),
         10.0,
         true,
         TextRole::Caption,
@@ -223,12 +203,7 @@ fn other_content(node: &Node, inner: f64) -> Content {
         NodeKind::Observable => (12.0, false, 3),
         _ => (12.0, true, 3),
     };
-    let title = if node.title.is_empty() {
-        "(no name)"
-    } else {
-        &node.title
-    };
-    for l in wrap(title, inner, title_size, title_bold, title_lines) {
+    for l in wrap(node.shown_title(), inner, title_size, title_bold, title_lines) {
         lines.push((l, title_size, title_bold, TextRole::Main));
     }
     if let Some(d) = &node.description {
