@@ -4,26 +4,12 @@
 use af_compile::{compile_str, Options};
 use std::path::{Path, PathBuf};
 
-fn af_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "af"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
-}
-
 /// The project's examples plus the hand-written test flows in `tests/flows/` (which use
 /// constructs the examples do not: sightings, custom objects, markings by node, …).
 fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let examples = af_files(&root.join("../../examples"));
+    let examples = af_testkit::example_flows();
     assert!(examples.len() >= 6, "expected at least six examples");
-    let flows = af_files(&root.join("tests/flows"));
+    let flows = af_testkit::files_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/flows"), "af");
     assert!(!flows.is_empty(), "expected test flows in tests/flows");
     examples.into_iter().chain(flows).collect()
 }

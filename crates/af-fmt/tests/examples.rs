@@ -4,13 +4,7 @@ use af_compile::{compile_str, Options};
 use std::path::Path;
 
 fn examples() -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "af"));
-    files.sort();
-    files
+    af_testkit::example_flows()
 }
 
 #[test]

@@ -5,16 +5,9 @@
 use af_compile::{compile_str, Options};
 use af_syntax::lexer::{lex, Token};
 use proptest::prelude::*;
-use std::path::Path;
 
 fn example_sources() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "af"));
-    files.sort();
-    files
+    af_testkit::example_flows()
         .iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect()

@@ -4,16 +4,10 @@
 use af_compile::{compile_str, Options};
 use af_import::{import_bundle, ImportOptions};
 use serde_json::Value as Json;
-use std::path::Path;
 
 #[test]
 fn compiled_examples_import_back_to_the_same_objects() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "af"));
-    files.sort();
+    let files = af_testkit::example_flows();
     assert!(!files.is_empty(), "no examples");
     let options = Options::default();
     for path in files {

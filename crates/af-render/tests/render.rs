@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+    af_testkit::workspace_root().join("examples")
 }
 
 fn compile(path: &Path) -> Vec<Object> {

@@ -5,8 +5,11 @@
 //! schemas kept there ([`SchemaSet`]). All schema references are resolved to local files: no
 //! network access is ever attempted.
 //!
+//! It also lists files of the repository for the suites that go over them
+//! ([`workspace_root`], [`files_in`], [`example_flows`]).
+//!
 //! This crate must not know about the flow language, the compiler or any afc crate: it only
-//! sees JSON values and schema files.
+//! sees JSON values, schema files and file names.
 
 mod schemas;
 
@@ -16,6 +19,30 @@ use std::path::{Path, PathBuf};
 
 /// Name of the environment variable that points at the shared reference folder.
 pub const SHARED_ENV: &str = "AFC_SHARED";
+
+/// The root of the afc workspace.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The files directly in `dir` whose extension is `ext`, sorted; none when `dir` is absent.
+pub fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The example flows, `examples/*.af`, sorted.
+pub fn example_flows() -> Vec<PathBuf> {
+    files_in(&workspace_root().join("examples"), "af")
+}
 
 /// Finds the shared reference folder: `$AFC_SHARED`, else `<workspace root>/../shared`;
 /// `None` when that folder is absent.
@@ -40,7 +67,7 @@ fn locate_shared() -> Result<PathBuf, String> {
     let (dir, origin) = match std::env::var_os(SHARED_ENV) {
         Some(value) if !value.is_empty() => (PathBuf::from(value), format!("${SHARED_ENV}")),
         _ => (
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+            workspace_root().join("../shared"),
             format!("<workspace root>/../shared (set ${SHARED_ENV} to override)"),
         ),
     };
