@@ -7,10 +7,8 @@ use crate::Object;
 use af_diagnostics::Diagnostic;
 use af_stix::object::SmolStr;
 use af_stix::types::{self, Category, PropKind};
-use af_syntax::{Arrow, EdgeStmt, Ident, Item, Span};
-
-/// Types never reported as unconnected: they describe who is behind a flow, not a step in it.
-const CONTEXT_TYPES: &[&str] = &["threat-actor", "campaign"];
+use af_stix::{check, flow};
+use af_syntax::{Arrow, Block, EdgeStmt, Ident, Item, Span};
 
 impl<'a> Lowering<'a> {
     /// Lowers every edge statement: `effect_refs` / `on_*_refs` go into the source objects,
@@ -80,11 +78,10 @@ impl<'a> Lowering<'a> {
     fn flow_edge(&mut self, si: usize, arrow: &Arrow, di: usize, dst: &Ident) {
         let src_type = self.nodes[si].stix_type.clone();
         let label = arrow.label.as_ref().map(|l| l.text.as_str());
-        let key = match (src_type.as_ref(), label) {
-            ("attack-condition", None | Some("true")) => "on_true_refs",
-            ("attack-condition", Some(_)) => "on_false_refs",
-            ("attack-action" | "attack-operator", None) => "effect_refs",
-            ("attack-action" | "attack-operator", Some(l)) => {
+        let branch = label.map(|l| l == "true");
+        let flow_ref = match (flow::edge_ref(&src_type, branch), label) {
+            (Some(r), _) => r,
+            (None, Some(l)) if flow::is_flow_node(&src_type) => {
                 self.diags.push(
                     Diagnostic::error(
                         "E0108",
@@ -99,7 +96,7 @@ impl<'a> Lowering<'a> {
                 );
                 return;
             }
-            _ => {
+            (None, _) => {
                 let src = &self.nodes[si];
                 self.diags.push(
                     Diagnostic::error("E0107", arrow.span.clone(), format!("an edge from {} needs a relationship type", kind_phrase(&src_type)))
@@ -110,6 +107,7 @@ impl<'a> Lowering<'a> {
                 return;
             }
         };
+        let key = flow_ref.key();
         let targets = match types::property(&src_type, key).map(|p| &p.kind) {
             Some(PropKind::RefList(t)) => *t,
             _ => &[][..],
@@ -140,8 +138,7 @@ impl<'a> Lowering<'a> {
         }
         let id = dst_node.id.clone();
         self.links.push((si + 1, di + 1));
-        let which = crate::lower::flow_ref_key(key).unwrap_or_default();
-        let repeated = !self.flow_refs.insert((si, which, di));
+        let repeated = !self.flow_refs.insert((si, flow_ref, di));
         let Some(Some(obj)) = self.objects.get_mut(si) else {
             return;
         };
@@ -189,6 +186,7 @@ impl<'a> Lowering<'a> {
             return None;
         }
         rel_ids.insert(id.clone(), arrow.span.clone());
+        self.check_relationship_type(label, arrow);
         self.builder_branch(edge, si, label, di, arrow);
         let (src_id, dst_id) = (self.nodes[si].id.clone(), self.nodes[di].id.clone());
         let mut obj = self.head("relationship", &id, Category::Sro);
@@ -208,17 +206,44 @@ impl<'a> Lowering<'a> {
         Some(obj)
     }
 
+    /// `-[Uses]->`, `-[related_to]->`: the label is written out as `relationship_type`, which
+    /// STIX wants in lower-case letters, digits and hyphens (the shared value checker decides).
+    fn check_relationship_type(&mut self, label: &str, arrow: &Arrow) {
+        let Some(ident) = &arrow.label else { return };
+        let mut problem = None;
+        check::check_property("relationship", "relationship_type", label, &mut |f| {
+            problem = Some(f.problem)
+        });
+        let Some(problem) = problem else { return };
+        let fixed: String = label
+            .chars()
+            .map(|c| {
+                if c == '_' || c == ' ' {
+                    '-'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect();
+        let mut d = Diagnostic::error(
+            "E0211",
+            ident.span.clone(),
+            format!(
+                "the relationship type `{label}` is not valid: {}",
+                problem.message("it")
+            ),
+        );
+        if check::check_property_ok("relationship", "relationship_type", fixed.as_str()) {
+            d = d.with_fix(format!("write `{fixed}`"), ident.span.clone(), fixed);
+        }
+        self.diags.push(d);
+    }
+
     /// The Attack Flow Builder exports condition branches as `related-to` relationships; flows
     /// that follow them lose their meaning (`on_true_refs`/`on_false_refs`).
     fn builder_branch(&mut self, edge: &EdgeStmt, si: usize, label: &str, di: usize, arrow: &Arrow) {
         let (src, dst) = (&self.nodes[si], &self.nodes[di]);
-        if label != "related-to"
-            || src.stix_type != "attack-condition"
-            || !matches!(
-                dst.stix_type.as_ref(),
-                "attack-action" | "attack-operator" | "attack-condition"
-            )
-        {
+        if !flow::is_builder_branch(label, &src.stix_type, &dst.stix_type) {
             return;
         }
         let mut d = Diagnostic::warning(
@@ -262,7 +287,7 @@ impl<'a> Lowering<'a> {
         if let Some(body) = &flow.body {
             let mut rest = body.clone();
             rest.entries
-                .retain(|p| p.key.text != "author" && p.key.text != "marking");
+                .retain(|p| af_stix::language::sugar("attack-flow", &p.key.text).is_none());
             let empty_starts = find(body, "start_refs")
                 .filter(|v| matches!(&v.kind, af_syntax::ValueKind::List(l) if l.is_empty()));
             if let Some(v) = empty_starts {
@@ -306,22 +331,27 @@ impl<'a> Lowering<'a> {
             .as_ref()
             .map_or(flow.keyword.clone(), |t| t.span.clone());
         self.check_required("attack-flow", &obj, span);
-        self.check_times(&obj, flow.keyword.clone());
+        self.check_times("attack-flow", &obj, flow.body.as_ref(), flow.keyword.clone());
         Some(obj)
     }
 
-    pub(crate) fn check_times(&mut self, obj: &Object, span: Span) {
-        if let (Some(c), Some(m)) = (obj.get_str("created"), obj.get_str("modified")) {
-            if m < c {
-                self.diags.push(
-                    Diagnostic::warning(
-                        "W0203",
-                        span,
-                        format!("`modified` ({m}) is before `created` ({c})"),
-                    )
-                    .with_help("STIX requires modified to be later than or equal to created"),
-                );
+    /// Timestamps in an order STIX forbids (`modified` before `created`, `execution_end`
+    /// before `execution_start`, …; the shared rule of af-stix). The finding points at the
+    /// later property where the block writes it, else at `span`.
+    pub(crate) fn check_times(&mut self, stix_type: &str, obj: &Object, body: Option<&Block>, span: Span) {
+        for wrong in check::time_order(stix_type, |k| obj.get_str(k)) {
+            let at = body
+                .and_then(|b| find(b, wrong.later))
+                .map_or_else(|| span.clone(), |v| v.span.clone());
+            let (earlier, later) = (
+                obj.get_str(wrong.earlier).unwrap_or_default(),
+                obj.get_str(wrong.later).unwrap_or_default(),
+            );
+            let mut d = Diagnostic::error("E0302", at, wrong.message(earlier, later)).with_help(wrong.help());
+            if let Some(v) = body.and_then(|b| find(b, wrong.earlier)) {
+                d = d.with_label(v.span.clone(), format!("`{}` is given here", wrong.earlier));
             }
+            self.diags.push(d);
         }
     }
 
@@ -334,9 +364,7 @@ impl<'a> Lowering<'a> {
         self.nodes
             .iter()
             .zip(targeted)
-            .filter(|(n, targeted)| {
-                !*targeted && matches!(n.stix_type.as_ref(), "attack-action" | "attack-condition")
-            })
+            .filter(|(n, targeted)| !*targeted && flow::can_start(&n.stix_type))
             .map(|(n, _)| n.id.clone())
             .collect()
     }
@@ -366,7 +394,7 @@ impl<'a> Lowering<'a> {
         // threat-actor and campaign objects describe who is behind the flow: they and what they
         // connect to count as connected.
         for (i, n) in self.nodes.iter().enumerate() {
-            if CONTEXT_TYPES.contains(&n.stix_type.as_ref()) {
+            if flow::stands_beside(&n.stix_type) {
                 union(&mut parent, i + 1, 0);
             }
         }

@@ -12,11 +12,6 @@ mod edges;
 mod lower;
 mod techniques;
 
-/// Catalog findings (unknown, revoked, deprecated techniques; wrong tactics) as diagnostics,
-/// shared with the bundle validator so both report them the same way.
-pub mod catalog_findings {
-    pub use crate::techniques::{looks_like_technique_id, status_finding, tactic_finding, unknown_technique};
-}
 mod values;
 
 /// Hash maps keyed by names and ids inside one compile: a fast fixed hash, since nothing is
@@ -24,7 +19,6 @@ mod values;
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 pub use codes::CODES;
-pub use lower::SHORT_KINDS;
 
 use af_diagnostics::Diagnostic;
 use af_syntax::File;

@@ -4,19 +4,12 @@ use crate::values::Seen;
 use crate::FastMap;
 use crate::{Compiled, Object, Options, DEFAULT_CREATED};
 use af_diagnostics::{closest, Diagnostic};
+use af_stix::language::{self, KindError};
 use af_stix::object::SmolStr;
 use af_stix::types::{self, Category};
 use af_syntax::{Block, File, FlowDecl, Ident, Item, NodeDecl, Span, StrLit, Value, ValueKind};
 use serde_json::Value as Json;
 use std::borrow::Cow;
-
-/// The language's short spellings of the Attack Flow kinds.
-pub const SHORT_KINDS: &[(&str, &str)] = &[
-    ("action", "attack-action"),
-    ("condition", "attack-condition"),
-    ("operator", "attack-operator"),
-    ("asset", "attack-asset"),
-];
 
 /// A declared node.
 pub(crate) struct Node<'a> {
@@ -49,9 +42,10 @@ pub(crate) struct Lowering<'a> {
     /// for the connectivity check.
     pub links: Vec<(usize, usize)>,
     /// The flow refs (`effect_refs`, `on_true_refs`, `on_false_refs`) between nodes, written
-    /// in blocks or as edges, as (source node, [`flow_ref_key`], target node): to report a
-    /// repeated edge without searching the source's list, and to find where the flow starts.
-    pub flow_refs: std::collections::HashSet<(usize, u8, usize), foldhash::fast::FixedState>,
+    /// in blocks or as edges, as (source node, which ref, target node): to report a repeated
+    /// edge without searching the source's list, and to find where the flow starts.
+    pub flow_refs:
+        std::collections::HashSet<(usize, af_stix::flow::FlowRef, usize), foldhash::fast::FixedState>,
 }
 
 impl<'a> Lowering<'a> {
@@ -244,49 +238,33 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// Maps a kind word to its STIX type, reporting unknown kinds.
+    /// Maps a kind word to its STIX type (af-stix's table of the language's kind words),
+    /// reporting kinds that declare no node.
     fn node_type(&mut self, kind: &Ident) -> Option<Cow<'static, str>> {
         let k = kind.text.as_str();
-        if let Some((_, t)) = SHORT_KINDS.iter().find(|(s, _)| *s == k) {
-            return Some(Cow::Borrowed(t));
-        }
-        if let Some((short, _)) = SHORT_KINDS.iter().find(|(_, t)| *t == k) {
-            self.diags.push(
-                Diagnostic::error(
-                    "E0104",
-                    kind.span.clone(),
-                    format!("write `{short}` for an `{k}`"),
-                )
-                .with_fix(format!("write `{short}`"), kind.span.clone(), *short),
-            );
-            return None;
-        }
-        if k == "attack-flow" || k == "bundle" {
-            self.diags.push(
-                Diagnostic::error(
-                    "E0104",
-                    kind.span.clone(),
-                    format!("`{k}` cannot be declared as a node"),
-                )
-                .with_help("the flow header `flow \"Name\" { … }` makes the attack-flow object"),
-            );
-            return None;
-        }
-        if let Some(info) = types::type_info(k) {
-            return Some(Cow::Borrowed(info.name));
-        }
-        if types::is_custom_type(k) {
-            return Some(Cow::Owned(k.to_string()));
-        }
-        let mut d = Diagnostic::error("E0104", kind.span.clone(), format!("unknown kind `{k}`"))
-            .with_help("use `action`, `condition`, `operator`, `asset`, a STIX 2.1 type such as `malware` or `ipv4-addr`, or a custom `x-…` type");
-        let candidates = SHORT_KINDS
-            .iter()
-            .map(|(s, _)| *s)
-            .chain(types::all_types().iter().map(|t| t.name));
-        if let Some(c) = closest(k, candidates) {
-            d = d.with_fix(format!("did you mean `{c}`?"), kind.span.clone(), c);
-        }
+        let d = match language::kind_type(k) {
+            Ok(t) => return Some(t),
+            Err(KindError::LongSpelling { short }) => Diagnostic::error(
+                "E0104",
+                kind.span.clone(),
+                format!("write `{short}` for an `{k}`"),
+            )
+            .with_fix(format!("write `{short}`"), kind.span.clone(), short),
+            Err(KindError::NotANode) => Diagnostic::error(
+                "E0104",
+                kind.span.clone(),
+                format!("`{k}` cannot be declared as a node"),
+            )
+            .with_help("the flow header `flow \"Name\" { … }` makes the attack-flow object"),
+            Err(KindError::Unknown) => {
+                let mut d = Diagnostic::error("E0104", kind.span.clone(), format!("unknown kind `{k}`"))
+                    .with_help("use `action`, `condition`, `operator`, `asset`, a STIX 2.1 type such as `malware` or `ipv4-addr`, or a custom `x-…` type");
+                if let Some(c) = closest(k, language::kind_words()) {
+                    d = d.with_fix(format!("did you mean `{c}`?"), kind.span.clone(), c);
+                }
+                d
+            }
+        };
         self.diags.push(d);
         None
     }
@@ -481,6 +459,7 @@ impl<'a> Lowering<'a> {
                 .or(if info.is_none() { Some("name") } else { None })
             {
                 Some(prop) => {
+                    self.check_text(&stix_type, prop, &title.value, title.span.clone());
                     obj.insert(prop, title.value.clone());
                     seen.push(prop, title.span.clone());
                 }
@@ -564,7 +543,7 @@ impl<'a> Lowering<'a> {
         // Taken out and put back so the checks can borrow `self` mutably without a copy.
         if let Some(o) = self.objects.get_mut(i).and_then(Option::take) {
             self.check_required(&t, &o, span.clone());
-            self.check_times(&o, span);
+            self.check_times(&t, &o, self.nodes[i].decl.body.as_ref(), span);
             self.objects[i] = Some(o);
         }
     }
@@ -599,16 +578,6 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// The flow-ref keys (`effect_refs`, `on_true_refs`, `on_false_refs`) as small numbers.
-pub(crate) fn flow_ref_key(key: &str) -> Option<u8> {
-    match key {
-        "effect_refs" => Some(0),
-        "on_true_refs" => Some(1),
-        "on_false_refs" => Some(2),
-        _ => None,
-    }
-}
-
 /// The value of a key in a block, if present (the first one).
 pub(crate) fn find<'b>(block: &'b Block, key: &str) -> Option<&'b Value> {
     block
@@ -620,7 +589,8 @@ pub(crate) fn find<'b>(block: &'b Block, key: &str) -> Option<&'b Value> {
 
 /// "an action", "a condition", "a `malware`", "an `identity`": how messages name a kind.
 pub(crate) fn kind_phrase(stix_type: &str) -> String {
-    if let Some((short, _)) = SHORT_KINDS.iter().find(|(_, t)| *t == stix_type) {
+    let short = language::kind_word(stix_type);
+    if short != stix_type {
         let article = if short.starts_with(['a', 'o']) { "an" } else { "a" };
         return format!("{article} {short}");
     }

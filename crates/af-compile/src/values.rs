@@ -3,6 +3,7 @@
 use crate::lower::Lowering;
 use crate::Object;
 use af_diagnostics::{closest, Diagnostic};
+use af_stix::check::{self, Problem, PropertyStatus};
 use af_stix::object::{Key, Prop, SmolStr};
 use af_stix::types::{self, PropKind};
 use af_syntax::{Block, Span, Value, ValueKind};
@@ -62,10 +63,11 @@ impl<'a> Lowering<'a> {
         seen: &mut Seen<'b>,
     ) {
         for prop in &block.entries {
-            let mut key = prop.key.text.as_str();
-            if stix_type == "attack-action" && key == "tactic" {
-                key = "tactic_id";
-            }
+            // Sugar keys inside a node's block (`tactic`) stand for their STIX property.
+            let key = match af_stix::language::sugar(stix_type, &prop.key.text) {
+                Some(sugar) => sugar.sets,
+                None => prop.key.text.as_str(),
+            };
             if let Some(first) = seen.get(key) {
                 self.diags.push(
                     Diagnostic::error("E0207", prop.key.span.clone(), format!("`{key}` is given twice"))
@@ -79,36 +81,51 @@ impl<'a> Lowering<'a> {
             if HANDLED.contains(&key) {
                 continue;
             }
-            let property = types::property(stix_type, key);
-            let kind = match property {
-                Some(p) => Some(&p.kind),
-                None if key == "tactic_id" && stix_type == "attack-action" => None,
-                None => {
-                    let known = types::type_info(stix_type).is_some();
-                    if known && !types::is_custom_property(key) {
-                        let mut d = Diagnostic::warning(
-                            "W0201",
+            let sugar = key != prop.key.text.as_str();
+            let property = match check::property_status(stix_type, key) {
+                PropertyStatus::Defined(p) | PropertyStatus::Tolerated(p) => Some(p),
+                // `tactic` sets `tactic_id`, which the catalog checks read as sugar.
+                _ if sugar => None,
+                PropertyStatus::InvalidName => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0212",
                             prop.key.span.clone(),
-                            format!("`{stix_type}` has no property `{key}`"),
+                            format!("`{key}` is not a valid STIX property name"),
                         )
-                        .with_help("custom properties start with `x_`; it is kept as written");
-                        if let Some(info) = types::type_info(stix_type) {
-                            let cands = info
-                                .properties
-                                .iter()
-                                .map(|p| p.name)
-                                .chain(COMMON.iter().copied());
-                            if let Some(c) = closest(key, cands) {
-                                d = d.with_fix(format!("did you mean `{c}`?"), prop.key.span.clone(), c);
-                            }
+                        .with_help("property names are lower-case letters, digits and `_`, at least three characters, starting with a letter; custom ones start with `x_`"),
+                    );
+                    continue;
+                }
+                PropertyStatus::Unknown => {
+                    let mut d = Diagnostic::warning(
+                        "W0201",
+                        prop.key.span.clone(),
+                        format!("`{stix_type}` has no property `{key}`"),
+                    )
+                    .with_help("custom properties start with `x_`; it is kept as written");
+                    if let Some(info) = types::type_info(stix_type) {
+                        let cands = info
+                            .properties
+                            .iter()
+                            .map(|p| p.name)
+                            .chain(COMMON.iter().copied());
+                        if let Some(c) = closest(key, cands) {
+                            d = d.with_fix(format!("did you mean `{c}`?"), prop.key.span.clone(), c);
                         }
-                        self.diags.push(d);
                     }
+                    self.diags.push(d);
                     None
                 }
+                PropertyStatus::Custom | PropertyStatus::UncheckedType => None,
             };
-            let json = match kind {
-                Some(kind) => self.typed(key, kind, value),
+            // The value rules STIX sets (formats, bounds, entries, empty lists): shared with
+            // the validator. An empty list is not lowered at all.
+            if !sugar && self.check_value(stix_type, key, value) {
+                continue;
+            }
+            let json = match property {
+                Some(p) => self.typed(key, &p.kind, value),
                 None => self.generic(key, value).map(Prop::from),
             };
             if let Some(json) = json {
@@ -121,6 +138,27 @@ impl<'a> Lowering<'a> {
                 obj.insert(key, json);
             }
         }
+    }
+
+    /// Runs the shared value checker of af-stix on a property's source value and reports what
+    /// it finds; true when the value is an empty list (which is not lowered).
+    pub(crate) fn check_value(&mut self, stix_type: &str, key: &str, value: &Value) -> bool {
+        let mut empty = false;
+        let diags = &mut self.diags;
+        check::check_property(stix_type, key, Src(value), &mut |f| {
+            empty |= f.at.0.span == value.span && f.problem == Problem::EmptyList;
+            diags.push(problem_diagnostic(&f.problem, &f.what, f.at.0.span.clone()));
+        });
+        empty
+    }
+
+    /// Runs the shared value checker on a string the language writes outside a block (a
+    /// node's title, which fills its display property).
+    pub(crate) fn check_text(&mut self, stix_type: &str, key: &str, text: &str, span: Span) {
+        let diags = &mut self.diags;
+        check::check_property(stix_type, key, text, &mut |f| {
+            diags.push(problem_diagnostic(&f.problem, &f.what, span.clone()));
+        });
     }
 
     /// Converts a value whose expected kind is known.
@@ -181,9 +219,6 @@ impl<'a> Lowering<'a> {
             PropKind::RefList(targets) => {
                 match &v.kind {
                     ValueKind::List(items) => {
-                        if items.is_empty() {
-                            return self.empty_list(key, v).map(Prop::from);
-                        }
                         let ids: Vec<SmolStr> = items
                             .iter()
                             .filter_map(|i| self.resolve_ref(i, targets, key))
@@ -212,31 +247,16 @@ impl<'a> Lowering<'a> {
             PropKind::OpenVocabList(_) => self
                 .list_of(key, v, |this, item| this.word_or_string(key, item))
                 .map(Prop::from),
+            // Entries are checked by the shared value checker (`check_value`).
             PropKind::ExternalReferences
             | PropKind::KillChainPhases
             | PropKind::GranularMarkings
-            | PropKind::ObjectList => {
-                let required = kind.entry_required();
-                self.list_of(key, v, |this, item| match &item.kind {
-                    ValueKind::Map(block) => {
-                        for r in required {
-                            if !block.entries.iter().any(|p| p.key.text == *r) {
-                                this.diags.push(
-                                    Diagnostic::error(
-                                        "E0208",
-                                        block.span.clone(),
-                                        format!("each entry of `{key}` needs `{r}`"),
-                                    )
-                                    .with_help(format!("add `{r}: \"…\"`")),
-                                );
-                            }
-                        }
-                        this.generic(key, item)
-                    }
+            | PropKind::ObjectList => self
+                .list_of(key, v, |this, item| match &item.kind {
+                    ValueKind::Map(_) => this.generic(key, item),
                     _ => this.wrong_type(key, "a list of `{ … }` entries", item),
                 })
-                .map(Prop::from)
-            }
+                .map(Prop::from),
             PropKind::Hashes | PropKind::Dictionary | PropKind::Extensions | PropKind::Object => {
                 match &v.kind {
                     ValueKind::Map(_) => self.generic(key, v),
@@ -251,10 +271,11 @@ impl<'a> Lowering<'a> {
     /// Converts a value with no type information. Keys ending in `_ref`/`_refs` are references
     /// (the STIX naming rule), so node names resolve there too.
     pub(crate) fn generic(&mut self, key: &str, v: &Value) -> Option<Json> {
-        if key.ends_with("_ref") && !matches!(v.kind, ValueKind::List(_) | ValueKind::Map(_)) {
+        let rule = af_stix::refs::by_name(key);
+        if rule.is_some_and(|r| !r.many) && !matches!(v.kind, ValueKind::List(_) | ValueKind::Map(_)) {
             return self.resolve_ref(v, &[], key).map(|id| Json::from(id.as_str()));
         }
-        if key.ends_with("_refs") {
+        if rule.is_some_and(|r| r.many) {
             if let ValueKind::List(items) = &v.kind {
                 return Some(Json::Array(
                     items
@@ -323,18 +344,9 @@ impl<'a> Lowering<'a> {
         mut each: impl FnMut(&mut Self, &Value) -> Option<Json>,
     ) -> Option<Json> {
         match &v.kind {
-            ValueKind::List(items) if items.is_empty() => self.empty_list(key, v),
             ValueKind::List(items) => Some(Json::Array(items.iter().filter_map(|i| each(self, i)).collect())),
             _ => self.wrong_type(key, "a list `[…]`", v),
         }
-    }
-
-    fn empty_list(&mut self, key: &str, v: &Value) -> Option<Json> {
-        self.diags.push(
-            Diagnostic::error("E0204", v.span.clone(), format!("`{key}` is an empty list"))
-                .with_help("STIX does not allow empty lists; remove the property"),
-        );
-        None
     }
 
     fn word_or_string(&mut self, key: &str, v: &Value) -> Option<Json> {
@@ -369,20 +381,8 @@ impl<'a> Lowering<'a> {
 
     fn confidence(&mut self, v: &Value) -> Option<Json> {
         match &v.kind {
-            ValueKind::Int(text) => match text.parse::<i64>() {
-                Ok(n) if (0..=100).contains(&n) => Some(n.into()),
-                _ => {
-                    self.diags.push(
-                        Diagnostic::error(
-                            "E0205",
-                            v.span.clone(),
-                            format!("confidence {text} is outside 0–100"),
-                        )
-                        .with_help("use a number from 0 to 100, or a term such as `likely`"),
-                    );
-                    None
-                }
-            },
+            // The range (0–100) is the shared value checker's.
+            ValueKind::Int(text) => self.integer(text, v.span.clone()),
             ValueKind::Word(w) => match af_stix::confidence::term_value(w) {
                 Some(n) => Some(n.into()),
                 None => {
@@ -549,7 +549,7 @@ impl<'a> Lowering<'a> {
     /// Records a flow ref (`effect_refs`, `on_true_refs`, `on_false_refs`) from the node being
     /// lowered to node `i`.
     fn record_flow_ref(&mut self, key: &str, i: usize) {
-        let Some(which) = crate::lower::flow_ref_key(key) else {
+        let Some(which) = af_stix::flow::FlowRef::from_key(key) else {
             return;
         };
         // Written in a node's block (not the flow's): an edge saying the same is a repeat.
@@ -625,4 +625,103 @@ mod tests {
         }
         assert!(seen.get("k20").is_none());
     }
+}
+
+/// A value of the syntax tree as the shared value checker reads it: bare words and
+/// timestamps read as strings, `"Title" { … }` as its title, values that failed to parse as
+/// broken.
+#[derive(Clone, Copy)]
+pub(crate) struct Src<'a>(pub &'a Value);
+
+impl<'a> check::Json<'a> for Src<'a> {
+    fn as_str(self) -> Option<&'a str> {
+        match &self.0.kind {
+            ValueKind::Str(s) => Some(&s.value),
+            ValueKind::Word(w) | ValueKind::Timestamp(w) => Some(w),
+            ValueKind::Titled(inner, _) => Src(inner).as_str(),
+            _ => None,
+        }
+    }
+    fn as_number(self) -> Option<f64> {
+        match &self.0.kind {
+            ValueKind::Int(t) | ValueKind::Float(t) => t.parse().ok(),
+            ValueKind::Titled(inner, _) => Src(inner).as_number(),
+            _ => None,
+        }
+    }
+    fn is_bool(self) -> bool {
+        matches!(self.0.kind, ValueKind::Bool(_))
+    }
+    fn items(self, each: &mut dyn FnMut(Self)) -> bool {
+        match &self.0.kind {
+            ValueKind::List(items) => {
+                items.iter().for_each(|i| each(Src(i)));
+                true
+            }
+            _ => false,
+        }
+    }
+    fn members(self, each: &mut dyn FnMut(&'a str, Self)) -> bool {
+        match &self.0.kind {
+            ValueKind::Map(block) => {
+                for p in &block.entries {
+                    if let Some(v) = &p.value {
+                        each(&p.key.text, Src(v));
+                    }
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+    fn get(self, key: &str) -> Option<Self> {
+        match &self.0.kind {
+            ValueKind::Map(block) => block
+                .entries
+                .iter()
+                .find(|p| p.key.text == key)
+                .and_then(|p| p.value.as_ref())
+                .map(Src),
+            _ => None,
+        }
+    }
+    fn is_broken(self) -> bool {
+        self.0.kind == ValueKind::Error
+    }
+}
+
+/// The compiler's diagnostic for a finding of the shared value checker: `problem` with the
+/// value named `what`, at `span`.
+pub(crate) fn problem_diagnostic(problem: &Problem, what: &str, span: Span) -> Diagnostic {
+    let code = match problem {
+        Problem::OutOfRange { .. } => "E0205",
+        Problem::EmptyList => "E0204",
+        Problem::WrongType { .. } => "E0201",
+        Problem::MissingKey { .. } | Problem::NeedsOneOf { .. } => "E0208",
+        Problem::PropertyName => "E0212",
+        Problem::Format(f) if !f.is_pattern() => "W0204",
+        Problem::Format(_)
+        | Problem::NotBase64
+        | Problem::NotHex
+        | Problem::ExternalId { .. }
+        | Problem::HashAlgorithm
+        | Problem::ExtensionKey { .. }
+        | Problem::EmptyExtension
+        | Problem::ExtensionType => "E0211",
+    };
+    let mut d = match problem {
+        Problem::Format(format) if !format.is_pattern() => {
+            Diagnostic::warning(code, span, problem.message(what)).with_help(
+                "STIX requires this format; defanged indicators (`hxxp://…`, `evil[.]example`) break it",
+            )
+        }
+        _ => Diagnostic::error(code, span, problem.message(what)),
+    };
+    if let Some(help) = problem.help() {
+        d = d.with_help(help);
+    }
+    if matches!(problem, Problem::OutOfRange { .. }) && what == "`confidence`" {
+        d = d.with_help("use a number from 0 to 100, or a word of a confidence scale such as `likely`");
+    }
+    d
 }

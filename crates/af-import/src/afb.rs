@@ -33,20 +33,6 @@ const LAYOUT_TEMPLATES: &[&str] = &[
     "horizontal_anchor",
 ];
 
-/// The Builder's confidence scale (its `confidence` choices) and the numbers its export
-/// writes for them.
-const CONFIDENCE: &[(&str, i64)] = &[
-    ("speculative", 0),
-    ("very-doubtful", 10),
-    ("doubtful", 30),
-    ("even-odds", 50),
-    ("probable", 70),
-    ("very-probable", 90),
-    ("certain", 100),
-];
-
-const FLOW_TYPES: &[&str] = &["attack-action", "attack-operator", "attack-condition"];
-
 pub(crate) fn read(value: Json, _options: &ImportOptions) -> Result<Model, ImportError> {
     let root = match &value {
         Json::Object(m) if m.contains_key("schema") && m.get("objects").is_some_and(Json::is_array) => m,
@@ -353,7 +339,7 @@ impl Reader {
             .and_then(Json::as_str)
             .unwrap_or("")
             .to_string();
-        let flow_target = FLOW_TYPES.contains(&dt.as_str());
+        let flow_target = af_stix::flow::is_flow_node(&dt);
         let done = match st.as_str() {
             "attack-action" | "attack-operator" if flow_target => {
                 push_ref(&mut self.model.objects[si], "effect_refs", &dst_id)
@@ -555,13 +541,13 @@ fn fix(stix_type: &str, key: &str, v: Json, notes: &mut Vec<String>) -> Option<J
             _ => Some(Json::String(s)),
         },
         (Some(PropKind::Integer), Json::String(s)) if key == "confidence" => {
-            match CONFIDENCE.iter().find(|(w, _)| *w == s) {
-                Some((_, n)) => Some(Json::from(*n)),
+            match af_stix::confidence::term_value(&s) {
+                Some(n) => Some(Json::from(n)),
                 None => match s.parse::<i64>() {
                     Ok(n) => Some(Json::from(n)),
                     Err(_) => {
                         notes.push(format!(
-                            "not kept: confidence `{s}` is not on the Builder's scale"
+                            "not kept: confidence `{s}` is not a confidence word afc knows"
                         ));
                         None
                     }

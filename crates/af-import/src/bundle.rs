@@ -19,9 +19,6 @@ const BRANCH_KEYS: &[&str] = &[
     "target_ref",
 ];
 
-/// The targets a condition branch may have.
-const FLOW_TYPES: &[&str] = &["attack-action", "attack-operator", "attack-condition"];
-
 pub(crate) fn read(value: Json, options: &ImportOptions) -> Result<Model, ImportError> {
     let mut bundle = match value {
         Json::Object(m) if m.get("type").and_then(Json::as_str) == Some("bundle") => m,
@@ -147,9 +144,13 @@ fn report_or_repair_branches(objects: &mut Vec<Map<String, Json>>, repair: bool,
     };
     let is_branch = |o: &Map<String, Json>| {
         o.get("type").and_then(Json::as_str) == Some("relationship")
-            && o.get("relationship_type").and_then(Json::as_str) == Some("related-to")
-            && type_of(o, "source_ref") == Some("attack-condition")
-            && type_of(o, "target_ref").is_some_and(|t| FLOW_TYPES.contains(&t))
+            && af_stix::flow::is_builder_branch(
+                o.get("relationship_type")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default(),
+                type_of(o, "source_ref").unwrap_or_default(),
+                type_of(o, "target_ref").unwrap_or_default(),
+            )
     };
     let branches: Vec<usize> = (0..objects.len()).filter(|&i| is_branch(&objects[i])).collect();
     if branches.is_empty() {

@@ -23,17 +23,6 @@ const MAX_DEPTH: usize = 48;
 /// Titles longer than this go into the block as a property instead.
 const MAX_TITLE: usize = 80;
 
-/// Targets of flow edges.
-const FLOW_TYPES: &[&str] = &["attack-action", "attack-operator", "attack-condition"];
-
-/// The language's short kinds.
-const SHORT: &[(&str, &str)] = &[
-    ("attack-action", "action"),
-    ("attack-condition", "condition"),
-    ("attack-operator", "operator"),
-    ("attack-asset", "asset"),
-];
-
 /// How the header's `author:` is written.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum AuthorMode {
@@ -105,12 +94,11 @@ fn category(stix_type: &str) -> Category {
     types::type_info(stix_type).map_or(Category::Sdo, |i| i.category)
 }
 
+/// The kind word a node of `stix_type` is declared with, if the language can declare one
+/// (af-stix's table of kind words decides).
 fn kind_of(stix_type: &str) -> Option<&str> {
-    if let Some((_, short)) = SHORT.iter().find(|(t, _)| *t == stix_type) {
-        return Some(short);
-    }
-    let known = types::type_info(stix_type).is_some() || types::is_custom_type(stix_type);
-    (known && stix_type != "attack-flow" && stix_type != "bundle" && is_word(stix_type)).then_some(stix_type)
+    let word = af_stix::language::kind_word(stix_type);
+    (af_stix::language::kind_type(word).is_ok() && is_word(word)).then_some(word)
 }
 
 /// A string that reads back as a bare word (and not as a boolean).
@@ -381,12 +369,8 @@ impl<'a> Writer<'a> {
     fn plan_flow_edges(&mut self) {
         for n in 0..self.nodes.len() {
             let i = self.nodes[n];
-            let keys: &[&'static str] = match self.ty(i) {
-                "attack-action" | "attack-operator" => &["effect_refs"],
-                "attack-condition" => &["on_true_refs", "on_false_refs"],
-                _ => &[],
-            };
-            for &key in keys {
+            for flow_ref in af_stix::flow::flow_refs_of(self.ty(i)) {
+                let key = flow_ref.key();
                 let Some(Json::Array(items)) = self.obj(i).get(key) else {
                     continue;
                 };
@@ -394,7 +378,7 @@ impl<'a> Writer<'a> {
                 let mut seen = HashSet::new();
                 for item in items {
                     let target = item.as_str().filter(|id| {
-                        seen.insert(*id) && self.types.get(id).is_some_and(|t| FLOW_TYPES.contains(t))
+                        seen.insert(*id) && self.types.get(id).is_some_and(|t| af_stix::flow::is_flow_node(t))
                     });
                     match target.and_then(|id| self.index_of.get(id)) {
                         Some(&n) => targets.push(n),
@@ -410,7 +394,7 @@ impl<'a> Writer<'a> {
                 self.consumed.entry(i).or_default().insert(key);
                 self.flow_edges.push(FlowEdge {
                     source: i,
-                    false_branch: key == "on_false_refs",
+                    false_branch: *flow_ref == af_stix::flow::FlowRef::OnFalse,
                     targets,
                 });
             }
@@ -421,15 +405,15 @@ impl<'a> Writer<'a> {
     fn default_starts(&self) -> Vec<&'a str> {
         let mut targeted: HashSet<&str> = HashSet::new();
         for &i in &self.nodes {
-            for key in ["effect_refs", "on_true_refs", "on_false_refs"] {
-                if let Some(Json::Array(items)) = self.obj(i).get(key) {
+            for flow_ref in af_stix::flow::FlowRef::ALL {
+                if let Some(Json::Array(items)) = self.obj(i).get(flow_ref.key()) {
                     targeted.extend(items.iter().filter_map(Json::as_str));
                 }
             }
         }
         self.nodes
             .iter()
-            .filter(|&&i| matches!(self.ty(i), "attack-action" | "attack-condition"))
+            .filter(|&&i| af_stix::flow::can_start(self.ty(i)))
             .map(|&i| self.id(i))
             .filter(|id| !targeted.contains(id))
             .collect()
@@ -771,10 +755,7 @@ impl<'a> Writer<'a> {
                 }
                 _ => {}
             }
-            let sugar_key = matches!(
-                (t, k),
-                ("attack-flow", "author" | "marking") | ("attack-action", "tactic")
-            );
+            let sugar_key = af_stix::language::sugar(t, k).is_some();
             if sugar_key {
                 self.lost(i, k, format!("the language reads `{k}` on a `{t}` as sugar"));
                 continue;
@@ -834,6 +815,10 @@ impl<'a> Writer<'a> {
 
     /// A property value as the compiler will read it for `key` on a `stix_type`.
     fn value(&mut self, i: usize, stix_type: &str, key: &str, v: &Json) -> Result<String, String> {
+        // STIX forbids empty lists (the compiler refuses them); one holds nothing to keep.
+        if matches!(v, Json::Array(items) if items.is_empty()) {
+            return Err("an empty list (STIX forbids them)".into());
+        }
         match types::property(stix_type, key).map(|p| &p.kind) {
             Some(kind) => self.typed(i, key, kind, v),
             None => self.generic(key, v, 0),
@@ -949,10 +934,11 @@ impl<'a> Writer<'a> {
         if depth > MAX_DEPTH {
             return Err(format!("`{key}` nests more than {MAX_DEPTH} levels deep"));
         }
-        if key.ends_with("_ref") && !matches!(v, Json::Array(_) | Json::Object(_)) {
+        let rule = af_stix::refs::by_name(key);
+        if rule.is_some_and(|r| !r.many) && !matches!(v, Json::Array(_) | Json::Object(_)) {
             return self.reference(v, &[], key);
         }
-        if key.ends_with("_refs") {
+        if rule.is_some_and(|r| r.many) {
             if let Json::Array(items) = v {
                 let refs: Result<Vec<String>, String> =
                     items.iter().map(|x| self.reference(x, &[], key)).collect();

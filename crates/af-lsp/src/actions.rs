@@ -78,16 +78,9 @@ fn wanted_type(snap: &Snapshot, span: &Span) -> String {
     }
     let kind = owner_type.and_then(|t| types::property(&t, key)).map(|p| p.kind);
     match kind {
-        Some(PropKind::Ref(targets) | PropKind::RefList(targets)) => targets
-            .first()
-            .map_or("attack-action", |t| {
-                if *t == "x-mitre-tactic" {
-                    "attack-action"
-                } else {
-                    t
-                }
-            })
-            .to_string(),
+        Some(PropKind::Ref(targets) | PropKind::RefList(targets)) => {
+            targets.first().map_or("attack-action", |t| t).to_string()
+        }
         _ => "attack-action".into(),
     }
 }

@@ -3,7 +3,7 @@
 //! values, node kinds and snippets at the start of a statement.
 
 use crate::context::{context_at, OwnerType, Site};
-use crate::model::{kind_word_of, SHORT_KINDS};
+use crate::model::kind_word_of;
 use crate::snapshot::Snapshot;
 use af_catalog::Catalog;
 use af_stix::types::{self, Category, PropInfo, PropKind};
@@ -305,7 +305,7 @@ fn statement_start(snap: &Snapshot) -> Vec<Item> {
     c.insert = Some("condition ${1:name} \"${2:What must hold}\"$0".into());
     c.snippet = true;
     out.push(c);
-    for (short, long) in SHORT_KINDS {
+    for (short, long) in af_stix::language::KINDS {
         out.push(
             Item::new(*short, ItemKind::Kind)
                 .detail(format!("node kind ({long})"))
@@ -380,25 +380,11 @@ pub fn properties_of(stix_type: &str) -> Vec<&'static PropInfo> {
     }
 }
 
-/// Keys the language adds to a type: (key, doc).
-pub fn sugar_keys(stix_type: &str) -> &'static [(&'static str, &'static str)] {
-    match stix_type {
-        "attack-action" => &[(
-            "tactic",
-            "The tactic of this action: an id (`TA0001`) or an ATT&CK short name (`initial-access`). Sets `tactic_id` and `tactic_ref`.",
-        )],
-        "attack-flow" => &[
-            (
-                "author",
-                "Who wrote the flow: `\"Name\" { identity properties }` or the name of an `identity` node. Becomes the `created_by_ref` of every object.",
-            ),
-            (
-                "marking",
-                "TLP markings by name (`tlp-green`) or `marking-definition` nodes; they become the `object_marking_refs` of every object.",
-            ),
-        ],
-        _ => &[],
-    }
+/// Keys the language adds to a type: (key, doc), from af-stix's sugar table.
+pub fn sugar_keys(stix_type: &str) -> Vec<(&'static str, &'static str)> {
+    af_stix::language::sugar_keys(stix_type)
+        .map(|s| (s.key, s.doc))
+        .collect()
 }
 
 /// Fields of the nested objects afc knows: (key, doc).
@@ -516,7 +502,7 @@ fn keys(owner: &OwnerType, present: &[String]) -> Vec<Item> {
 
 fn values(snap: &Snapshot, owner: &OwnerType, key: &str, _prefix: &str) -> Vec<Item> {
     let OwnerType::Stix(t) = owner else {
-        if key.ends_with("_ref") || key.ends_with("_refs") {
+        if af_stix::refs::is_reference_key(key) {
             let allowed: &[&str] = if key == "marking_ref" {
                 &["marking-definition"]
             } else {
@@ -560,7 +546,7 @@ fn values(snap: &Snapshot, owner: &OwnerType, key: &str, _prefix: &str) -> Vec<I
             .iter()
             .map(|v| Item::new(*v, ItemKind::Value))
             .collect(),
-        None if key.ends_with("_ref") || key.ends_with("_refs") => nodes(snap, &[]),
+        None if af_stix::refs::is_reference_key(key) => nodes(snap, &[]),
         _ => Vec::new(),
     }
 }

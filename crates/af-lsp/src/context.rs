@@ -412,8 +412,12 @@ fn owner_of(toks: &[Tok<'_>], stmt_start: usize, stack: &[(Open, usize)]) -> Own
         },
     };
     let parent = owner_of(toks, stmt_start, parent);
+    if let OwnerType::Stix(t) = &parent {
+        if let Some(block_type) = af_stix::language::sugar(t, &key).and_then(|s| s.block_type) {
+            return OwnerType::Stix(block_type.into());
+        }
+    }
     match key.as_str() {
-        "author" if parent == OwnerType::Stix("attack-flow".into()) => OwnerType::Stix("identity".into()),
         "external_references" => OwnerType::ExternalReference,
         "kill_chain_phases" => OwnerType::KillChainPhase,
         "granular_markings" => OwnerType::GranularMarking,

@@ -274,8 +274,12 @@ fn value_hover(snap: &Snapshot, owner: &OwnerType, key: &str, v: &Value, offset:
 }
 
 fn nested_owner(parent: &OwnerType, key: &str) -> OwnerType {
+    if let OwnerType::Stix(t) = parent {
+        if let Some(block_type) = af_stix::language::sugar(t, key).and_then(|s| s.block_type) {
+            return OwnerType::Stix(block_type.into());
+        }
+    }
     match key {
-        "author" if *parent == OwnerType::Stix("attack-flow".into()) => OwnerType::Stix("identity".into()),
         "external_references" => OwnerType::ExternalReference,
         "kill_chain_phases" => OwnerType::KillChainPhase,
         "granular_markings" => OwnerType::GranularMarking,

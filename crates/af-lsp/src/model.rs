@@ -6,31 +6,15 @@
 use af_syntax::{Block, File, Ident, Item, Span, Value, ValueKind};
 use std::collections::HashMap;
 
-/// The language's short spellings of the Attack Flow kinds (the compiler's table).
-pub use af_compile::SHORT_KINDS;
-
-/// The STIX type a kind word declares, as the compiler maps it: the short Attack Flow kinds,
-/// STIX types of the table (not `attack-flow`, `bundle` or the long `attack-…` spellings) and
-/// custom `x-…` types. `None` for kinds the compiler rejects.
+/// The STIX type a kind word declares (af-stix's table of the language's kind words); `None`
+/// for kinds the compiler rejects.
 pub fn stix_type_of(kind: &str) -> Option<String> {
-    if let Some((_, t)) = SHORT_KINDS.iter().find(|(s, _)| *s == kind) {
-        return Some((*t).to_string());
-    }
-    if SHORT_KINDS.iter().any(|(_, t)| *t == kind) || kind == "attack-flow" || kind == "bundle" {
-        return None;
-    }
-    if af_stix::types::type_info(kind).is_some() || af_stix::types::is_custom_type(kind) {
-        return Some(kind.to_string());
-    }
-    None
+    af_stix::language::kind_type(kind).ok().map(|t| t.into_owned())
 }
 
 /// The kind word the language uses for a STIX type (`attack-action` → `action`).
 pub fn kind_word_of(stix_type: &str) -> &str {
-    SHORT_KINDS
-        .iter()
-        .find(|(_, t)| *t == stix_type)
-        .map_or(stix_type, |(s, _)| s)
+    af_stix::language::kind_word(stix_type)
 }
 
 /// The flow header.
@@ -218,7 +202,7 @@ impl Model {
         for p in &block.entries {
             let Some(v) = &p.value else { continue };
             let key = p.key.text.as_str();
-            if header && (key == "author" || key == "marking") {
+            if header && af_stix::language::sugar("attack-flow", key).is_some() {
                 self.collect_header_names(v, owner, key);
             } else {
                 self.collect_value(v, owner, key, key);
@@ -230,7 +214,7 @@ impl Model {
     /// TLP names are node names.
     fn collect_header_names(&mut self, v: &Value, owner: Owner, key: &str) {
         match &v.kind {
-            ValueKind::Word(w) if !is_tlp_word(w) => self.refs.push(Reference {
+            ValueKind::Word(w) if !af_stix::language::is_tlp_word(key, w) => self.refs.push(Reference {
                 name: w.to_string(),
                 span: v.span.clone(),
                 role: Role::Property {
@@ -344,14 +328,9 @@ pub fn within(span: &Span, offset: usize) -> bool {
     span.start <= offset && offset <= span.end
 }
 
-/// Keys whose word values are node names.
+/// Keys whose word values are node names (af-stix's naming rule of references).
 pub fn is_ref_key(key: &str) -> bool {
-    key.ends_with("_ref") || key.ends_with("_refs")
-}
-
-/// TLP names are markings, not node names (`tlp-green`, also misspelt `tlp…`).
-fn is_tlp_word(w: &str) -> bool {
-    af_stix::marking::tlp(w).is_some() || w.to_ascii_lowercase().starts_with("tlp")
+    af_stix::refs::is_reference_key(key)
 }
 
 #[cfg(test)]

@@ -169,14 +169,10 @@ fn value(snap: &Snapshot, v: &Value, key: &str, r: &mut Roles, header: bool) {
         ValueKind::Word(w) => {
             let role = if matches!(key, "tactic" | "tactic_id" | "technique_id") {
                 TokenType::Macro
-            } else if is_ref_key(key) || (header && key == "author") {
+            } else if header && af_stix::language::is_tlp_word(key, w) {
+                TokenType::EnumMember
+            } else if is_ref_key(key) || (header && af_stix::language::sugar("attack-flow", key).is_some()) {
                 TokenType::Variable
-            } else if header && key == "marking" {
-                if af_stix::marking::tlp(w).is_some() {
-                    TokenType::EnumMember
-                } else {
-                    TokenType::Variable
-                }
             } else {
                 TokenType::EnumMember
             };

@@ -204,15 +204,6 @@ const NOT_DRAWN: &[&str] = &[
     "bundle",
 ];
 
-/// Reference properties that are metadata, not part of the picture.
-const META_REFS: &[&str] = &[
-    "created_by_ref",
-    "object_marking_refs",
-    "technique_ref",
-    "tactic_ref",
-    "start_refs",
-];
-
 fn str_of<'a>(o: &'a Object, key: &str) -> Option<&'a str> {
     o.get(key).and_then(Value::as_str)
 }
@@ -230,8 +221,15 @@ fn ref_values(v: &Value) -> Vec<&str> {
     }
 }
 
-fn is_ref_key(key: &str) -> bool {
-    (key.ends_with("_ref") || key.ends_with("_refs")) && !META_REFS.contains(&key)
+/// Whether property `key` of a `stix_type` object is a reference drawn as an edge: a flow
+/// ref or a plain link, not metadata, the flow's starts or a pointer into ATT&CK.
+fn is_ref_key(stix_type: &str, key: &str) -> bool {
+    af_stix::refs::reference(stix_type, key).is_some_and(|r| {
+        matches!(
+            r.role,
+            af_stix::refs::RefRole::Flow(_) | af_stix::refs::RefRole::Link
+        )
+    })
 }
 
 fn is_observable(stix_type: &str) -> bool {
@@ -265,7 +263,7 @@ impl Graph {
                 pointed_at.extend(str_of(o, "target_ref"));
             } else if !NOT_DRAWN.contains(t) {
                 for (k, v) in o.iter() {
-                    if is_ref_key(k) {
+                    if is_ref_key(t, k) {
                         pointed_at.extend(ref_values(v));
                     }
                 }
@@ -294,7 +292,7 @@ impl Graph {
                 continue;
             }
             for (k, v) in o.iter() {
-                if !is_ref_key(k) {
+                if !is_ref_key(t, k) {
                     continue;
                 }
                 let kind = match k.as_str() {

@@ -15,53 +15,110 @@
 //! "Unlikely / Improbable"), not 10 (Admiralty "5 - Improbable"). Admiralty 6 ("Truth cannot be
 //! judged") has no numeric value in the specification and is not listed.
 
-/// Every confidence word afc accepts, with its STIX value.
-const TERMS: &[(&str, u8)] = &[
-    // A.1 None / Low / Med / High.
-    ("none", 0),
-    ("low", 15),
-    ("med", 50),
-    ("medium", 50),
-    ("high", 85),
-    // A.5 DNI scale (ICD 203 terms).
-    ("almost-no-chance", 5),
-    ("remote", 5),
-    ("very-unlikely", 15),
-    ("highly-improbable", 15),
-    ("unlikely", 30),
-    ("improbable", 30),
-    ("roughly-even-chance", 50),
-    ("roughly-even-odds", 50),
-    ("likely", 70),
-    ("probable", 70),
-    ("very-likely", 85),
-    ("highly-probable", 85),
-    ("almost-certain", 95),
-    ("nearly-certain", 95),
-    // A.4 Words of Estimative Probability (terms not already above).
-    ("impossible", 0),
-    ("highly-unlikely", 10),
-    ("almost-certainly-not", 10),
-    ("probably-not", 30),
-    ("even-chance", 50),
-    ("highly-likely", 90),
-    ("certain", 100),
-    // A.3 Admiralty Credibility (terms not already above).
-    ("confirmed-by-other-sources", 90),
-    ("probably-true", 70),
-    ("possibly-true", 50),
-    ("doubtful", 30),
+/// One confidence scale: its name, where it comes from, and its words with their STIX values,
+/// lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scale {
+    /// A short name ("DNI / ICD 203").
+    pub name: &'static str,
+    /// Where the scale and its conversion values come from.
+    pub source: &'static str,
+    /// The words (kebab-case) and their values.
+    pub terms: &'static [(&'static str, u8)],
+}
+
+/// Every scale afc accepts words of. Where two scales use the same word with different values,
+/// the earlier scale wins (see the module documentation).
+pub const SCALES: &[Scale] = &[
+    Scale {
+        name: "None / Low / Med / High",
+        source: "STIX 2.1 Appendix A.1",
+        terms: &[
+            ("none", 0),
+            ("low", 15),
+            ("med", 50),
+            ("medium", 50),
+            ("high", 85),
+        ],
+    },
+    Scale {
+        name: "DNI / ICD 203",
+        source: "STIX 2.1 Appendix A.5",
+        terms: &[
+            ("almost-no-chance", 5),
+            ("remote", 5),
+            ("very-unlikely", 15),
+            ("highly-improbable", 15),
+            ("unlikely", 30),
+            ("improbable", 30),
+            ("roughly-even-chance", 50),
+            ("roughly-even-odds", 50),
+            ("likely", 70),
+            ("probable", 70),
+            ("very-likely", 85),
+            ("highly-probable", 85),
+            ("almost-certain", 95),
+            ("nearly-certain", 95),
+        ],
+    },
+    Scale {
+        name: "Words of Estimative Probability",
+        source: "STIX 2.1 Appendix A.4",
+        terms: &[
+            ("impossible", 0),
+            ("highly-unlikely", 10),
+            ("almost-certainly-not", 10),
+            ("probably-not", 30),
+            ("even-chance", 50),
+            ("highly-likely", 90),
+            ("certain", 100),
+        ],
+    },
+    Scale {
+        name: "Admiralty Credibility",
+        source: "STIX 2.1 Appendix A.3",
+        terms: &[
+            ("doubtful", 30),
+            ("possibly-true", 50),
+            ("probably-true", 70),
+            ("confirmed-by-other-sources", 90),
+        ],
+    },
+    Scale {
+        name: "Attack Flow Builder",
+        source: "the confidence choices of the Attack Flow Builder and the numbers its export writes",
+        terms: &[
+            ("speculative", 0),
+            ("very-doubtful", 10),
+            ("doubtful", 30),
+            ("even-odds", 50),
+            ("probable", 70),
+            ("very-probable", 90),
+            ("certain", 100),
+        ],
+    },
 ];
 
 /// The STIX confidence value (0–100) of a confidence word, e.g. `probable` → 70,
-/// `almost-certain` → 95, `med` → 50. Words are matched exactly (lower-case kebab-case).
+/// `almost-certain` → 95, `very-probable` → 90. Words are matched exactly (lower-case
+/// kebab-case); the first scale that has the word decides.
 pub fn term_value(word: &str) -> Option<u8> {
-    TERMS.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
+    SCALES
+        .iter()
+        .flat_map(|s| s.terms.iter())
+        .find(|(w, _)| *w == word)
+        .map(|(_, v)| *v)
 }
 
-/// Every confidence word with its STIX value, grouped by scale.
-pub fn terms() -> &'static [(&'static str, u8)] {
-    TERMS
+/// Every confidence word with its STIX value, each word once, in scale order.
+pub fn terms() -> Vec<(&'static str, u8)> {
+    let mut out: Vec<(&'static str, u8)> = Vec::new();
+    for (w, v) in SCALES.iter().flat_map(|s| s.terms.iter()) {
+        if !out.iter().any(|(x, _)| x == w) {
+            out.push((w, *v));
+        }
+    }
+    out
 }
 
 /// The STIX confidence value of a point on the 0–10 scale (Appendix A.2: `n` converts to
@@ -96,14 +153,31 @@ mod tests {
     }
 
     #[test]
-    fn words_are_unique_kebab_case_and_in_range() {
-        let mut words: Vec<&str> = terms().iter().map(|(w, _)| *w).collect();
-        let count = words.len();
-        words.sort_unstable();
-        words.dedup();
-        assert_eq!(words.len(), count, "a word is listed twice");
+    fn builder_words_have_the_builder_values() {
+        let builder = SCALES.iter().find(|s| s.name == "Attack Flow Builder");
+        for (w, v) in builder.map_or(&[][..], |s| s.terms) {
+            assert_eq!(term_value(w), Some(*v), "{w}");
+        }
+        assert_eq!(term_value("very-probable"), Some(90));
+        assert_eq!(term_value("speculative"), Some(0));
+    }
+
+    #[test]
+    fn words_are_kebab_case_in_range_and_sorted_within_each_scale() {
+        for scale in SCALES {
+            let mut prev = 0;
+            for (w, v) in scale.terms {
+                assert!(*v >= prev, "{}: {w} is out of order", scale.name);
+                prev = *v;
+            }
+            let mut words: Vec<&str> = scale.terms.iter().map(|(w, _)| *w).collect();
+            let count = words.len();
+            words.sort_unstable();
+            words.dedup();
+            assert_eq!(words.len(), count, "{}: a word is listed twice", scale.name);
+        }
         for (word, value) in terms() {
-            assert!(*value <= 100, "{word}");
+            assert!(value <= 100, "{word}");
             assert!(
                 word.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
                 "{word}"

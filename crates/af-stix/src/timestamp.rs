@@ -255,9 +255,44 @@ pub fn is_stix_timestamp_millis(s: &str) -> bool {
     parse(s, true).is_ok_and(|p| p.fraction.len() >= 3)
 }
 
+/// Compares two strict STIX timestamps by the moment they name (`2026-01-01T00:00:00.5Z` is
+/// after `2026-01-01T00:00:00.123Z`); `None` when either is not a strict STIX timestamp.
+pub fn compare(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    let (pa, pb) = (parse(a, true).ok()?, parse(b, true).ok()?);
+    let key = |p: &Parts| (p.year, p.month, p.day, p.hour, p.minute, p.second);
+    let frac = |f: &str| format!("{f:0<9}");
+    Some(
+        key(&pa)
+            .cmp(&key(&pb))
+            .then_with(|| frac(&pa.fraction).cmp(&frac(&pb.fraction))),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compares_by_moment() {
+        use std::cmp::Ordering::*;
+        assert_eq!(
+            compare("2026-01-01T00:00:00.5Z", "2026-01-01T00:00:00.123Z"),
+            Some(Greater)
+        );
+        assert_eq!(
+            compare("2026-01-01T00:00:01Z", "2026-01-01T00:00:00.999Z"),
+            Some(Greater)
+        );
+        assert_eq!(
+            compare("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00Z"),
+            Some(Equal)
+        );
+        assert_eq!(
+            compare("2025-12-31T23:59:59.999Z", "2026-01-01T00:00:00Z"),
+            Some(Less)
+        );
+        assert_eq!(compare("nope", "2026-01-01T00:00:00Z"), None);
+    }
 
     #[test]
     fn normalizes_utc_and_pads_the_fraction() {

@@ -8,7 +8,8 @@
 //! schema leaves out) come from a small hand-written overlay inside the generator.
 
 use crate::generated_types::{
-    ATTACK_FLOW_REQUIRED, CORE_PROPERTIES, CORE_REQUIRED, SCO_PROPERTIES, SCO_REQUIRED, TYPES, VOCABULARIES,
+    ATTACK_FLOW_REQUIRED, CORE_PROPERTIES, CORE_REQUIRED, HASH_FORMATS, SCO_PROPERTIES, SCO_REQUIRED, TYPES,
+    VOCABULARIES,
 };
 
 /// The family an object type belongs to.
@@ -54,6 +55,50 @@ pub struct PropInfo {
     pub kind: PropKind,
     /// One short line saying what the property is for.
     pub doc: &'static str,
+    /// What its strings must look like (for lists: each item), from the schema's `pattern` or
+    /// `format`; [`Format::Any`] when the schema says nothing.
+    pub format: Format,
+    /// The schema's inclusive `minimum` and `maximum` of a number (a side the schema leaves
+    /// open is the widest 64-bit value).
+    pub bounds: Option<(i64, i64)>,
+}
+
+/// What the strings of a property must look like: the schemas' `pattern` and `format`
+/// constraints, named. [`crate::check`] tests them; [`Format::expectation`] words them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Anything.
+    Any,
+    /// Lower-case ASCII letters, digits and hyphens (`relationship_type`).
+    LowerKebab,
+    /// An IPv4 address, optionally with a CIDR prefix length (`ipv4-addr` `value`).
+    Ipv4Cidr,
+    /// An IPv6 address, optionally with a CIDR prefix length (`ipv6-addr` `value`).
+    Ipv6Cidr,
+    /// A MAC address: six lower-case hex pairs separated by colons (`mac-addr` `value`).
+    MacAddress,
+    /// A host name, internationalized names included (`domain-name` `value`).
+    Hostname,
+    /// An absolute URI per RFC 3986 (`url` `value`, `url` of external references).
+    Uri,
+    /// An email address (`email-addr` `value`).
+    Email,
+    /// A MIME type of one of the IANA top-level types (`artifact` `mime_type`).
+    MimeType,
+    /// An IANA character set name (`name_enc`, `path_enc`).
+    CharacterSet,
+    /// A CPE 2.3 formatted string (`software` `cpe`).
+    Cpe23,
+    /// An ISO 639-2 three-letter language code (`software` `languages`).
+    LanguageCode,
+    /// A Windows registry key with its hive spelled out (no `HKLM` abbreviations).
+    RegistryKey,
+    /// Exactly this many hexadecimal digits (hash values).
+    HexDigits(u16),
+    /// An ssdeep fuzzy hash.
+    Ssdeep,
+    /// A TLSH hash.
+    Tlsh,
 }
 
 /// The kind of value a property takes.
@@ -118,6 +163,15 @@ impl PropKind {
             _ => &[],
         }
     }
+}
+
+/// The value format of a hash algorithm the schemas constrain (`MD5`, `SHA-256`, `SSDEEP`, …);
+/// `None` for other (custom) algorithms.
+pub fn hash_format(algorithm: &str) -> Option<Format> {
+    HASH_FORMATS
+        .iter()
+        .find(|(a, _)| *a == algorithm)
+        .map(|(_, f)| *f)
 }
 
 /// Looks up an object type by its STIX name. Custom (`x-`) types are not in the table.
@@ -280,10 +334,7 @@ mod tests {
             kind("attack-action", "command_ref"),
             Some(PropKind::Ref(&["process"]))
         );
-        assert_eq!(
-            kind("attack-action", "tactic_ref"),
-            Some(PropKind::Ref(&["x-mitre-tactic"]))
-        );
+        assert_eq!(kind("attack-action", "tactic_ref"), Some(PropKind::Ref(&[])));
         assert_eq!(kind("attack-asset", "object_ref"), Some(PropKind::Ref(&[])));
         assert_eq!(
             kind("attack-action", "execution_start"),

@@ -15,14 +15,6 @@ const ATTACK_FLOW_SCHEMA: &str = "attack-flow-schema-2.0.0.json";
 const OASIS_DIR: &str = "oasis-open";
 /// Every absolute URL of an OASIS schema starts with this (then a branch and `/schemas/`).
 const OASIS_URL_MARK: &str = "://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/";
-/// The object types defined by the Attack Flow extension.
-const ATTACK_FLOW_TYPES: [&str; 5] = [
-    "attack-flow",
-    "attack-action",
-    "attack-condition",
-    "attack-operator",
-    "attack-asset",
-];
 /// Standard STIX objects whose schema lives in `common/` rather than sdos/sros/observables.
 const COMMON_OBJECT_SCHEMAS: [&str; 3] = ["marking-definition", "extension-definition", "language-content"];
 /// Where the bundle envelope schema is registered: beside common/bundle.json, so that its
@@ -314,7 +306,7 @@ impl SchemaSet {
                 })
                 .collect()
         };
-        if ATTACK_FLOW_TYPES.contains(&type_name) {
+        if af_stix::attack_flow::is_attack_flow_type(type_name) {
             return report(&self.attack_flow);
         }
         if let Some(validator) = self.standard.get(type_name) {

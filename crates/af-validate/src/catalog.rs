@@ -5,8 +5,8 @@
 use crate::json::Value;
 use crate::{Cx, Obj};
 use af_catalog::{Catalog, Technique};
-use af_compile::catalog_findings as findings;
 use af_diagnostics::Diagnostic;
+use af_findings as findings;
 
 pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>], catalog: &Catalog) {
     for o in objs.iter().filter(|o| o.ty == Some("attack-action") && o.known) {
@@ -43,23 +43,14 @@ pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>], catalog: &Catalog) {
             None => catalog.tactic(text),
         };
         let Some(tactic) = found else {
-            let candidates: Vec<String> = catalog
-                .tactics(technique.map(|t| t.catalog))
-                .iter()
-                .flat_map(|t| {
-                    std::iter::once(t.id.to_string()).chain(t.shortname.as_deref().map(str::to_string))
-                })
-                .collect();
-            let mut d = Diagnostic::warning(
-                "W0406",
+            cx.push(findings::unknown_tactic(
+                catalog,
+                text,
+                technique,
                 at.span.clone(),
-                format!("`{text}` is not a tactic id the catalogs know"),
-            )
-            .with_help("write a tactic id such as TA0001, or an ATT&CK short name such as initial-access; `afc attack tactics` lists them");
-            if let Some(c) = af_diagnostics::closest(text, candidates.iter().map(String::as_str)) {
-                d = d.with_fix(format!("did you mean `{c}`?"), at.inner_span(), c.to_string());
-            }
-            cx.push(d);
+                at.inner_span(),
+                false,
+            ));
             continue;
         };
         if let Some(t) = technique {

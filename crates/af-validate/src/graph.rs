@@ -5,38 +5,15 @@
 use crate::json::Value;
 use crate::{Cx, Obj};
 use af_diagnostics::{Diagnostic, Span};
-use af_stix::types::{self, PropKind};
+use af_stix::flow;
+use af_stix::refs::{self, RefRole};
 use std::collections::{HashMap, HashSet, VecDeque};
-
-/// Object types that are never reported as unconnected: context objects (as in the compiler),
-/// and meta objects that stand beside the flow.
-const EXEMPT: &[&str] = &[
-    "threat-actor",
-    "campaign",
-    "extension-definition",
-    "marking-definition",
-    "language-content",
-];
-
-/// Where connectivity is measured from: the flow, and the context objects around it (what
-/// is attached to a threat actor or campaign is context too).
-const SEEDS: &[&str] = &["attack-flow", "threat-actor", "campaign"];
-
-/// References that describe an object rather than connect it to the flow.
-const METADATA_REFS: &[&str] = &["created_by_ref", "object_marking_refs"];
-
-/// References whose targets normally live outside the bundle (in ATT&CK).
-const EXTERNAL_REFS: &[&str] = &["technique_ref", "tactic_ref"];
-
-/// Flow edges: how the flow goes from node to node.
-const FLOW_REFS: &[&str] = &["effect_refs", "on_true_refs", "on_false_refs"];
-
-const FLOW_NODES: &[&str] = &["attack-action", "attack-condition", "attack-operator"];
 
 /// One reference from an object to an id.
 struct Ref<'a> {
     from: usize,
     key: &'a str,
+    role: RefRole,
     target: &'a str,
     span: Span,
 }
@@ -48,16 +25,15 @@ fn refs_of<'a>(index: usize, obj: &Obj<'a>, out: &mut Vec<Ref<'a>>) {
         return;
     };
     for m in members {
-        let by_table = types::property(ty, &m.key)
-            .is_some_and(|p| matches!(p.kind, PropKind::Ref(_) | PropKind::RefList(_)));
-        if !by_table && !m.key.ends_with("_ref") && !m.key.ends_with("_refs") {
+        let Some(rule) = refs::reference(ty, &m.key) else {
             continue;
-        }
+        };
         let mut push = |v: &'a Value| {
             if let Some(s) = v.as_str().filter(|s| af_stix::id::is_valid_id(s)) {
                 out.push(Ref {
                     from: index,
                     key: &m.key,
+                    role: rule.role,
                     target: s,
                     span: v.span.clone(),
                 });
@@ -99,7 +75,7 @@ pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>]) {
     let mut metadata_target = vec![false; objs.len()];
     for r in &refs {
         let Some(&to) = by_id.get(r.target) else { continue };
-        if METADATA_REFS.contains(&r.key) {
+        if r.role == RefRole::Metadata {
             metadata_target[to] = true;
             continue;
         }
@@ -110,7 +86,7 @@ pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>]) {
     let mut queue: VecDeque<usize> = objs
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.ty.is_some_and(|t| SEEDS.contains(&t)))
+        .filter(|(_, o)| o.ty.is_some_and(|t| t == "attack-flow" || flow::is_context(t)))
         .map(|(i, _)| i)
         .collect();
     if !objs.iter().any(|o| o.ty == Some("attack-flow")) {
@@ -129,7 +105,7 @@ pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>]) {
     }
     for (i, o) in objs.iter().enumerate() {
         let Some(ty) = o.ty else { continue };
-        if connected[i] || metadata_target[i] || EXEMPT.contains(&ty) || ty == "relationship" {
+        if connected[i] || metadata_target[i] || flow::stands_beside(ty) || ty == "relationship" {
             continue;
         }
         cx.push(
@@ -159,7 +135,7 @@ pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>]) {
 
 fn dangling(cx: &mut Cx, objs: &[Obj<'_>], refs: &[Ref<'_>], by_id: &HashMap<&str, usize>) {
     for r in refs {
-        if by_id.contains_key(r.target) || EXTERNAL_REFS.contains(&r.key) || !objs[r.from].known {
+        if by_id.contains_key(r.target) || r.role == RefRole::External || !objs[r.from].known {
             continue;
         }
         if r.key == "object_marking_refs" && af_stix::marking::tlp_name_for_id(r.target).is_some() {
@@ -220,8 +196,8 @@ fn builder_branch<'a>(o: &Obj<'a>) -> Option<(&'a str, &'a str)> {
     let rt = v.get("relationship_type").and_then(Value::as_str)?;
     let src = v.get("source_ref").and_then(Value::as_str)?;
     let dst = v.get("target_ref").and_then(Value::as_str)?;
-    let is = |id: &str, types: &[&str]| id.split_once("--").is_some_and(|(t, _)| types.contains(&t));
-    (rt == "related-to" && is(src, &["attack-condition"]) && is(dst, FLOW_NODES)).then_some((src, dst))
+    let ty = |id: &'a str| id.split_once("--").map_or("", |(t, _)| t);
+    flow::is_builder_branch(rt, ty(src), ty(dst)).then_some((src, dst))
 }
 
 fn start_refs(
@@ -234,7 +210,7 @@ fn start_refs(
     // Incoming flow edges of each node: the first one seen, for the label.
     let mut incoming: HashMap<&str, Span> = HashMap::new();
     for r in refs {
-        if FLOW_REFS.contains(&r.key) && objs[r.from].ty.is_some_and(|t| FLOW_NODES.contains(&t)) {
+        if matches!(r.role, RefRole::Flow(_)) && objs[r.from].ty.is_some_and(flow::is_flow_node) {
             incoming.entry(r.target).or_insert_with(|| r.span.clone());
         }
     }
@@ -292,11 +268,7 @@ fn start_refs(
             let (Some(ty), Some(id)) = (o.ty, o.id) else {
                 continue;
             };
-            if !matches!(ty, "attack-action" | "attack-condition")
-                || starts.contains(id)
-                || incoming.contains_key(id)
-                || !connected[i]
-            {
+            if !flow::can_start(ty) || starts.contains(id) || incoming.contains_key(id) || !connected[i] {
                 continue;
             }
             let mut d = Diagnostic::warning(

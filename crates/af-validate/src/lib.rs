@@ -14,13 +14,15 @@
 //! 4. the flow graph: dangling references, objects not connected to the flow, `start_refs`
 //!    that miss a root or name a node something leads to, Builder-style condition branches;
 //! 5. technique and tactic ids against the MITRE catalogs of [`af_catalog`] (warnings, built
-//!    by the compiler's [`af_compile::catalog_findings`] so both tools word them alike).
+//!    by [`af_findings`], which the compiler uses too, so both tools word them alike).
 //!
 //! Every code is listed in [`CODES`] and documented in `docs/diagnostics.md`.
 //!
-//! This crate knows nothing about the `.af` language (it borrows only the compiler's catalog
-//! findings), files, terminals or how diagnostics are rendered: it sees one text and returns
-//! diagnostics.
+//! Value rules (formats, bounds, entries, timestamp order) come from the checker of
+//! [`af_stix::check`], which the compiler uses too, so what one accepts the other accepts.
+//!
+//! This crate knows nothing about the `.af` language or the compiler, files, terminals or how
+//! diagnostics are rendered: it sees one text and returns diagnostics.
 
 #![warn(missing_docs)]
 

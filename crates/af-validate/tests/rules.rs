@@ -425,6 +425,28 @@ fn cases() -> Vec<Case> {
             schema_rejects: false,
         },
         Case {
+            code: "V0119",
+            trip: |b| {
+                set(obj(b, "relationship", 0), "relationship_type", json!("Uses"));
+                r#""Uses""#.into()
+            },
+            pass: |b| set(obj(b, "relationship", 0), "relationship_type", json!("uses")),
+            schema_rejects: true,
+        },
+        Case {
+            code: "V0120",
+            trip: |b| {
+                set(
+                    obj(b, "attack-action", 0),
+                    "external_references",
+                    json!([{"source_name": "Report", "url": "hxxp://evil[.]example/report"}]),
+                );
+                "hxxp://evil[.]example/report".into()
+            },
+            pass: nothing,
+            schema_rejects: false,
+        },
+        Case {
             code: "V0118",
             trip: |b| {
                 let mut copy = obj(b, "malware", 0).clone();
@@ -759,7 +781,7 @@ fn findings_have_the_documented_severity() {
         let expected = match case.code {
             "V0103" => Severity::Note,
             c if c.starts_with('W') || c.starts_with("V02") || c.starts_with("V03") => Severity::Warning,
-            "V0003" | "V0015" | "V0116" | "V0117" | "V0118" => Severity::Warning,
+            "V0003" | "V0015" | "V0116" | "V0118" | "V0120" => Severity::Warning,
             _ => Severity::Error,
         };
         assert_eq!(d.severity, expected, "{}: {}", case.code, d.message);

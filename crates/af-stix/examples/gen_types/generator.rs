@@ -36,8 +36,9 @@ const REF_TARGETS: &[(&str, &str, &[&str])] = &[
     ("*core", "created_by_ref", &["identity"]),
     ("*core", "object_marking_refs", &["marking-definition"]),
     ("*sco", "object_marking_refs", &["marking-definition"]),
-    // Attack Flow: "For ATT&CK, this should be an ``x-mitre-tactic`` object."
-    ("attack-action", "tactic_ref", &["x-mitre-tactic"]),
+    // Attack Flow: "For ATT&CK, this should be an ``x-mitre-tactic`` object": a
+    // recommendation, so any type is accepted (and both the compiler and the validator agree).
+    ("attack-action", "tactic_ref", &[]),
     // Attack Flow: "A reference to any STIX data object (i.e. SDO) or observable (i.e. SCO)".
     ("attack-asset", "object_ref", &[]),
     ("marking-definition", "created_by_ref", &["identity"]),
@@ -199,6 +200,40 @@ const DOCS: &[(&str, &str, &str)] = &[(
     "The identifier of this marking definition.",
 )];
 
+/// What the schemas' string constraints (`pattern`, `format`, `not: {pattern}`) mean, as the
+/// `Format` the checker of `af_stix::check` tests: (type, property, `Format` variant). Every
+/// constrained string property must be listed, and every entry must match a constrained
+/// property, so a schema change cannot slip by.
+const FORMATS: &[(&str, &str, &str)] = &[
+    ("relationship", "relationship_type", "LowerKebab"),
+    ("ipv4-addr", "value", "Ipv4Cidr"),
+    ("ipv6-addr", "value", "Ipv6Cidr"),
+    ("mac-addr", "value", "MacAddress"),
+    ("domain-name", "value", "Hostname"),
+    ("email-addr", "value", "Email"),
+    ("url", "value", "Uri"),
+    ("artifact", "url", "Uri"),
+    ("artifact", "mime_type", "MimeType"),
+    ("file", "name_enc", "CharacterSet"),
+    ("directory", "path_enc", "CharacterSet"),
+    ("software", "cpe", "Cpe23"),
+    ("software", "languages", "LanguageCode"),
+    ("windows-registry-key", "key", "RegistryKey"),
+];
+
+/// What the value patterns of `common/hashes-type.json` mean: (algorithm, `Format` variant).
+/// Every algorithm the schema constrains must be listed.
+const HASH_FORMATS: &[(&str, &str)] = &[
+    ("MD5", "HexDigits(32)"),
+    ("SHA-1", "HexDigits(40)"),
+    ("SHA-256", "HexDigits(64)"),
+    ("SHA-512", "HexDigits(128)"),
+    ("SHA3-256", "HexDigits(64)"),
+    ("SHA3-512", "HexDigits(128)"),
+    ("SSDEEP", "Ssdeep"),
+    ("TLSH", "Tlsh"),
+];
+
 // ---------------------------------------------------------------------------------------------
 // The generator.
 // ---------------------------------------------------------------------------------------------
@@ -231,6 +266,10 @@ struct GenProp {
     name: String,
     kind: Kind,
     doc: String,
+    /// The `Format` variant of a constrained string (from [`FORMATS`]).
+    format: Option<String>,
+    /// The schema's `minimum` / `maximum`.
+    bounds: Option<(i64, i64)>,
 }
 
 struct GenType {
@@ -260,6 +299,9 @@ struct Ctx {
     used_refs: BTreeSet<(String, String)>,
     used_vocab_links: BTreeSet<(String, String)>,
     used_docs: BTreeSet<(String, String)>,
+    used_formats: BTreeSet<(String, String)>,
+    /// (algorithm, `Format` variant) of the hash algorithms the schema constrains.
+    hash_formats: Vec<(String, String)>,
 }
 
 fn load(path: &Path) -> Result<Value, String> {
@@ -539,6 +581,40 @@ fn inherits_core(schema: &Value) -> bool {
     })
 }
 
+/// Whether a property's schema (or an item schema of an array, or a common schema it refers
+/// to) constrains its strings with a `pattern`, a `format` or a `not: {pattern}`.
+fn constrained(p: &Value) -> bool {
+    if p.get("pattern").is_some_and(Value::is_string)
+        || p.get("format").is_some()
+        || p.get("not").is_some_and(|n| n.get("pattern").is_some())
+    {
+        return true;
+    }
+    if let Some(r) = p.get("$ref").and_then(Value::as_str) {
+        // `url-regex.json` is `{"type": "string", "format": "uri"}`.
+        if ref_name(r) == "url-regex.json" {
+            return true;
+        }
+    }
+    if let Some(items) = p.get("items") {
+        if constrained(items) {
+            return true;
+        }
+    }
+    arr(p, "allOf").iter().any(constrained)
+}
+
+/// The schema's `minimum` and `maximum` of an integer or number (a missing side is the
+/// widest 64-bit value).
+fn bounds(p: &Value) -> Option<(i64, i64)> {
+    let min = p.get("minimum").and_then(Value::as_i64);
+    let max = p.get("maximum").and_then(Value::as_i64);
+    if min.is_none() && max.is_none() {
+        return None;
+    }
+    Some((min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX)))
+}
+
 /// Builds the properties of one schema (a type or a core), applying the overlay.
 fn build_props(
     owner: &str,
@@ -606,7 +682,9 @@ fn build_props(
                 other => other,
             };
         }
-        if let Some(k) = kind_override(overlay_owner, name) {
+        let overridden = kind_override(overlay_owner, name);
+        let hand_made = overridden.is_some();
+        if let Some(k) = overridden {
             kind = k;
         }
         let doc =
@@ -620,10 +698,37 @@ fn build_props(
                     format!("{owner}.{name}: no description in the schema and none in DOCS")
                 })?),
             };
+        let format = match constrained(p) {
+            false => None,
+            // A kind decided by hand carries its own constraint.
+            true if hand_made => None,
+            // Ids, type names and timestamps are checked by their kinds.
+            true if name == "type" || name == "id" => None,
+            true if matches!(
+                kind,
+                Kind::Ref(_) | Kind::RefList(_) | Kind::Simple("Timestamp" | "Binary" | "Hex")
+            ) =>
+            {
+                None
+            }
+            true => {
+                let entry = FORMATS
+                    .iter()
+                    .find(|(o, n, _)| *o == overlay_owner && *n == name)
+                    .ok_or_else(|| {
+                        format!("{owner}.{name}: the schema constrains this string, but FORMATS has no entry")
+                    })?;
+                ctx.used_formats
+                    .insert((overlay_owner.to_string(), name.to_string()));
+                Some(entry.2.to_string())
+            }
+        };
         props.push(GenProp {
             name: name.to_string(),
             kind,
             doc,
+            format,
+            bounds: bounds(p),
         });
     }
     Ok(props)
@@ -728,6 +833,8 @@ pub fn generate(schema_dir: &Path) -> Result<String, String> {
         used_refs: BTreeSet::new(),
         used_vocab_links: BTreeSet::new(),
         used_docs: BTreeSet::new(),
+        used_formats: BTreeSet::new(),
+        hash_formats: Vec::new(),
     };
 
     let file = |rel: &str| {
@@ -870,6 +977,33 @@ pub fn generate(schema_dir: &Path) -> Result<String, String> {
             return Err(format!("DISPLAY entry {t} matches no type"));
         }
     }
+    for (o, n, _) in FORMATS {
+        if !ctx.used_formats.contains(&(o.to_string(), n.to_string())) {
+            return Err(format!("FORMATS entry {o}.{n} matches no constrained property"));
+        }
+    }
+    let hashes = file("oasis-open/common/hashes-type.json")?;
+    let mut hash_formats = Vec::new();
+    for (key, p) in obj(hashes, "patternProperties").ok_or("hashes-type.json has no patternProperties")? {
+        // `^MD5$` names one algorithm; the custom-key pattern has no value pattern.
+        let Some(algorithm) = key.strip_prefix('^').and_then(|k| k.strip_suffix('$')) else {
+            continue;
+        };
+        if p.get("pattern").is_none() || !algorithm.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            continue;
+        }
+        let (_, format) = HASH_FORMATS
+            .iter()
+            .find(|(a, _)| *a == algorithm)
+            .ok_or_else(|| {
+                format!("hash algorithm {algorithm}: constrained in the schema, but not in HASH_FORMATS")
+            })?;
+        hash_formats.push((algorithm.to_string(), format.to_string()));
+    }
+    if hash_formats.len() != HASH_FORMATS.len() {
+        return Err("HASH_FORMATS lists an algorithm the schema does not constrain".into());
+    }
+    ctx.hash_formats = hash_formats;
 
     Ok(emit(
         &types,
@@ -923,6 +1057,19 @@ fn emit_props(out: &mut String, indent: &str, props: &[GenProp]) {
         let _ = writeln!(out, "{indent}    name: {:?},", p.name);
         let _ = writeln!(out, "{indent}    kind: {},", kind_expr(&p.kind));
         let _ = writeln!(out, "{indent}    doc: {:?},", p.doc);
+        let _ = writeln!(
+            out,
+            "{indent}    format: Format::{},",
+            p.format.as_deref().unwrap_or("Any")
+        );
+        match p.bounds {
+            Some((lo, hi)) => {
+                let _ = writeln!(out, "{indent}    bounds: Some(({lo}, {hi})),");
+            }
+            None => {
+                let _ = writeln!(out, "{indent}    bounds: None,");
+            }
+        }
         let _ = writeln!(out, "{indent}}},");
     }
 }
@@ -944,7 +1091,15 @@ fn emit(
          // `examples/gen_types/generator.rs`. Do not edit by hand: change the generator and run\n\
          // it again (`tests/generated_types.rs` checks this file is up to date).\n\n",
     );
-    out.push_str("use crate::types::{Category, PropInfo, PropKind, TypeInfo};\n\n");
+    out.push_str("use crate::types::{Category, Format, PropInfo, PropKind, TypeInfo};\n\n");
+    out.push_str(
+        "/// The value format of each hash algorithm the schemas constrain (`common/hashes-type.json`).\n",
+    );
+    out.push_str("pub(crate) static HASH_FORMATS: &[(&str, Format)] = &[\n");
+    for (algorithm, format) in &ctx.hash_formats {
+        let _ = writeln!(out, "    ({algorithm:?}, Format::{format}),");
+    }
+    out.push_str("];\n\n");
 
     for (name, (values, rel)) in &ctx.vocabs {
         let _ = writeln!(out, "/// `{name}` (from `{rel}`).");
