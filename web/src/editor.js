@@ -3,7 +3,7 @@
 // server's semantic tokens, diagnostics, completion, hover and formatting. This file only
 // translates between CodeMirror and that API.
 
-import { EditorState, StateEffect, StateField, RangeSetBuilder, Compartment } from "@codemirror/state";
+import { EditorState, StateEffect, StateField, RangeSetBuilder } from "@codemirror/state";
 import {
   EditorView, Decoration, keymap, hoverTooltip, lineNumbers, highlightActiveLine,
   highlightActiveLineGutter, drawSelection, highlightSpecialChars, dropCursor,
@@ -81,10 +81,10 @@ const COMPLETION_TYPE = {
 };
 
 /**
- * The editor. `afc` is the WebAssembly module; `flowFor(text)` gives a checked `Flow` of a
- * text (the playground caches the last one); `onChange` runs after every edit.
+ * The editor. `flowFor(text)` gives a checked `Flow` of a text (the playground caches the last
+ * one); `onChange` runs after every edit, `onFormat` on Shift-Alt-F.
  */
-export function createEditor(parent, { afc, flowFor, onChange, onFormat, doc }) {
+export function createEditor(parent, { flowFor, onChange, onFormat, doc }) {
   const completionSource = (context) => {
     const flow = flowFor(context.state.doc.toString());
     const c = flow.complete(context.pos, COMPLETION_LIMIT);
@@ -111,7 +111,6 @@ export function createEditor(parent, { afc, flowFor, onChange, onFormat, doc }) 
     return { pos: h.from, end: h.to, above: true, create: () => ({ dom: renderMarkdown(h.markdown) }) };
   }, { hoverTime: 300 });
 
-  const editable = new Compartment();
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -133,7 +132,6 @@ export function createEditor(parent, { afc, flowFor, onChange, onFormat, doc }) 
         highlightField,
         autocompletion({ override: [completionSource], icons: true, maxRenderedOptions: 60 }),
         hover,
-        editable.of(EditorView.editable.of(true)),
         EditorView.contentAttributes.of({ "aria-label": "Flow source (.af)" }),
         keymap.of([
           { key: "Shift-Alt-f", run: () => (onFormat(), true) },

@@ -490,7 +490,6 @@ async function main() {
   await init();
   const first = examples.find((e) => e.name === DEFAULT_EXAMPLE) ?? examples[0];
   editor = createEditor($("editor"), {
-    afc,
     flowFor,
     onChange: schedule,
     onFormat: format,

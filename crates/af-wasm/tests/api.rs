@@ -39,7 +39,7 @@ fn diagnostics_use_javascript_offsets() {
     assert_eq!(d.severity, "error");
     let at = js_index(&text, "zz");
     assert_eq!((d.from, d.to), (at, at + 2));
-    assert_eq!((d.line, d.column), (9, 6));
+    assert_eq!((d.line, d.column), (8, 6));
 }
 
 #[test]
