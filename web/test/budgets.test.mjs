@@ -4,11 +4,13 @@
 // - the first diagnostics appear within 1 s of the start of the page load;
 // - a keystroke in the largest example is re-checked and redrawn within 50 ms (median).
 //
-// Timings on a shared machine are noisy: each is the median of several runs, and every run's
-// number is printed and written to test/artifacts/budgets.json.
+// Timings on a shared machine are noisy: each is the median of several runs, every run's number
+// is printed and written to test/artifacts/budgets.json, and they are held to the budget only
+// when the machine is not overloaded (load average below the number of cores).
 
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { artifactDir, dist, largestExample, launch, nextCheck, openPlayground, serve, skipReason } from "./harness.mjs";
@@ -18,6 +20,16 @@ const FIRST_DIAGNOSTICS_BUDGET_MS = 1000;
 const KEYSTROKE_BUDGET_MS = 50;
 const LOADS = 5;
 const KEYSTROKES = 25;
+
+// Timings mean something only on a machine that is not busy with other work: with more runnable
+// processes than cores they are still measured and printed, but not held to the budget.
+const busy = loadavg()[0] > cpus().length
+  ? `the machine is busy (load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores): timings are printed, not checked`
+  : undefined;
+const within = (value, budget, what) => {
+  if (busy) console.log(`# not checked: ${busy}`);
+  else assert.ok(value < budget, what);
+};
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = {};
@@ -54,7 +66,7 @@ describe("budgets", { skip: skipReason }, () => {
     }
     results.firstDiagnosticsMs = times;
     console.log(`# first diagnostics (ms): ${times.map((t) => t.toFixed(0)).join(", ")}; median ${median(times).toFixed(0)}`);
-    assert.ok(median(times) < FIRST_DIAGNOSTICS_BUDGET_MS, `median ${median(times)} ms`);
+    within(median(times), FIRST_DIAGNOSTICS_BUDGET_MS, `median ${median(times)} ms`);
   });
 
   test(`a keystroke in the largest example is re-checked and redrawn within ${KEYSTROKE_BUDGET_MS} ms (median)`, async () => {
@@ -86,7 +98,7 @@ describe("budgets", { skip: skipReason }, () => {
         `# ${basename(file)} (${source.length} bytes): check + redraw median ${median(work).toFixed(1)} ms, ` +
           `max ${Math.max(...work).toFixed(1)} ms; keystroke to picture (debounce included) median ${median(latency).toFixed(1)} ms`,
       );
-      assert.ok(median(latency) < KEYSTROKE_BUDGET_MS, `median ${median(latency)} ms from keystroke to picture`);
+      within(median(latency), KEYSTROKE_BUDGET_MS, `median ${median(latency)} ms from keystroke to picture`);
     } finally {
       await page.close();
     }

@@ -10,15 +10,18 @@ fn keystroke(c: &mut Criterion) {
         .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
         .expect("examples exist");
     let source = std::fs::read_to_string(&largest).expect("example readable");
-    c.bench_function("keystroke: check + highlights + svg of the largest example", |b| {
-        b.iter(|| {
-            let flow = Flow::new(&source);
-            let d = flow.diagnostics().len();
-            let h = flow.highlights().len();
-            let svg = flow.svg(&RenderOptions::default()).map_or(0, |s| s.len());
-            (d, h, svg)
-        })
-    });
+    c.bench_function(
+        "keystroke: check + highlights + svg of the largest example",
+        |b| {
+            b.iter(|| {
+                let flow = Flow::new(&source);
+                let d = flow.diagnostics().len();
+                let h = flow.highlights().len();
+                let svg = flow.svg(&RenderOptions::default()).map_or(0, |s| s.len());
+                (d, h, svg)
+            })
+        },
+    );
 }
 
 criterion_group!(benches, keystroke);
