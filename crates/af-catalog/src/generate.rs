@@ -14,6 +14,7 @@ use crate::stix::{self, AttackData};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+#[cfg(feature = "fs")]
 use std::path::Path;
 
 /// The ATT&CK version of the Builder catalogs in `shared/catalogs/`.
@@ -52,7 +53,8 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Reads the inputs from a `shared/` directory.
+    /// Reads the inputs from a `shared/` directory. (Feature `fs`.)
+    #[cfg(feature = "fs")]
     pub fn from_shared_dir(shared: &Path) -> Result<Inputs, CatalogError> {
         let read = |rel: &str| {
             let path = shared.join(rel);
@@ -72,7 +74,8 @@ impl Inputs {
     }
 }
 
-/// Generates the data file text from a `shared/` directory.
+/// Generates the data file text from a `shared/` directory. (Feature `fs`.)
+#[cfg(feature = "fs")]
 pub fn generate_from_dir(shared: &Path) -> Result<String, CatalogError> {
     generate(&Inputs::from_shared_dir(shared)?)
 }

@@ -34,6 +34,7 @@ pub use model::{AttackObject, CatalogKind, Domain, ObjectKind, Status, Tactic, T
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+#[cfg(feature = "fs")]
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -184,7 +185,8 @@ impl Catalog {
     }
 
     /// Like [`Catalog::from_attack_bundle`], reading the file at `path`; files over
-    /// [`MAX_BUNDLE_BYTES`] are refused before they are read.
+    /// [`MAX_BUNDLE_BYTES`] are refused before they are read. (Feature `fs`, on by default.)
+    #[cfg(feature = "fs")]
     pub fn from_attack_bundle_file(path: &Path) -> Result<Catalog, CatalogError> {
         let io = |source| CatalogError::Io {
             path: path.to_path_buf(),

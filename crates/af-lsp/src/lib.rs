@@ -8,6 +8,10 @@
 //! off the async thread under `catch_unwind`, and [`convert`] turns byte spans into the
 //! protocol's UTF-16 positions and results into protocol types.
 //!
+//! The protocol layer ([`server`], [`transport`], [`convert`]) is the default feature
+//! `server`; without it the crate is the features alone, with no async runtime, as the
+//! WebAssembly playground (`af-wasm`) uses them.
+//!
 //! This crate must not know how the language is parsed or checked (that is `af-syntax` and
 //! `af-compile`), how a file is formatted (`af-fmt`) or what the catalogs contain
 //! (`af-catalog`): it asks them.
@@ -17,6 +21,7 @@
 pub mod actions;
 pub mod completion;
 pub mod context;
+#[cfg(feature = "server")]
 pub mod convert;
 pub mod folding;
 pub mod format;
@@ -25,14 +30,18 @@ pub mod inlay;
 pub mod model;
 pub mod navigate;
 pub mod semantic;
+#[cfg(feature = "server")]
 pub mod server;
 pub mod snapshot;
 pub mod stix;
 pub mod symbols;
+#[cfg(feature = "server")]
 pub mod transport;
 
+#[cfg(feature = "server")]
 pub use server::{service, Backend, ServerOptions, Settings};
 pub use snapshot::{Config, Snapshot};
+#[cfg(feature = "server")]
 pub use transport::serve;
 
 /// Where each diagnostic code is documented; a code's anchor is its lowercase form
@@ -41,6 +50,7 @@ pub const DIAGNOSTICS_DOC_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/bl
 
 /// Serves one client on standard input and output (what `afc lsp` runs). Blocks until the
 /// client sends `exit` or closes standard input.
+#[cfg(feature = "server")]
 pub fn run_stdio() -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -38,6 +38,15 @@ pub struct Layer {
     pub json: Value,
 }
 
+impl Layer {
+    /// The layer file's text: pretty-printed JSON with a trailing newline.
+    pub fn text(&self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.json).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
 /// The layers, plus notes about techniques that could not be placed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Layers {

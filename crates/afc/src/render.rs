@@ -302,13 +302,7 @@ fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color
         return output::USAGE;
     }
     for layer in &result.layers {
-        let text = match serde_json::to_string_pretty(&layer.json) {
-            Ok(t) => t + "\n",
-            Err(e) => {
-                output::fail(e);
-                return output::USAGE;
-            }
-        };
+        let text = layer.text();
         let dest = match (&args.output, &args.out_dir) {
             (Some(o), _) if !several => Some(o.clone()),
             (Some(o), _) => {
