@@ -7,6 +7,7 @@ mod check;
 mod ci;
 mod compile;
 mod diagnose;
+mod export;
 mod fmt;
 mod glob;
 mod import;
@@ -70,7 +71,21 @@ enum Command {
     /// One input goes to standard output unless -o/--out-dir is given; several are written
     /// beside their inputs (`flow.json` -> `flow.af`) or to --out-dir. Notes on standard error
     /// say what was repaired, dropped or cannot be expressed.
+    #[command(
+        after_help = "Examples:\n  afc import flow.json > flow.af\n  afc import \"Turla.afb\" -o turla.af\n  afc import --repair exports/ --out-dir flows/\n  afc import --exact flow.json -o flow.af   # keep the bundle's order and every id"
+    )]
     Import(import::Args),
+    /// Export flows for other tools: Attack Flow Builder files (.afb), laid out by afc.
+    ///
+    /// Inputs are `.af` files (compiled first; errors stop that file) or Attack Flow STIX
+    /// bundles. One input goes to standard output unless -o/--out-dir is given; several are
+    /// written beside their sources (`flow.af` -> `flow.afb`) or to --out-dir. The Builder
+    /// opens the file with every object, property, branch and operator; `afc import` reads it
+    /// back to the same objects.
+    #[command(
+        after_help = "Examples:\n  afc export --to afb flow.af -o flow.afb\n  afc export --to afb flow.json -o flow.afb   # a STIX bundle from any tool\n  afc export flows/ --out-dir builder/"
+    )]
+    Export(export::Args),
     /// Format flows in place (`-` formats standard input to standard output).
     ///
     /// Files with syntax errors are reported and left alone. --check writes nothing, lists the
@@ -91,6 +106,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args, color),
         Command::Render(args) => render::run(args, color),
         Command::Import(args) => import::run(args),
+        Command::Export(args) => export::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
         Command::Lsp => match af_lsp::run_stdio() {
             Ok(()) => output::OK,
