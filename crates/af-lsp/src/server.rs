@@ -319,6 +319,12 @@ impl Backend {
                     continue;
                 }
                 drop(lane);
+                // Completion reads the full snapshot from now on: free the syntax-only one.
+                let quick = lock(&me.shared.docs)
+                    .get_mut(&uri)
+                    .filter(|d| d.version == version)
+                    .map(|d| std::mem::take(&mut d.quick));
+                tokio::task::spawn_blocking(move || drop(quick));
                 let target = uri.clone();
                 let diags = tokio::task::spawn_blocking(move || convert::diagnostics(&target, &snap))
                     .await
