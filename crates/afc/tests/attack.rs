@@ -397,7 +397,7 @@ fn tiny_bundle_replaces_attack() {
 }
 
 #[test]
-fn search_finds_software_groups_and_campaigns_by_name_and_alias() {
+fn search_finds_software_groups_campaigns_and_mitigations_by_name_and_alias() {
     let cobalt = attack(&["search", "cobalt", "strike"]);
     assert_eq!(cobalt.code, Some(0), "{}", cobalt.stderr);
     assert!(
@@ -416,6 +416,12 @@ fn search_finds_software_groups_and_campaigns_by_name_and_alias() {
     assert!(cozy
         .as_array()
         .is_some_and(|a| a.iter().all(|h| str_of(h, "kind") == "group")));
+    let training = attack(&["search", "user", "training", "--format", "json"]).json();
+    assert_eq!(str_of(&training[0], "kind"), "mitigation");
+    assert_eq!(str_of(&training[0], "id"), "M1017");
+    let campaign = attack(&["search", "solarwinds", "--kind", "campaign", "--format", "json"]).json();
+    assert_eq!(str_of(&campaign[0], "kind"), "campaign");
+    assert_eq!(str_of(&campaign[0], "id"), "C0024");
     // Techniques only, as before, with --kind technique.
     let phish = attack(&["search", "phishing", "--kind", "technique", "--format", "json"]).json();
     assert!(phish
