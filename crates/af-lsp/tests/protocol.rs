@@ -215,13 +215,31 @@ async fn a_burst_of_edits_is_checked_once_on_the_newest_text() {
 #[test]
 fn settings_json_that_means_no_settings() {
     use af_lsp::Settings;
-    for nothing in [json!(null), json!({}), json!({ "afc": null }), json!({ "afc": {} }), json!([null])] {
+    for nothing in [
+        json!(null),
+        json!({}),
+        json!({ "afc": null }),
+        json!({ "afc": {} }),
+        json!([null]),
+    ] {
         assert!(Settings::from_json(&nothing).is_none(), "{nothing}");
     }
     let bare = Settings::from_json(&json!({ "catalogs": [] }));
-    assert!(matches!(bare, Some(Ok(Settings { catalogs: Some(ref c), .. })) if c.is_empty()), "{bare:?}");
+    assert!(
+        matches!(bare, Some(Ok(Settings { catalogs: Some(ref c), .. })) if c.is_empty()),
+        "{bare:?}"
+    );
     let wrapped = Settings::from_json(&json!({ "afc": { "warningsAsErrors": true } }));
-    assert!(matches!(wrapped, Some(Ok(Settings { warnings_as_errors: Some(true), .. }))), "{wrapped:?}");
+    assert!(
+        matches!(
+            wrapped,
+            Some(Ok(Settings {
+                warnings_as_errors: Some(true),
+                ..
+            }))
+        ),
+        "{wrapped:?}"
+    );
     // Real mistakes are still reported.
     for wrong in [json!({ "afc": 5 }), json!({ "afc": { "catalogs": "attack" } })] {
         assert!(matches!(Settings::from_json(&wrong), Some(Err(_))), "{wrong}");
