@@ -12,6 +12,7 @@ mod fmt;
 mod glob;
 mod import;
 mod input;
+mod lsp;
 mod output;
 mod render;
 mod validate;
@@ -93,7 +94,10 @@ enum Command {
     Fmt(fmt::Args),
     /// Run the language server on standard input and output (for editors: VS Code, Neovim,
     /// Helix, Zed, Emacs). See docs/editors.md.
-    Lsp,
+    ///
+    /// Exits 0 after the client's `shutdown` and `exit` (or when it closes standard input), 1
+    /// when `exit` comes without `shutdown` or the client process is gone.
+    Lsp(lsp::Args),
 }
 
 fn main() -> ExitCode {
@@ -108,13 +112,7 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
-        Command::Lsp => match af_lsp::run_stdio() {
-            Ok(()) => output::OK,
-            Err(e) => {
-                eprintln!("afc lsp: {e}");
-                output::USAGE
-            }
-        },
+        Command::Lsp(args) => lsp::run(args),
     };
     ExitCode::from(code)
 }
