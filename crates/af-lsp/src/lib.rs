@@ -35,10 +35,6 @@ pub use server::{service, Backend, ServerOptions, Settings};
 pub use snapshot::{Config, Snapshot};
 pub use transport::serve;
 
-/// Where each diagnostic code is documented; a code's anchor is its lowercase form
-/// (`…/diagnostics.md#e0105`).
-pub const DIAGNOSTICS_DOC_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/diagnostics.md");
-
 /// Serves one client on standard input and output (what `afc lsp` runs). Blocks until the
 /// client sends `exit` or closes standard input.
 pub fn run_stdio() -> std::io::Result<()> {

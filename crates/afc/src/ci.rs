@@ -2,12 +2,9 @@
 //! `upload-sarif`) and GitHub Actions workflow commands (`::error file=…::message`), which
 //! turn diagnostics into annotations on the lines of a pull request.
 
-use af_diagnostics::{Diagnostic, LineIndex, Severity};
+use af_diagnostics::{code_doc_url, Diagnostic, LineIndex, Severity, CODES_DOC, PROJECT_URL};
 use serde_json::{json, Value};
 use std::path::Path;
-
-/// The documentation of every code, inside the repository.
-pub const DIAGNOSTICS_DOC: &str = "docs/diagnostics.md";
 
 /// Every code afc can report, with its summary: the compiler's table, then the validator's
 /// (codes both use appear once).
@@ -19,16 +16,6 @@ pub fn rules() -> Vec<(&'static str, &'static str)> {
         }
     }
     out
-}
-
-/// The documentation link of a code: the heading anchor in `docs/diagnostics.md`, on the
-/// repository's web pages (the package's `repository` URL) when it has one.
-pub fn help_uri(code: &str) -> String {
-    let anchor = code.to_ascii_lowercase();
-    match env!("CARGO_PKG_REPOSITORY").trim_end_matches('/') {
-        "" => format!("{DIAGNOSTICS_DOC}#{anchor}"),
-        repo => format!("{repo}/blob/main/{DIAGNOSTICS_DOC}#{anchor}"),
-    }
 }
 
 /// A file name as CI tools want it: relative to the current directory when it is below it,
@@ -178,9 +165,9 @@ impl SarifLog {
                     "id": code,
                     "shortDescription": { "text": summary },
                     "help": {
-                        "text": format!("{summary}. See docs/diagnostics.md, section {code}."),
+                        "text": format!("{summary}. See {CODES_DOC}, section {code}."),
                     },
-                    "helpUri": help_uri(code),
+                    "helpUri": code_doc_url(code),
                 })
             })
             .collect();
@@ -199,9 +186,8 @@ impl SarifLog {
                 "results": self.results,
             }]
         });
-        let repo = env!("CARGO_PKG_REPOSITORY");
-        if !repo.is_empty() {
-            log["runs"][0]["tool"]["driver"]["informationUri"] = json!(repo);
+        if !PROJECT_URL.is_empty() {
+            log["runs"][0]["tool"]["driver"]["informationUri"] = json!(PROJECT_URL);
         }
         let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
         text.push('\n');
@@ -296,6 +282,5 @@ mod tests {
         for (code, _) in af_compile::CODES.iter().chain(af_validate::CODES) {
             assert_eq!(rules.iter().filter(|(c, _)| c == code).count(), 1, "{code}");
         }
-        assert!(help_uri("V0001").ends_with("docs/diagnostics.md#v0001"));
     }
 }

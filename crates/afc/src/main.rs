@@ -20,7 +20,14 @@ use std::process::ExitCode;
 
 /// Attack Flows as code: compile `.af` files to MITRE Attack Flow STIX 2.1 and check them.
 #[derive(Parser, Debug)]
-#[command(name = "afc", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "afc",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = format!("Documentation, source and issues: {}", af_diagnostics::PROJECT_URL)
+)]
 struct Cli {
     /// When to colour diagnostics (`NO_COLOR` also turns colour off).
     #[arg(long, value_enum, default_value_t = output::ColorChoice::Auto, global = true)]
