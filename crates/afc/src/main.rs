@@ -13,9 +13,10 @@ mod import;
 mod input;
 mod output;
 mod render;
+mod shell;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Attack Flows as code: compile `.af` files to MITRE Attack Flow STIX 2.1 and check them.
@@ -86,6 +87,14 @@ enum Command {
     /// Run the language server on standard input and output (for editors: VS Code, Neovim,
     /// Helix, Zed, Emacs). See docs/editors.md.
     Lsp,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  afc completions bash > ~/.local/share/bash-completion/completions/afc\n  afc completions zsh > ~/.zfunc/_afc    # with fpath+=(~/.zfunc) before compinit\n  afc completions fish > ~/.config/fish/completions/afc.fish\n  afc completions powershell >> $PROFILE"
+    )]
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (afc.1), or write it and one page per command to a directory.
+    #[command(after_help = "Examples:\n  afc man | man -l -\n  afc man --out-dir ~/.local/share/man/man1")]
+    Man(shell::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +108,8 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(args, color),
         Command::Import(args) => import::run(args),
         Command::Fmt(args) => fmt::run(args, color),
+        Command::Completions(args) => shell::completions(args, Cli::command()),
+        Command::Man(args) => shell::man(args, Cli::command()),
         Command::Lsp => match af_lsp::run_stdio() {
             Ok(()) => output::OK,
             Err(e) => {
