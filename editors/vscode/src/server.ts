@@ -124,8 +124,9 @@ export function resolveServer(ctx: ResolveContext): Resolution {
     tried,
     message:
       `Could not find the afc binary: this extension has none bundled for ${ctx.platform}-${ctx.arch} ` +
-      'and there is no "afc" on PATH. Install afc (for example "cargo install --path crates/afc" ' +
-      'in the afc repository) or set "afc.server.path" to the binary.',
+      'and there is no "afc" on PATH. Install the extension for your platform from the afc release ' +
+      '(it bundles afc), install afc ("cargo binstall afc" or "cargo install afc --locked"), ' +
+      'or set "afc.server.path" to the binary.',
   };
 }
 
