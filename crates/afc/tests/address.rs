@@ -152,3 +152,57 @@ fn slots_recognise_the_address_with_or_without_a_path() {
     assert_eq!(github_slug("https://github.com/o/n"), Some("o/n"));
     assert_eq!(github_slug("https://gitlab.com/o/n"), None);
 }
+
+/// The version lives in the workspace `Cargo.toml`; the manifests that cannot read it and the
+/// copy-paste examples that name a release (`uses: owner/afc@vX.Y.Z`, pre-commit's
+/// `rev: vX.Y.Z`) must say the same (docs/development.md, "Releasing").
+#[test]
+fn versions_follow_the_workspace() {
+    const VERSION: &str = env!("CARGO_PKG_VERSION");
+    let root = af_testkit::workspace_root();
+    let mut wrong = Vec::new();
+    for (file, pointer) in [
+        ("editors/vscode/package.json", "/version"),
+        (
+            "grammar/tree-sitter-attackflow/tree-sitter.json",
+            "/metadata/version",
+        ),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let found = json.pointer(pointer).and_then(|v| v.as_str()).unwrap_or("");
+        if found != VERSION {
+            wrong.push(format!("{file} {pointer}: {found}"));
+        }
+    }
+    let slug = github_slug(ADDRESS).unwrap_or("afc-dev/afc");
+    let uses = format!("{slug}@v");
+    let mut examples = 0;
+    for file in ["README.md", "docs/ci.md", "docs/install.md"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for (n, line) in text.lines().enumerate() {
+            for marker in [uses.as_str(), "rev: v"] {
+                if let Some(at) = line.find(marker) {
+                    examples += 1;
+                    let rest = &line[at + marker.len()..];
+                    let named: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_digit() || *c == '.')
+                        .collect();
+                    if named != VERSION {
+                        wrong.push(format!("{file}:{}: {}", n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        examples >= 4,
+        "the README and docs/ci.md show the Action and the pre-commit hooks"
+    );
+    assert!(
+        wrong.is_empty(),
+        "the workspace version is {VERSION}, but these say otherwise:\n  {}",
+        wrong.join("\n  ")
+    );
+}
