@@ -44,10 +44,6 @@ pub use snapshot::{Config, Snapshot};
 #[cfg(feature = "server")]
 pub use transport::serve;
 
-/// Where each diagnostic code is documented; a code's anchor is its lowercase form
-/// (`…/diagnostics.md#e0105`).
-pub const DIAGNOSTICS_DOC_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/diagnostics.md");
-
 /// How `afc lsp` runs: what the client said on the command line.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {

@@ -60,7 +60,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         }
     }
     let many = inputs.len() > 1;
-    let mut sink = output::Sink::new(args.format, color);
+    let mut sink = output::Sink::new(args.format, color).for_command("compile", args.deny_warnings);
     let mut counts = Counts::default();
     let (mut io_error, mut stale) = (false, 0usize);
     for inp in &inputs {

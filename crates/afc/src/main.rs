@@ -15,14 +15,22 @@ mod input;
 mod lsp;
 mod output;
 mod render;
+mod shell;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Attack Flows as code: compile `.af` files to MITRE Attack Flow STIX 2.1 and check them.
 #[derive(Parser, Debug)]
-#[command(name = "afc", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "afc",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = format!("Documentation, source and issues: {}", af_diagnostics::PROJECT_URL)
+)]
 struct Cli {
     /// When to colour diagnostics (`NO_COLOR` also turns colour off).
     #[arg(long, value_enum, default_value_t = output::ColorChoice::Auto, global = true)]
@@ -98,6 +106,14 @@ enum Command {
     /// Exits 0 after the client's `shutdown` and `exit` (or when it closes standard input), 1
     /// when `exit` comes without `shutdown` or the client process is gone.
     Lsp(lsp::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  afc completions bash > ~/.local/share/bash-completion/completions/afc\n  afc completions zsh > ~/.zfunc/_afc    # with fpath+=(~/.zfunc) before compinit\n  afc completions fish > ~/.config/fish/completions/afc.fish\n  afc completions powershell >> $PROFILE"
+    )]
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (afc.1), or write it and one page per command to a directory.
+    #[command(after_help = "Examples:\n  afc man | man -l -\n  afc man --out-dir ~/.local/share/man/man1")]
+    Man(shell::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -113,6 +129,8 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
         Command::Lsp(args) => lsp::run(args),
+        Command::Completions(args) => shell::completions(args, Cli::command()),
+        Command::Man(args) => shell::man(args, Cli::command()),
     };
     ExitCode::from(code)
 }

@@ -140,8 +140,9 @@ export function resolveServer(ctx: ResolveContext): Resolution {
     message:
       `Could not find the afc binary: this extension has none bundled for ${ctx.platform}-${ctx.arch} ` +
       `and there is no "afc" on the PATH${ctx.remoteName ? ` of the ${ctx.remoteName} machine` : ''}. ` +
-      'Install afc (for example "cargo install --path crates/afc" in the afc repository) or point ' +
-      `"afc.server.path" at the binary. ${whereToSetPath(ctx.remoteName)}`,
+      'Install the extension for your platform from the afc release (it bundles afc), install afc ' +
+      '("cargo binstall afc" or "cargo install afc --locked"), or point "afc.server.path" at the ' +
+      `binary. ${whereToSetPath(ctx.remoteName)}`,
   };
 }
 
