@@ -2,8 +2,9 @@
 //! and their properties ([`types`], generated from the JSON schemas), STIX timestamps
 //! ([`timestamp`]), deterministic ids ([`id`]), the Attack Flow extension objects
 //! ([`attack_flow`]), TLP marking definitions ([`marking`]), the confidence scales
-//! ([`confidence`]), the compact [`Object`] the compiler builds ([`object`]), and the output
-//! writer with its fixed key order ([`writer`]).
+//! ([`confidence`]), the compact [`Object`] the compiler builds ([`object`]), the `report` that
+//! wraps a flow for threat-intelligence platforms ([`report`]), and the output writer with its
+//! fixed key order ([`writer`]).
 //!
 //! This crate must not know about the `.af` language: no syntax, no source spans, no
 //! diagnostics. The compiler, the importer and the validator call it with plain strings and
@@ -20,6 +21,7 @@ mod generated_types;
 pub mod id;
 pub mod marking;
 pub mod object;
+pub mod report;
 pub mod timestamp;
 pub mod types;
 pub mod writer;
