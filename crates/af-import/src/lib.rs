@@ -1,6 +1,8 @@
 //! Importing existing Attack Flows as afc flow language source: STIX 2.1 bundles (as the
 //! Attack Flow Builder exports them, or as any tool writes them) with [`import_bundle`], and
-//! the Builder's own `.afb` save files with [`import_afb`].
+//! the Builder's own `.afb` save files with [`import_afb`]. A set of objects holding several
+//! flows (a TAXII collection) is split per flow with [`split_flows`] and each part imported
+//! with [`import_objects`].
 //!
 //! Both readers turn their input into a list of STIX objects (the *model*); one writer turns
 //! the model into source text, which is then laid out by [`af_fmt`]. A bundle is imported
@@ -14,9 +16,12 @@
 
 mod afb;
 mod bundle;
+mod collection;
 mod names;
 mod verify;
 mod write;
+
+pub use collection::{split_flows, FlowObjects, Split};
 
 use serde_json::{Map, Value as Json};
 use std::collections::HashSet;
@@ -118,6 +123,22 @@ pub fn import_bundle(json: &str, options: &ImportOptions) -> Result<Imported, Im
     check_size(json)?;
     let value = parse_json(json)?;
     let model = bundle::read(value, options)?;
+    Ok(finish(model))
+}
+
+/// Imports the objects of one flow (one entry of [`split_flows`], objects fetched from a
+/// TAXII collection) as if they were a bundle.
+pub fn import_objects(
+    objects: Vec<Map<String, Json>>,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let mut bundle = Map::new();
+    bundle.insert("type".into(), Json::from("bundle"));
+    bundle.insert(
+        "objects".into(),
+        Json::Array(objects.into_iter().map(Json::Object).collect()),
+    );
+    let model = bundle::read(Json::Object(bundle), options)?;
     Ok(finish(model))
 }
 

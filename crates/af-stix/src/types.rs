@@ -11,6 +11,10 @@ use crate::generated_types::{
     ATTACK_FLOW_REQUIRED, CORE_PROPERTIES, CORE_REQUIRED, SCO_PROPERTIES, SCO_REQUIRED, TYPES, VOCABULARIES,
 };
 
+/// References that describe an object (who made it, how it may be shared) rather than connect
+/// it to other objects of a flow.
+pub const METADATA_REFS: &[&str] = &["created_by_ref", "object_marking_refs"];
+
 /// The family an object type belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Category {

@@ -5,7 +5,7 @@
 use crate::json::Value;
 use crate::{Cx, Obj};
 use af_diagnostics::{Diagnostic, Span};
-use af_stix::types::{self, PropKind};
+use af_stix::types::{self, PropKind, METADATA_REFS};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Object types that are never reported as unconnected: context objects (as in the compiler),
@@ -21,9 +21,6 @@ const EXEMPT: &[&str] = &[
 /// Where connectivity is measured from: the flow, and the context objects around it (what
 /// is attached to a threat actor or campaign is context too).
 const SEEDS: &[&str] = &["attack-flow", "threat-actor", "campaign"];
-
-/// References that describe an object rather than connect it to the flow.
-const METADATA_REFS: &[&str] = &["created_by_ref", "object_marking_refs"];
 
 /// References whose targets normally live outside the bundle (in ATT&CK).
 const EXTERNAL_REFS: &[&str] = &["technique_ref", "tactic_ref"];
