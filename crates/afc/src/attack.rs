@@ -105,7 +105,7 @@ enum Format {
 
 /// A catalog as written on the command line.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum CatalogArg {
+pub(crate) enum CatalogArg {
     /// MITRE ATT&CK (enterprise, mobile, ICS).
     Attack,
     /// MITRE ATLAS.
@@ -117,7 +117,7 @@ enum CatalogArg {
 }
 
 impl CatalogArg {
-    fn kind(self) -> CatalogKind {
+    pub(crate) fn kind(self) -> CatalogKind {
         match self {
             CatalogArg::Attack => CatalogKind::Attack,
             CatalogArg::Atlas => CatalogKind::Atlas,
@@ -403,58 +403,76 @@ fn table(rows: &[Vec<String>], right_aligned: &[usize]) -> String {
 
 fn show(cat: &Catalog, args: &ShowArgs) -> u8 {
     let id = args.id.trim();
-    let json = args.common.format == Format::Json;
+    if args.common.format == Format::Json {
+        return match show_json(cat, id) {
+            Ok(v) => {
+                print_json(&v);
+                output::OK
+            }
+            Err(_) => unknown_id(cat, id, true),
+        };
+    }
     if let Some(t) = cat.technique(id) {
-        if json {
-            print_json(&technique_json(cat, t));
-        } else {
-            print(&technique_human(cat, t));
-        }
+        print(&technique_human(cat, t));
         return output::OK;
     }
     if let Some(t) = cat.tactic(id) {
-        if json {
-            print_json(&tactic_json(cat, t));
-        } else {
-            print(&tactic_human(cat, t));
-        }
+        print(&tactic_human(cat, t));
         return output::OK;
     }
     let objects: Vec<&AttackObject> = cat.objects_with_id(id).collect();
-    if let Some((first, others)) = objects.split_first() {
-        if json {
-            let mut v = object_json(cat, first);
-            if let Value::Object(map) = &mut v {
-                map.insert(
-                    "also".into(),
-                    Value::Array(others.iter().map(|o| object_json(cat, o)).collect()),
-                );
+    if !objects.is_empty() {
+        let mut out = String::new();
+        for (i, o) in objects.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
             }
-            print_json(&v);
-        } else {
-            let mut out = String::new();
-            for (i, o) in objects.iter().enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                out.push_str(&object_human(cat, o));
-            }
-            print(&out);
+            out.push_str(&object_human(cat, o));
         }
+        print(&out);
         return output::OK;
     }
-    unknown_id(cat, id, json)
+    unknown_id(cat, id, false)
+}
+
+/// What `afc attack show ID --format json` prints for a technique, tactic, group, software
+/// or mitigation id; for an unknown id, `Err` with the did-you-mean suggestions.
+pub(crate) fn show_json(cat: &Catalog, id: &str) -> Result<Value, Value> {
+    let id = id.trim();
+    if let Some(t) = cat.technique(id) {
+        return Ok(technique_json(cat, t));
+    }
+    if let Some(t) = cat.tactic(id) {
+        return Ok(tactic_json(cat, t));
+    }
+    let objects: Vec<&AttackObject> = cat.objects_with_id(id).collect();
+    if let Some((first, others)) = objects.split_first() {
+        let mut v = object_json(cat, first);
+        if let Value::Object(map) = &mut v {
+            map.insert(
+                "also".into(),
+                Value::Array(others.iter().map(|o| object_json(cat, o)).collect()),
+            );
+        }
+        return Ok(v);
+    }
+    Err(unknown_json(cat, id))
+}
+
+/// The JSON for an unknown id: the id and the did-you-mean suggestions.
+fn unknown_json(cat: &Catalog, id: &str) -> Value {
+    let list: Vec<Value> = suggestions(cat, id)
+        .iter()
+        .map(|s| json!({ "id": s.id, "name": s.name, "kind": s.kind }))
+        .collect();
+    json!({ "error": "unknown id", "id": id, "suggestions": list })
 }
 
 fn unknown_id(cat: &Catalog, id: &str, json: bool) -> u8 {
     let suggestions = suggestions(cat, id);
     output::fail(format!("unknown id `{id}`"));
     if json {
-        let list: Vec<Value> = suggestions
-            .iter()
-            .map(|s| json!({ "id": s.id, "name": s.name, "kind": s.kind }))
-            .collect();
-        print_json(&json!({ "error": "unknown id", "id": id, "suggestions": list }));
+        print_json(&unknown_json(cat, id));
     } else if suggestions.is_empty() {
         eprintln!("help: `afc attack search WORDS` finds techniques by name");
     } else {
@@ -850,18 +868,7 @@ fn object_human(cat: &Catalog, o: &AttackObject) -> String {
 fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
     let query = args.words.join(" ");
     let catalogs: Vec<CatalogKind> = args.catalogs.iter().map(|c| c.kind()).collect();
-    let ranked = cat.search(&query, &catalogs, usize::MAX);
-    let total = ranked.len();
-    let mut hits: Vec<&Technique> = ranked
-        .into_iter()
-        .filter(|t| args.all || t.status.is_active())
-        .collect();
-    let hidden = total - hits.len();
-    let found = hits.len();
-    if args.limit > 0 {
-        hits.truncate(args.limit);
-    }
-    let hits = group_under_parents(hits);
+    let Hits { hits, found, hidden } = search_hits(cat, &query, &catalogs, args.all, args.limit);
     let human = args.common.format == Format::Human;
 
     if human {
@@ -878,22 +885,7 @@ fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
             .collect();
         print(&table(&rows, &[]));
     } else {
-        let list: Vec<Value> = hits
-            .iter()
-            .map(|t| {
-                let tactics = technique_tactics(cat, t);
-                json!({
-                    "id": t.id,
-                    "name": t.full_name(),
-                    "catalog": t.catalog.code(),
-                    "domains": t.domains.iter().map(Domain::to_string).collect::<Vec<_>>(),
-                    "tactics": tactics_json(&tactics),
-                    "status": status_code(&t.status),
-                    "replaced_by": t.status.replacement().map(|r| technique_ref(cat, r)),
-                })
-            })
-            .collect();
-        print_json(&Value::Array(list));
+        print_json(&Value::Array(hits.iter().map(|t| hit_json(cat, t)).collect()));
     }
 
     if human {
@@ -926,6 +918,57 @@ fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
         return output::FAILED;
     }
     output::OK
+}
+
+/// The techniques a search shows, and how many it found and hid.
+pub(crate) struct Hits<'c> {
+    /// The techniques to show, best first, sub-techniques after their parents.
+    pub hits: Vec<&'c Technique>,
+    /// How many active (or, with `all`, any) techniques match.
+    pub found: usize,
+    /// How many inactive ones match but are not shown.
+    pub hidden: usize,
+}
+
+/// The search of `afc attack search`: ranked matches, inactive ones only with `all`, at
+/// most `limit` (0: no limit), sub-techniques moved after their parents.
+pub(crate) fn search_hits<'c>(
+    cat: &'c Catalog,
+    query: &str,
+    catalogs: &[CatalogKind],
+    all: bool,
+    limit: usize,
+) -> Hits<'c> {
+    let ranked = cat.search(query, catalogs, usize::MAX);
+    let total = ranked.len();
+    let mut hits: Vec<&Technique> = ranked
+        .into_iter()
+        .filter(|t| all || t.status.is_active())
+        .collect();
+    let hidden = total - hits.len();
+    let found = hits.len();
+    if limit > 0 {
+        hits.truncate(limit);
+    }
+    Hits {
+        hits: group_under_parents(hits),
+        found,
+        hidden,
+    }
+}
+
+/// One search result as `afc attack search --format json` prints it.
+pub(crate) fn hit_json(cat: &Catalog, t: &Technique) -> Value {
+    let tactics = technique_tactics(cat, t);
+    json!({
+        "id": t.id,
+        "name": t.full_name(),
+        "catalog": t.catalog.code(),
+        "domains": t.domains.iter().map(Domain::to_string).collect::<Vec<_>>(),
+        "tactics": tactics_json(&tactics),
+        "status": status_code(&t.status),
+        "replaced_by": t.status.replacement().map(|r| technique_ref(cat, r)),
+    })
 }
 
 /// Keeps the ranking, except that sub-techniques whose parent is also a hit move right after
