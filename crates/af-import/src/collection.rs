@@ -279,7 +279,7 @@ mod tests {
                 "n"
             ]
         );
-        assert_eq!(ids(&split.flows[1]), ["f2", "b1", "asset2", "shared-host", "n"]);
+        assert_eq!(ids(&split.flows[1]), ["shared-host", "f2", "b1", "asset2", "n"]);
         assert_eq!(
             split.left_over,
             [
