@@ -70,6 +70,7 @@ pub(crate) fn read(value: Json, options: &ImportOptions) -> Result<Model, Import
         1 => {}
         count => return Err(ImportError::ManyFlows { count }),
     }
+    take_off_report(&mut objects, &mut notes);
     let extension = drop_standard_extension(&mut objects, options.exact, &mut notes);
     report_or_repair_branches(&mut objects, options.repair, &mut notes);
     Ok(Model {
@@ -78,6 +79,20 @@ pub(crate) fn read(value: Json, options: &ImportOptions) -> Result<Model, Import
         extension,
         ..Model::default()
     })
+}
+
+/// A `report` that is exactly what `afc compile --wrap report` wraps the flow in
+/// ([`af_stix::report::find_wrapper`]) is taken off: compiling with `--wrap report` gives it
+/// back. Any other report stays a node.
+fn take_off_report(objects: &mut Vec<Map<String, Json>>, notes: &mut Vec<String>) {
+    let compact: Vec<af_stix::Object> = objects.iter().cloned().map(af_stix::Object::from).collect();
+    if let Some(at) = af_stix::report::find_wrapper(&compact) {
+        objects.remove(at);
+        notes.push(
+            "the bundle wraps the flow in a `report` exactly as `afc compile --wrap report` does; it is left out of the source (compile with `--wrap report` to get it back)"
+                .to_string(),
+        );
+    }
 }
 
 /// The compiler adds the extension-definition and its creator identity (the copy the

@@ -2,7 +2,9 @@
 //! Attack Flow Builder exports them, or as any tool writes them) with [`import_bundle`], and
 //! the Builder's own `.afb` save files with [`import_afb`]; and the way back to the Builder:
 //! [`export_afb`] writes a flow's STIX objects as an `.afb` file. Reading and writing `.afb`
-//! live together because they share the format's rules (`afb/mod.rs`).
+//! live together because they share the format's rules (`afb/mod.rs`). A set of objects holding several
+//! flows (a TAXII collection) is split per flow with [`split_flows`] and each part imported
+//! with [`import_objects`].
 //!
 //! Both readers turn their input into a list of STIX objects (the *model*); one writer turns
 //! the model into source text, which is then laid out by [`af_fmt`]. A bundle is imported
@@ -17,9 +19,12 @@
 
 mod afb;
 mod bundle;
+mod collection;
 mod names;
 mod verify;
 mod write;
+
+pub use collection::{split_flows, FlowObjects, Split};
 
 use serde_json::{Map, Value as Json};
 use std::collections::{HashMap, HashSet};
@@ -176,6 +181,22 @@ pub fn import_bundle(json: &str, options: &ImportOptions) -> Result<Imported, Im
     let value = parse_json(json)?;
     let model = bundle::read(value, options)?;
     Ok(finish(model, options))
+}
+
+/// Imports the objects of one flow (one entry of [`split_flows`], objects fetched from a
+/// TAXII collection) as if they were a bundle.
+pub fn import_objects(
+    objects: Vec<Map<String, Json>>,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let mut bundle = Map::new();
+    bundle.insert("type".into(), Json::from("bundle"));
+    bundle.insert(
+        "objects".into(),
+        Json::Array(objects.into_iter().map(Json::Object).collect()),
+    );
+    let model = bundle::read(Json::Object(bundle), options)?;
+    Ok(finish(model))
 }
 
 /// Imports an Attack Flow Builder `.afb` file: every object, property and line is kept, the

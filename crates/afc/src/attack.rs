@@ -136,7 +136,7 @@ enum Format {
 
 /// A catalog as written on the command line.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum CatalogArg {
+pub(crate) enum CatalogArg {
     /// MITRE ATT&CK (enterprise, mobile, ICS).
     Attack,
     /// MITRE ATLAS.
@@ -148,7 +148,7 @@ enum CatalogArg {
 }
 
 impl CatalogArg {
-    fn kind(self) -> CatalogKind {
+    pub(crate) fn kind(self) -> CatalogKind {
         match self {
             CatalogArg::Attack => CatalogKind::Attack,
             CatalogArg::Atlas => CatalogKind::Atlas,
@@ -365,12 +365,50 @@ fn show(cat: &Catalog, args: &ShowArgs) -> u8 {
     let key = args.id.join(" ");
     let key = key.trim();
     let json = args.common.format == Format::Json;
+    if json {
+        return match show_json(cat, key) {
+            Ok(v) => {
+                print_json(&v);
+                output::OK
+            }
+            Err(_) => unknown(cat, key, true),
+        };
+    }
     let found = views::lookup(cat, key);
     let Some(first) = found.first() else {
-        return unknown(cat, key, json);
+        return unknown(cat, key, false);
     };
     match first {
         Record::Technique(_) => {
+            let list = found.iter().filter_map(|r| match r {
+                Record::Technique(t) => Some(technique_human(&views::technique(cat, t))),
+                _ => None,
+            });
+            print(&joined(list));
+        }
+        Record::Tactic(t) => print(&tactic_human(&views::tactic(cat, t))),
+        Record::Object(_) => {
+            let list = found.iter().filter_map(|r| match r {
+                Record::Object(o) => Some(object_human(&views::object(cat, o))),
+                _ => None,
+            });
+            print(&joined(list));
+        }
+    }
+    output::OK
+}
+
+/// What `afc attack show KEY --format json` prints (and the MCP server's `show_technique`
+/// answers): a technique found by id alone; a technique found by name, a group, software,
+/// campaign or mitigation with the other records of that id or name under `also`; for an
+/// unknown key, `Err` with the did-you-mean suggestions.
+pub(crate) fn show_json(cat: &Catalog, key: &str) -> Result<serde_json::Value, serde_json::Value> {
+    let key = key.trim();
+    let found = views::lookup(cat, key);
+    let value = match found.first() {
+        None => return Err(to_value(&views::unknown(cat, key))),
+        Some(Record::Tactic(t)) => to_value(&views::tactic(cat, t)),
+        Some(Record::Technique(_)) => {
             let list: Vec<TechniqueView> = found
                 .iter()
                 .filter_map(|r| match r {
@@ -378,29 +416,16 @@ fn show(cat: &Catalog, args: &ShowArgs) -> u8 {
                     _ => None,
                 })
                 .collect();
-            if json {
-                // A technique found by id is alone; one found by name may have namesakes.
-                match list.split_first() {
-                    Some((one, [])) => print_json(one),
-                    Some((one, rest)) => print_json(&Shown {
-                        first: one.clone(),
-                        also: rest.to_vec(),
-                    }),
-                    None => {}
-                }
-            } else {
-                print(&joined(list.iter().map(technique_human)));
+            match list.split_first() {
+                Some((one, [])) => to_value(one),
+                Some((one, rest)) => to_value(&Shown {
+                    first: one.clone(),
+                    also: rest.to_vec(),
+                }),
+                None => serde_json::Value::Null,
             }
         }
-        Record::Tactic(t) => {
-            let v = views::tactic(cat, t);
-            if json {
-                print_json(&v);
-            } else {
-                print(&tactic_human(&v));
-            }
-        }
-        Record::Object(_) => {
+        Some(Record::Object(_)) => {
             let list: Vec<ObjectView> = found
                 .iter()
                 .filter_map(|r| match r {
@@ -408,19 +433,20 @@ fn show(cat: &Catalog, args: &ShowArgs) -> u8 {
                     _ => None,
                 })
                 .collect();
-            if json {
-                if let Some((one, rest)) = list.split_first() {
-                    print_json(&Shown {
-                        first: one.clone(),
-                        also: rest.to_vec(),
-                    });
-                }
-            } else {
-                print(&joined(list.iter().map(object_human)));
+            match list.split_first() {
+                Some((one, rest)) => to_value(&Shown {
+                    first: one.clone(),
+                    also: rest.to_vec(),
+                }),
+                None => serde_json::Value::Null,
             }
         }
-    }
-    output::OK
+    };
+    Ok(value)
+}
+
+fn to_value(v: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
 /// Blocks separated by blank lines.
@@ -636,20 +662,46 @@ fn filter(args: &SearchArgs) -> Filter {
     }
 }
 
-fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
-    let query = args.words.join(" ");
-    let ranked = cat.search_all(&query, &filter(args), usize::MAX);
+/// The records a search shows, and how many it found and hid.
+pub(crate) struct Hits<'c> {
+    /// The records to show, best first, sub-techniques right after their parents.
+    pub hits: Vec<af_catalog::Hit<'c>>,
+    /// How many active (or, with `all`, any) records match.
+    pub found: usize,
+    /// How many revoked, deprecated or removed ones match but are not shown.
+    pub hidden: usize,
+}
+
+/// The search of `afc attack search` (and of the MCP server): ranked matches, inactive ones
+/// only with `all`, at most `limit` (0: no limit), sub-techniques after their parents.
+pub(crate) fn search_hits<'c>(
+    cat: &'c Catalog,
+    query: &str,
+    filter: &Filter,
+    all: bool,
+    limit: usize,
+) -> Hits<'c> {
+    let ranked = cat.search_all(query, filter, usize::MAX);
     let total = ranked.len();
     let mut hits: Vec<af_catalog::Hit<'_>> = ranked
         .into_iter()
-        .filter(|h| args.all || h.record.is_active())
+        .filter(|h| all || h.record.is_active())
         .collect();
     let hidden = total - hits.len();
     let found = hits.len();
-    if args.limit > 0 {
-        hits.truncate(args.limit);
+    if limit > 0 {
+        hits.truncate(limit);
     }
-    let hits = group_under_parents(hits);
+    Hits {
+        hits: group_under_parents(hits),
+        found,
+        hidden,
+    }
+}
+
+fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
+    let query = args.words.join(" ");
+    let Hits { hits, found, hidden } = search_hits(cat, &query, &filter(args), args.all, args.limit);
     let views: Vec<HitView> = hits.iter().map(|h| views::hit(cat, h)).collect();
     let human = args.common.format == Format::Human;
 

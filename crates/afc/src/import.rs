@@ -30,7 +30,7 @@ pub struct Args {
 
 /// Imports by extension (`.afb`, `.json`); anything else is tried as a bundle, then as a
 /// Builder file.
-fn import(inp: &Input, text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+pub(crate) fn import(inp: &Input, text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
     let ext = inp
         .path
         .as_deref()

@@ -13,9 +13,13 @@ mod glob;
 mod import;
 mod input;
 mod lsp;
+mod mcp;
 mod output;
+mod publish;
+mod pull;
 mod render;
 mod shell;
+mod taxii;
 mod validate;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -47,7 +51,7 @@ enum Command {
     /// inputs each bundle is written beside its source (`flow.af` -> `flow.json`) unless
     /// --out-dir is given. Nothing is written for a file with errors.
     #[command(
-        after_help = "Examples:\n  afc compile flow.af > flow.json\n  afc compile flows/ --out-dir build/stix\n  afc compile --check flows/   # in CI: fail when a committed bundle is stale"
+        after_help = "Examples:\n  afc compile flow.af > flow.json\n  afc compile flows/ --out-dir build/stix\n  afc compile --check flows/   # in CI: fail when a committed bundle is stale\n  afc compile flow.af --wrap report -o flow.json   # for OpenCTI and MISP"
     )]
     Compile(compile::Args),
     /// Check flows and report every problem, without writing anything.
@@ -114,6 +118,30 @@ enum Command {
     /// Print the man page (afc.1), or write it and one page per command to a directory.
     #[command(after_help = "Examples:\n  afc man | man -l -\n  afc man --out-dir ~/.local/share/man/man1")]
     Man(shell::ManArgs),
+    /// Add flows to a TAXII 2.1 collection (compiled from .af, or bundles as they are).
+    ///
+    /// Every input is compiled first; if any has errors nothing is sent. Each flow goes in one
+    /// envelope; afc then follows the server's status until it is done and reports every
+    /// object it refused (objects the collection already holds in the same version are not
+    /// refusals). Credentials come from AFC_TAXII_TOKEN, AFC_TAXII_USER and
+    /// AFC_TAXII_PASSWORD, or the netrc file, never from the command line. See docs/interop.md.
+    #[command(
+        after_help = "Examples:\n  export AFC_TAXII_USER=analyst AFC_TAXII_PASSWORD=…\n  afc publish flows/ --taxii https://taxii.example.org/api1/ --collection 91a7b528-80eb-42ed-a74d-c6fbd5a26116\n  afc publish flow.af --wrap report --taxii https://taxii.example.org/api1/ --collection flows"
+    )]
+    Publish(publish::Args),
+    /// Fetch the Attack Flows of a TAXII 2.1 collection as .af files, one per flow.
+    ///
+    /// Follows every page, splits the objects per flow (each flow with its nodes,
+    /// relationships, authors and markings) and imports each flow. All or nothing: nothing is
+    /// written unless every page was fetched and every flow imported. See docs/interop.md.
+    #[command(
+        after_help = "Examples:\n  afc pull --taxii https://taxii.example.org/api1/ --collection flows --out-dir flows/\n  afc pull --taxii https://taxii.example.org/api1/ --collection flows --out-dir flows/ --added-after 2026-03-01T00:00:00Z"
+    )]
+    Pull(pull::Args),
+    /// Run a Model Context Protocol server on standard input and output, for AI assistants
+    /// (Claude Desktop, VS Code, Cursor, …): check, compile, format, render and import flows,
+    /// search techniques, read the language reference. See docs/mcp.md.
+    Mcp,
 }
 
 fn main() -> ExitCode {
@@ -131,6 +159,9 @@ fn main() -> ExitCode {
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => shell::completions(args, Cli::command()),
         Command::Man(args) => shell::man(args, Cli::command()),
+        Command::Publish(args) => publish::run(args, color),
+        Command::Pull(args) => pull::run(args),
+        Command::Mcp => mcp::run(),
     };
     ExitCode::from(code)
 }

@@ -213,7 +213,7 @@ pub fn run(args: Args, color: bool) -> u8 {
     }
 }
 
-fn render_one(
+pub(crate) fn render_one(
     objects: &[Object],
     to: To,
     theme: Theme,
