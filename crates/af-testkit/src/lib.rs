@@ -80,3 +80,27 @@ fn locate_shared() -> Result<PathBuf, String> {
         ))
     }
 }
+
+/// A bundle's text as a value in which order carries no meaning: its objects sorted by id,
+/// and the `object_refs` of each report sorted. STIX gives neither order a meaning, and
+/// `afc import` writes declarations in flow order, so a round trip (compile, import,
+/// compile) gives the same objects, possibly in another order. Panics on text that is not
+/// JSON (a test failure).
+pub fn unordered_bundle(text: &str) -> serde_json::Value {
+    let mut bundle: serde_json::Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("not a JSON bundle: {e}"));
+    if let Some(objects) = bundle
+        .get_mut("objects")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for o in objects.iter_mut() {
+            if o.get("type").and_then(serde_json::Value::as_str) == Some("report") {
+                if let Some(refs) = o.get_mut("object_refs").and_then(serde_json::Value::as_array_mut) {
+                    refs.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                }
+            }
+        }
+        objects.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    }
+    bundle
+}

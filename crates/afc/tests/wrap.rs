@@ -131,8 +131,8 @@ fn wrapped_examples_validate_and_import_back() {
         let back = afc(&["compile", &imported.display().to_string(), "--wrap", "report"]);
         assert_eq!(back.status.code(), Some(0), "{name}: {}", text(&back.stderr));
         assert_eq!(
-            text(&back.stdout),
-            json,
+            af_testkit::unordered_bundle(&text(&back.stdout)),
+            af_testkit::unordered_bundle(&json),
             "{name}: import, compile --wrap report differs"
         );
     }
