@@ -10,6 +10,7 @@
 mod allow;
 mod codes;
 mod edges;
+mod ids;
 mod lower;
 mod techniques;
 

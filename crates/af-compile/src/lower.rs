@@ -15,8 +15,12 @@ use std::borrow::Cow;
 pub(crate) struct Node<'a> {
     pub decl: &'a NodeDecl,
     pub name: &'a Ident,
-    /// The STIX id; shared (not copied) by every ref to the node.
+    /// The STIX id; shared (not copied) by every ref to the node. For an observable without
+    /// an explicit id, a provisional one until [`Lowering::assign_observable_ids`] gives the
+    /// id STIX prescribes.
     pub id: SmolStr,
+    /// Whether the id was written (`id: "…"`).
+    pub explicit: bool,
     /// Borrowed from the type table for known types, owned for custom `x-…` types.
     pub stix_type: Cow<'static, str>,
 }
@@ -85,9 +89,23 @@ impl<'a> Lowering<'a> {
             self.check_action(i, &mut techniques);
             self.check_node(i);
         }
-        let relationships = self.lower_edges();
-        let flow_obj = self.lower_flow_object();
+        let mut relationships = self.lower_edges();
+        let mut flow_obj = self.lower_flow_object();
         self.check_connected();
+        // Observables get the ids STIX prescribes, which depend on their values: every
+        // reference to them made so far is renamed.
+        let renames = self.assign_observable_ids();
+        if !renames.is_empty() {
+            let all = self
+                .objects
+                .iter_mut()
+                .flatten()
+                .chain(flow_obj.iter_mut())
+                .chain(relationships.iter_mut());
+            for obj in all {
+                crate::ids::rename(obj, &renames);
+            }
+        }
 
         let mut objects = Vec::new();
         // The extension definition and its creator (the copy the header's `extension:` names),
@@ -214,7 +232,9 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
-            let id = match self.explicit_id(decl.body.as_ref(), &stix_type) {
+            let explicit = self.explicit_id(decl.body.as_ref(), &stix_type);
+            let is_explicit = explicit.is_some();
+            let id = match explicit {
                 Some(id) => SmolStr::from(id),
                 None => af_stix::id::derive_shared(&stix_type, &[&self.flow_id, &name.text]),
             };
@@ -237,6 +257,7 @@ impl<'a> Lowering<'a> {
                 name,
                 stix_type,
                 id,
+                explicit: is_explicit,
             });
         }
     }
