@@ -4,6 +4,7 @@ use crate::lower::{find, kind_phrase, Lowering};
 use crate::values::Seen;
 use crate::FastMap;
 use crate::Object;
+use af_diagnostics::codes;
 use af_diagnostics::Diagnostic;
 use af_stix::object::SmolStr;
 use af_stix::types::{self, Category, PropKind};
@@ -24,8 +25,8 @@ impl<'a> Lowering<'a> {
             if let Some(body) = &edge.body {
                 if rel_count == 0 {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0109",
+                        Diagnostic::new(
+                            codes::E0109,
                             body.span.clone(),
                             "only relationship edges `-[type]->` take a block",
                         )
@@ -33,8 +34,8 @@ impl<'a> Lowering<'a> {
                     );
                 } else if rel_count > 1 && find(body, "id").is_some() {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0109",
+                        Diagnostic::new(
+                            codes::E0109,
                             body.span.clone(),
                             format!(
                                 "this block applies to {rel_count} relationships, so it cannot give one `id`"
@@ -83,8 +84,8 @@ impl<'a> Lowering<'a> {
             (Some(r), _) => r,
             (None, Some(l)) if flow::is_flow_node(&src_type) => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0108",
+                    Diagnostic::new(
+                        codes::E0108,
                         arrow.span.clone(),
                         format!(
                             "`-[{l}]->` branches leave a condition, but `{}` is a `{src_type}`",
@@ -99,7 +100,7 @@ impl<'a> Lowering<'a> {
             (None, _) => {
                 let src = &self.nodes[si];
                 self.diags.push(
-                    Diagnostic::error("E0107", arrow.span.clone(), format!("an edge from {} needs a relationship type", kind_phrase(&src_type)))
+                    Diagnostic::new(codes::E0107, arrow.span.clone(), format!("an edge from {} needs a relationship type", kind_phrase(&src_type)))
                         .with_label(src.name.span.clone(), format!("`{}` is {}", src.name.text, kind_phrase(&src_type)))
                         .with_help("plain `->` leaves actions, operators and conditions; write e.g. `-[related-to]->` for a STIX relationship")
                         .with_fix("make it a relationship", arrow.span.clone(), "-[related-to]->"),
@@ -130,7 +131,7 @@ impl<'a> Lowering<'a> {
                 "connect it with a relationship such as `-[related-to]->`".to_string()
             };
             self.diags.push(
-                Diagnostic::error("E0106", dst.span.clone(), msg)
+                Diagnostic::new(codes::E0106, dst.span.clone(), msg)
                     .with_label(dst_node.name.span.clone(), "declared here")
                     .with_help(help),
             );
@@ -146,8 +147,8 @@ impl<'a> Lowering<'a> {
             obj.append_str(key, id);
         } else {
             self.diags.push(
-                Diagnostic::warning(
-                    "W0103",
+                Diagnostic::new(
+                    codes::W0103,
                     dst.span.clone(),
                     format!("this edge to `{}` is given twice", dst.text),
                 )
@@ -179,9 +180,13 @@ impl<'a> Lowering<'a> {
         };
         if let Some(first) = rel_ids.get(&id) {
             self.diags.push(
-                Diagnostic::warning("W0103", arrow.span.clone(), "this relationship is given twice")
-                    .with_label(first.clone(), "first given here")
-                    .with_help("remove the repeated edge"),
+                Diagnostic::new(
+                    codes::W0103,
+                    arrow.span.clone(),
+                    "this relationship is given twice",
+                )
+                .with_label(first.clone(), "first given here")
+                .with_help("remove the repeated edge"),
             );
             return None;
         }
@@ -225,8 +230,8 @@ impl<'a> Lowering<'a> {
                 }
             })
             .collect();
-        let mut d = Diagnostic::error(
-            "E0211",
+        let mut d = Diagnostic::new(
+            codes::E0211,
             ident.span.clone(),
             format!(
                 "the relationship type `{label}` is not valid: {}",
@@ -246,8 +251,8 @@ impl<'a> Lowering<'a> {
         if !flow::is_builder_branch(label, &src.stix_type, &dst.stix_type) {
             return;
         }
-        let mut d = Diagnostic::warning(
-            "W0104",
+        let mut d = Diagnostic::new(
+            codes::W0104,
             arrow.span.clone(),
             format!(
                 "`{} -[related-to]-> {}` looks like an Attack Flow Builder branch",
@@ -292,7 +297,7 @@ impl<'a> Lowering<'a> {
                 .filter(|v| matches!(&v.kind, af_syntax::ValueKind::List(l) if l.is_empty()));
             if let Some(v) = empty_starts {
                 self.diags.push(
-                    Diagnostic::error("E0110", v.span.clone(), "`start_refs` is empty").with_help(
+                    Diagnostic::new(codes::E0110, v.span.clone(), "`start_refs` is empty").with_help(
                         "remove it to start from the actions and conditions nothing points at, or name the first steps",
                     ),
                 );
@@ -304,7 +309,7 @@ impl<'a> Lowering<'a> {
             let starts = self.default_starts();
             if starts.is_empty() && !self.nodes.is_empty() {
                 self.diags.push(
-                    Diagnostic::error("E0111", flow.keyword.clone(), "no action or condition can start this flow")
+                    Diagnostic::new(codes::E0111, flow.keyword.clone(), "no action or condition can start this flow")
                         .with_help("every action and condition is the target of an edge (a cycle?); list the first steps in `start_refs: [..]`"),
                 );
             } else if !starts.is_empty() {
@@ -318,7 +323,7 @@ impl<'a> Lowering<'a> {
         }
         if !obj.contains_key("description") {
             self.diags.push(
-                Diagnostic::warning("W0202", flow.keyword.clone(), "the flow has no description")
+                Diagnostic::new(codes::W0202, flow.keyword.clone(), "the flow has no description")
                     .with_help("add `description: \"…\"` to the header: readers of the bundle see it first"),
             );
         }
@@ -347,7 +352,8 @@ impl<'a> Lowering<'a> {
                 obj.get_str(wrong.earlier).unwrap_or_default(),
                 obj.get_str(wrong.later).unwrap_or_default(),
             );
-            let mut d = Diagnostic::error("E0302", at, wrong.message(earlier, later)).with_help(wrong.help());
+            let mut d =
+                Diagnostic::new(codes::E0302, at, wrong.message(earlier, later)).with_help(wrong.help());
             if let Some(v) = body.and_then(|b| find(b, wrong.earlier)) {
                 d = d.with_label(v.span.clone(), format!("`{}` is given here", wrong.earlier));
             }
@@ -405,8 +411,8 @@ impl<'a> Lowering<'a> {
             }
             let n = &self.nodes[i];
             self.diags.push(
-                Diagnostic::warning(
-                    "W0102",
+                Diagnostic::new(
+                    codes::W0102,
                     n.name.span.clone(),
                     format!("`{}` is not connected to the flow", n.name.text),
                 )

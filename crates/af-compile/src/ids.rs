@@ -6,6 +6,7 @@
 
 use crate::lower::Lowering;
 use crate::{FastMap, Object};
+use af_diagnostics::codes;
 use af_diagnostics::Diagnostic;
 use af_stix::object::{Prop, SmolStr};
 use af_stix::types::{self, Category};
@@ -51,8 +52,8 @@ impl Lowering<'_> {
                 if let Some(&first) = taken.get(&id) {
                     let (a, b) = (&self.nodes[first], &self.nodes[i]);
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0103",
+                        Diagnostic::new(
+                            codes::E0103,
                             b.name.span.clone(),
                             format!("`{}` is the same observable as `{}`", b.name.text, a.name.text),
                         )

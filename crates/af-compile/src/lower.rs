@@ -3,7 +3,7 @@
 use crate::values::Seen;
 use crate::FastMap;
 use crate::{Compiled, Object, Options, DEFAULT_CREATED};
-use af_diagnostics::{closest, Diagnostic};
+use af_diagnostics::{closest, codes, Diagnostic};
 use af_stix::language::{self, KindError};
 use af_stix::object::SmolStr;
 use af_stix::types::{self, Category};
@@ -157,15 +157,19 @@ impl<'a> Lowering<'a> {
             .collect();
         match flows.as_slice() {
             [] => self.diags.push(
-                Diagnostic::error("E0101", 0..0, "this file has no flow header")
+                Diagnostic::new(codes::E0101, 0..0, "this file has no flow header")
                     .with_help("start the file with `flow \"Name\" { scope: incident }`"),
             ),
             [first, rest @ ..] => {
                 for f in rest {
                     self.diags.push(
-                        Diagnostic::error("E0102", f.keyword.clone(), "a file holds exactly one flow header")
-                            .with_label(first.keyword.clone(), "the flow is declared here")
-                            .with_help("split the file, or merge the two headers"),
+                        Diagnostic::new(
+                            codes::E0102,
+                            f.keyword.clone(),
+                            "a file holds exactly one flow header",
+                        )
+                        .with_label(first.keyword.clone(), "the flow is declared here")
+                        .with_help("split the file, or merge the two headers"),
                     );
                 }
             }
@@ -201,7 +205,7 @@ impl<'a> Lowering<'a> {
                 };
                 if self.flow.is_some() {
                     self.diags.push(
-                        Diagnostic::warning("W0101", span, "the flow has no `created` timestamp")
+                        Diagnostic::new(codes::W0101, span, "the flow has no `created` timestamp")
                             .with_help(format!(
                                 "add `created: 2026-01-31T12:00:00Z` to the header; until then objects get {value} ({how})"
                             )),
@@ -222,8 +226,8 @@ impl<'a> Lowering<'a> {
             if let Some(&prev) = self.by_name.get(name.text.as_str()) {
                 let first = self.nodes[prev].name.span.clone();
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0103",
+                    Diagnostic::new(
+                        codes::E0103,
                         name.span.clone(),
                         format!("`{}` is declared twice", name.text),
                     )
@@ -241,8 +245,8 @@ impl<'a> Lowering<'a> {
             if let Some(&other) = self.by_id.get(id.as_str()) {
                 let first = self.nodes[other].name.span.clone();
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0103",
+                    Diagnostic::new(
+                        codes::E0103,
                         name.span.clone(),
                         format!("`{}` has the same id as another node", name.text),
                     )
@@ -268,20 +272,20 @@ impl<'a> Lowering<'a> {
         let k = kind.text.as_str();
         let d = match language::kind_type(k) {
             Ok(t) => return Some(t),
-            Err(KindError::LongSpelling { short }) => Diagnostic::error(
-                "E0104",
+            Err(KindError::LongSpelling { short }) => Diagnostic::new(
+                codes::E0104,
                 kind.span.clone(),
                 format!("write `{short}` for an `{k}`"),
             )
             .with_fix(format!("write `{short}`"), kind.span.clone(), short),
-            Err(KindError::NotANode) => Diagnostic::error(
-                "E0104",
+            Err(KindError::NotANode) => Diagnostic::new(
+                codes::E0104,
                 kind.span.clone(),
                 format!("`{k}` cannot be declared as a node"),
             )
             .with_help("the flow header `flow \"Name\" { … }` makes the attack-flow object"),
             Err(KindError::Unknown) => {
-                let mut d = Diagnostic::error("E0104", kind.span.clone(), format!("unknown kind `{k}`"))
+                let mut d = Diagnostic::new(codes::E0104, kind.span.clone(), format!("unknown kind `{k}`"))
                     .with_help("use `action`, `condition`, `operator`, `asset`, a STIX 2.1 type such as `malware` or `ipv4-addr`, or a custom `x-…` type");
                 if let Some(c) = closest(k, language::kind_words()) {
                     d = d.with_fix(format!("did you mean `{c}`?"), kind.span.clone(), c);
@@ -298,7 +302,7 @@ impl<'a> Lowering<'a> {
         let v = find(body?, "id")?;
         let ValueKind::Str(s) = &v.kind else {
             self.diags.push(
-                Diagnostic::error("E0201", v.span.clone(), "an `id` is a quoted STIX id")
+                Diagnostic::new(codes::E0201, v.span.clone(), "an `id` is a quoted STIX id")
                     .with_help(format!("write `id: \"{stix_type}--<uuid>\"`")),
             );
             return None;
@@ -307,8 +311,8 @@ impl<'a> Lowering<'a> {
             Some((t, _)) if af_stix::id::is_valid_id(&s.value) => {
                 if t != stix_type {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0206",
+                        Diagnostic::new(
+                            codes::E0206,
                             v.span.clone(),
                             format!("this id is for a `{t}`, but the object is a `{stix_type}`"),
                         )
@@ -320,8 +324,12 @@ impl<'a> Lowering<'a> {
             }
             _ => {
                 self.diags.push(
-                    Diagnostic::error("E0203", v.span.clone(), format!("`{}` is not a STIX id", s.value))
-                        .with_help(format!("a STIX id is `{stix_type}--` followed by a UUID")),
+                    Diagnostic::new(
+                        codes::E0203,
+                        v.span.clone(),
+                        format!("`{}` is not a STIX id", s.value),
+                    )
+                    .with_help(format!("a STIX id is `{stix_type}--` followed by a UUID")),
                 );
                 None
             }
@@ -345,15 +353,15 @@ impl<'a> Lowering<'a> {
                 }
                 ValueKind::Titled(title, block) => match &title.kind {
                     ValueKind::Str(s) => out.push(self.author_identity(s, Some(block))),
-                    _ => self.diags.push(Diagnostic::error(
-                        "E0201",
+                    _ => self.diags.push(Diagnostic::new(
+                        codes::E0201,
                         title.span.clone(),
                         "the author is a quoted name, optionally followed by `{ identity properties }`",
                     )),
                 },
                 _ => self.diags.push(
-                    Diagnostic::error(
-                        "E0201",
+                    Diagnostic::new(
+                        codes::E0201,
                         author.span.clone(),
                         "the author is a quoted name or the name of an identity node",
                     )
@@ -377,7 +385,7 @@ impl<'a> Lowering<'a> {
             };
             if items.is_empty() {
                 self.diags.push(
-                    Diagnostic::error("E0204", marking.span.clone(), "`marking` is an empty list")
+                    Diagnostic::new(codes::E0204, marking.span.clone(), "`marking` is an empty list")
                         .with_help("remove it or name a marking such as `tlp-green`"),
                 );
             }
@@ -394,8 +402,8 @@ impl<'a> Lowering<'a> {
                         continue;
                     }
                     if w.to_ascii_lowercase().starts_with("tlp") {
-                        let mut d = Diagnostic::error(
-                            "E0202",
+                        let mut d = Diagnostic::new(
+                            codes::E0202,
                             item.span.clone(),
                             format!("unknown TLP marking `{w}`"),
                         )
@@ -497,8 +505,8 @@ impl<'a> Lowering<'a> {
                     seen.push(prop, title.span.clone());
                 }
                 None => self.diags.push(
-                    Diagnostic::error(
-                        "E0210",
+                    Diagnostic::new(
+                        codes::E0210,
                         title.span.clone(),
                         format!("a `{}` takes no title", decl.kind.text),
                     )
@@ -517,8 +525,8 @@ impl<'a> Lowering<'a> {
                     if op == "AND" || op == "OR" {
                         if op != word.text {
                             self.diags.push(
-                                Diagnostic::error(
-                                    "E0202",
+                                Diagnostic::new(
+                                    codes::E0202,
                                     word.span.clone(),
                                     format!("operators are written in capitals: `{op}`"),
                                 )
@@ -532,8 +540,8 @@ impl<'a> Lowering<'a> {
                         obj.insert("operator", op);
                     } else {
                         self.diags.push(
-                            Diagnostic::error(
-                                "E0202",
+                            Diagnostic::new(
+                                codes::E0202,
                                 word.span.clone(),
                                 format!("`{}` is not an operator", word.text),
                             )
@@ -543,8 +551,8 @@ impl<'a> Lowering<'a> {
                     seen.push("operator", word.span.clone());
                 }
                 _ => {
-                    let mut d = Diagnostic::error(
-                        "E0210",
+                    let mut d = Diagnostic::new(
+                        codes::E0210,
                         word.span.clone(),
                         format!("a `{}` takes no `{}` here", decl.kind.text, word.text),
                     )
@@ -599,8 +607,8 @@ impl<'a> Lowering<'a> {
                 (_, p) => format!("add `{p}: …` to its block"),
             };
             self.diags.push(
-                Diagnostic::error(
-                    "E0208",
+                Diagnostic::new(
+                    codes::E0208,
                     span.clone(),
                     format!("missing required property `{req}`"),
                 )
