@@ -442,7 +442,7 @@ impl<'a> Lowering<'a> {
             seen.push("name", name.span.clone());
             self.lower_block("identity", b, &mut obj, &mut seen);
         }
-        self.check_required("identity", &obj, name.span.clone());
+        self.check_required("identity", &obj, name.span.clone(), &[]);
         self.author_id = Some(id);
         obj
     }
@@ -492,6 +492,10 @@ impl<'a> Lowering<'a> {
         // Custom `x-…` types are not in the table; STIX treats them like SDOs.
         let category = info.map_or(Category::Sdo, |t| t.category);
         let mut obj = self.head(&stix_type, &id, category);
+        if decl.recovered {
+            // The statement did not parse: the node exists for the names that use it.
+            return Some(obj);
+        }
         let mut seen = Seen::new();
 
         if let Some(title) = &decl.title {
@@ -582,20 +586,25 @@ impl<'a> Lowering<'a> {
     fn check_node(&mut self, i: usize) {
         let (t, span) = (self.nodes[i].stix_type.clone(), self.nodes[i].name.span.clone());
         // Taken out and put back so the checks can borrow `self` mutably without a copy.
+        if self.nodes[i].decl.recovered {
+            // Only its kind and name are known; its statement has its syntax error.
+            return;
+        }
         if let Some(o) = self.objects.get_mut(i).and_then(Option::take) {
-            self.check_required(&t, &o, span.clone());
+            self.check_required(&t, &o, span.clone(), &[]);
             self.check_times(&t, &o, self.nodes[i].decl.body.as_ref(), span);
             self.objects[i] = Some(o);
         }
     }
 
-    /// Checks the required properties of `stix_type` on a finished object.
-    pub(crate) fn check_required(&mut self, stix_type: &str, obj: &Object, span: Span) {
+    /// Checks the required properties of `stix_type` on a finished object, but those in
+    /// `skip` (already reported another way).
+    pub(crate) fn check_required(&mut self, stix_type: &str, obj: &Object, span: Span, skip: &[&str]) {
         let Some(info) = types::type_info(stix_type) else {
             return;
         };
         for req in info.required {
-            if obj.contains_key(req) {
+            if obj.contains_key(req) || skip.contains(req) {
                 continue;
             }
             let hint = match (stix_type, *req) {

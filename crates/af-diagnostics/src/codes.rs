@@ -145,7 +145,8 @@ codes! {
         E0108 Error C "`-[false]->` from something that is not a condition",
         E0109 Error C "relationship block that cannot apply",
         E0110 Error C "empty start_refs",
-        E0111 Error C "no node can start the flow",
+        E0111 Error C "no action or condition can start the flow",
+        N0111 Note C "the flow starts at the first step declared (every step is on a cycle)",
     }
     Values {
         E0201 Error C "value of the wrong type",
@@ -263,6 +264,7 @@ mod tests {
             match letter {
                 b'E' => assert_eq!(c.severity, Severity::Error, "{}", c.id),
                 b'W' => assert_eq!(c.severity, Severity::Warning, "{}", c.id),
+                b'N' => assert_eq!(c.severity, Severity::Note, "{}", c.id),
                 b'V' | b'F' => {}
                 _ => panic!("{}: unknown letter", c.id),
             }

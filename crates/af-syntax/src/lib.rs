@@ -9,6 +9,7 @@ pub mod ast;
 mod layout;
 pub mod lexer;
 mod parser;
+mod recover;
 pub mod strings;
 
 use af_diagnostics::codes;
@@ -86,6 +87,7 @@ fn parse_with(source: &str, path: Path) -> Parsed {
     let cheap = parser::Statements::<_, extra::Err<chumsky::error::Cheap<SimpleSpan>>>::new();
     let rich = parser::statement::<_, extra::Err<Rich<'_, Token<'_>, SimpleSpan>>>();
     let mut items = Vec::with_capacity(lay.statements.len());
+    let mut broken = Vec::new();
     for range in lay.statements {
         let slice = &lay.tokens[range];
         let end = slice.last().map_or(0, |(_, s)| s.end);
@@ -100,11 +102,21 @@ fn parse_with(source: &str, path: Path) -> Parsed {
             // the next; inside a statement, blocks and lists recover and report each problem.
             let (again, errors) = rich.parse(input()).into_output_errors();
             item = again;
+            let first = diagnostics.len();
             diagnostics.extend(errors.into_iter().map(convert));
+            if item.is_none() {
+                item = recover::declaration(slice, &mut diagnostics[first..]);
+            }
         }
-        if let Some(item) = item {
-            check_item(&item, &mut diagnostics);
-            items.push(item);
+        match item {
+            Some(item) => {
+                check_item(&item, &mut diagnostics);
+                items.push(item);
+            }
+            None => {
+                let start = slice.first().map_or(end, |(_, s)| s.start);
+                broken.push(start..end);
+            }
         }
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -127,7 +139,11 @@ fn parse_with(source: &str, path: Path) -> Parsed {
         })
         .collect();
     Parsed {
-        file: File { items, comments },
+        file: File {
+            items,
+            comments,
+            broken,
+        },
         diagnostics,
     }
 }

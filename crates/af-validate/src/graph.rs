@@ -253,8 +253,16 @@ fn start_refs(
             continue;
         };
         let starts: HashSet<&str> = list.iter().filter_map(Value::as_str).collect();
+        // When every step has a way in (the first step is where a retry loop returns), the
+        // flow can only start inside a loop: the compiler then starts at the first step.
+        let some_step_has_no_way_in = objs
+            .iter()
+            .any(|o| o.ty.is_some_and(flow::can_start) && o.id.is_some_and(|id| !incoming.contains_key(id)));
         for item in list {
             let Some(id) = item.as_str() else { continue };
+            if !some_step_has_no_way_in {
+                break;
+            }
             if let Some(from) = incoming.get(id) {
                 cx.push(
                     Diagnostic::new(codes::V0205, item.span.clone(), format!("`{id}` is in start_refs, but another node leads to it"))
