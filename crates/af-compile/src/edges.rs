@@ -4,6 +4,7 @@ use crate::lower::{find, kind_phrase, Lowering};
 use crate::values::Seen;
 use crate::FastMap;
 use crate::Object;
+use af_diagnostics::codes;
 use af_diagnostics::Diagnostic;
 use af_stix::object::SmolStr;
 use af_stix::types::{self, Category, PropKind};
@@ -24,8 +25,8 @@ impl<'a> Lowering<'a> {
             if let Some(body) = &edge.body {
                 if rel_count == 0 {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0109",
+                        Diagnostic::new(
+                            codes::E0109,
                             body.span.clone(),
                             "only relationship edges `-[type]->` take a block",
                         )
@@ -33,8 +34,8 @@ impl<'a> Lowering<'a> {
                     );
                 } else if rel_count > 1 && find(body, "id").is_some() {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0109",
+                        Diagnostic::new(
+                            codes::E0109,
                             body.span.clone(),
                             format!(
                                 "this block applies to {rel_count} relationships, so it cannot give one `id`"
@@ -83,8 +84,8 @@ impl<'a> Lowering<'a> {
             (Some(r), _) => r,
             (None, Some(l)) if flow::is_flow_node(&src_type) => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0108",
+                    Diagnostic::new(
+                        codes::E0108,
                         arrow.span.clone(),
                         format!(
                             "`-[{l}]->` branches leave a condition, but `{}` is a `{src_type}`",
@@ -99,7 +100,7 @@ impl<'a> Lowering<'a> {
             (None, _) => {
                 let src = &self.nodes[si];
                 self.diags.push(
-                    Diagnostic::error("E0107", arrow.span.clone(), format!("an edge from {} needs a relationship type", kind_phrase(&src_type)))
+                    Diagnostic::new(codes::E0107, arrow.span.clone(), format!("an edge from {} needs a relationship type", kind_phrase(&src_type)))
                         .with_label(src.name.span.clone(), format!("`{}` is {}", src.name.text, kind_phrase(&src_type)))
                         .with_help("plain `->` leaves actions, operators and conditions; write e.g. `-[related-to]->` for a STIX relationship")
                         .with_fix("make it a relationship", arrow.span.clone(), "-[related-to]->"),
@@ -130,7 +131,7 @@ impl<'a> Lowering<'a> {
                 "connect it with a relationship such as `-[related-to]->`".to_string()
             };
             self.diags.push(
-                Diagnostic::error("E0106", dst.span.clone(), msg)
+                Diagnostic::new(codes::E0106, dst.span.clone(), msg)
                     .with_label(dst_node.name.span.clone(), "declared here")
                     .with_help(help),
             );
@@ -146,8 +147,8 @@ impl<'a> Lowering<'a> {
             obj.append_str(key, id);
         } else {
             self.diags.push(
-                Diagnostic::warning(
-                    "W0103",
+                Diagnostic::new(
+                    codes::W0103,
                     dst.span.clone(),
                     format!("this edge to `{}` is given twice", dst.text),
                 )
@@ -179,9 +180,13 @@ impl<'a> Lowering<'a> {
         };
         if let Some(first) = rel_ids.get(&id) {
             self.diags.push(
-                Diagnostic::warning("W0103", arrow.span.clone(), "this relationship is given twice")
-                    .with_label(first.clone(), "first given here")
-                    .with_help("remove the repeated edge"),
+                Diagnostic::new(
+                    codes::W0103,
+                    arrow.span.clone(),
+                    "this relationship is given twice",
+                )
+                .with_label(first.clone(), "first given here")
+                .with_help("remove the repeated edge"),
             );
             return None;
         }
@@ -225,8 +230,8 @@ impl<'a> Lowering<'a> {
                 }
             })
             .collect();
-        let mut d = Diagnostic::error(
-            "E0211",
+        let mut d = Diagnostic::new(
+            codes::E0211,
             ident.span.clone(),
             format!(
                 "the relationship type `{label}` is not valid: {}",
@@ -246,8 +251,8 @@ impl<'a> Lowering<'a> {
         if !flow::is_builder_branch(label, &src.stix_type, &dst.stix_type) {
             return;
         }
-        let mut d = Diagnostic::warning(
-            "W0104",
+        let mut d = Diagnostic::new(
+            codes::W0104,
             arrow.span.clone(),
             format!(
                 "`{} -[related-to]-> {}` looks like an Attack Flow Builder branch",
@@ -292,7 +297,7 @@ impl<'a> Lowering<'a> {
                 .filter(|v| matches!(&v.kind, af_syntax::ValueKind::List(l) if l.is_empty()));
             if let Some(v) = empty_starts {
                 self.diags.push(
-                    Diagnostic::error("E0110", v.span.clone(), "`start_refs` is empty").with_help(
+                    Diagnostic::new(codes::E0110, v.span.clone(), "`start_refs` is empty").with_help(
                         "remove it to start from the actions and conditions nothing points at, or name the first steps",
                     ),
                 );
@@ -300,14 +305,34 @@ impl<'a> Lowering<'a> {
             }
             self.lower_block("attack-flow", &rest, &mut obj, &mut seen);
         }
+        let mut no_start = false;
         if !obj.contains_key("start_refs") {
-            let starts = self.default_starts();
-            if starts.is_empty() && !self.nodes.is_empty() {
-                self.diags.push(
-                    Diagnostic::error("E0111", flow.keyword.clone(), "no action or condition can start this flow")
-                        .with_help("every action and condition is the target of an edge (a cycle?); list the first steps in `start_refs: [..]`"),
-                );
-            } else if !starts.is_empty() {
+            let mut starts = self.default_starts();
+            if starts.is_empty() {
+                // Every action and condition is on a cycle (a retry loop back to the first
+                // step): the flow starts where the file does.
+                if let Some(first) = self.nodes.iter().find(|n| flow::can_start(&n.stix_type)) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            codes::N0111,
+                            first.name.span.clone(),
+                            format!(
+                                "the flow starts at `{}`, the first step declared: every action and condition is the target of an edge",
+                                first.name.text
+                            ),
+                        )
+                        .with_help("list the first steps in `start_refs: [..]` to choose others"),
+                    );
+                    starts.push(first.id.clone());
+                } else if !self.nodes.is_empty() {
+                    no_start = true;
+                    self.diags.push(
+                        Diagnostic::new(codes::E0111, flow.keyword.clone(), "no action or condition can start this flow")
+                            .with_help("a flow starts from an action or a condition; declare the first step, e.g. `action first T1566`"),
+                    );
+                }
+            }
+            if !starts.is_empty() {
                 for id in &starts {
                     if let Some(&i) = self.by_id.get(id.as_str()) {
                         self.links.push((0, i + 1));
@@ -318,7 +343,7 @@ impl<'a> Lowering<'a> {
         }
         if !obj.contains_key("description") {
             self.diags.push(
-                Diagnostic::warning("W0202", flow.keyword.clone(), "the flow has no description")
+                Diagnostic::new(codes::W0202, flow.keyword.clone(), "the flow has no description")
                     .with_help("add `description: \"…\"` to the header: readers of the bundle see it first"),
             );
         }
@@ -330,7 +355,10 @@ impl<'a> Lowering<'a> {
             .title
             .as_ref()
             .map_or(flow.keyword.clone(), |t| t.span.clone());
-        self.check_required("attack-flow", &obj, span);
+        // A flow without any step to start from is one problem (E0111), not also a missing
+        // `start_refs`.
+        let skip: &[&str] = if no_start { &["start_refs"] } else { &[] };
+        self.check_required("attack-flow", &obj, span, skip);
         self.check_times("attack-flow", &obj, flow.body.as_ref(), flow.keyword.clone());
         Some(obj)
     }
@@ -347,7 +375,8 @@ impl<'a> Lowering<'a> {
                 obj.get_str(wrong.earlier).unwrap_or_default(),
                 obj.get_str(wrong.later).unwrap_or_default(),
             );
-            let mut d = Diagnostic::error("E0302", at, wrong.message(earlier, later)).with_help(wrong.help());
+            let mut d =
+                Diagnostic::new(codes::E0302, at, wrong.message(earlier, later)).with_help(wrong.help());
             if let Some(v) = body.and_then(|b| find(b, wrong.earlier)) {
                 d = d.with_label(v.span.clone(), format!("`{}` is given here", wrong.earlier));
             }
@@ -375,6 +404,42 @@ impl<'a> Lowering<'a> {
         if self.flow.is_none() {
             return;
         }
+        // An error that can drop a link (a statement that did not parse, an undefined or
+        // wrong name) makes a node look unconnected that the source connects: such nodes are
+        // taken as connected, so the warning does not repeat the error. A broken statement,
+        // a lost link in the header (`start_refs`) or a flow without a start can touch any
+        // node: then nothing is reported.
+        let lost: Vec<Span> = self
+            .diags
+            .iter()
+            .filter(|d| d.is_error() && LOSES_LINKS.iter().any(|c| d.is(*c)))
+            .map(|d| d.span.clone())
+            .collect();
+        let inside = |outer: &Span| lost.iter().any(|s| outer.start <= s.start && s.end <= outer.end);
+        let header_lost = self.flow.is_some_and(|f| inside(&f.span));
+        if !self.file.broken.is_empty() || header_lost || self.diags.iter().any(|d| d.is(codes::E0111)) {
+            return;
+        }
+        let mut maybe: Vec<usize> = Vec::new();
+        // The name a misspelt reference probably meant (its did-you-mean).
+        for d in self.diags.iter().filter(|d| d.is(codes::E0105)) {
+            for edit in d.fixes.iter().flat_map(|f| &f.edits) {
+                maybe.extend(self.by_name.get(edit.replacement.as_str()));
+            }
+        }
+        for item in &self.file.items {
+            match item {
+                Item::Node(n) if inside(&n.span) => {
+                    maybe.extend(n.name.as_ref().and_then(|x| self.by_name.get(x.text.as_str())));
+                }
+                Item::Edge(e) if inside(&e.span) => {
+                    for name in e.groups.iter().flatten() {
+                        maybe.extend(self.by_name.get(name.text.as_str()));
+                    }
+                }
+                _ => {}
+            }
+        }
         // Union-find over 0 (the flow) and i + 1 (node i).
         let mut parent: Vec<usize> = (0..=self.nodes.len()).collect();
         fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -391,6 +456,9 @@ impl<'a> Lowering<'a> {
         for &(a, b) in &self.links {
             union(&mut parent, a, b);
         }
+        for &i in &maybe {
+            union(&mut parent, i + 1, 0);
+        }
         // threat-actor and campaign objects describe who is behind the flow: they and what they
         // connect to count as connected.
         for (i, n) in self.nodes.iter().enumerate() {
@@ -399,14 +467,64 @@ impl<'a> Lowering<'a> {
             }
         }
         let flow_root = root(&mut parent, 0);
+        // A step nothing leads to, outside `start_refs` written in the header, starts a part of
+        // the flow that the flow does not reach: it is the one finding for that part (the
+        // steps after it are unconnected only because of it).
+        let mut targeted = vec![false; self.nodes.len()];
+        for &(_, _, target) in &self.flow_refs {
+            targeted[target] = true;
+        }
+        let mut has_root = vec![false; self.nodes.len() + 1];
+        let mut roots = Vec::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            let r = root(&mut parent, i + 1);
+            if r != flow_root && !targeted[i] && flow::can_start(&n.stix_type) {
+                has_root[r] = true;
+                roots.push(i);
+            }
+        }
+        let start_list = self
+            .flow
+            .and_then(|f| f.body.as_ref())
+            .and_then(|b| find(b, "start_refs"))
+            .and_then(|v| match &v.kind {
+                af_syntax::ValueKind::List(l) => l.last().map(|last| last.span.end),
+                _ => None,
+            });
+        for i in roots {
+            let n = &self.nodes[i];
+            if n.decl.recovered {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                codes::W0102,
+                n.name.span.clone(),
+                format!(
+                    "`{}` is not connected to the flow: nothing leads to it and it is not in `start_refs`",
+                    n.name.text
+                ),
+            )
+            .with_help(
+                "add it to the header's `start_refs` if the flow also starts here, or link it from the step before it",
+            );
+            if let Some(at) = start_list {
+                // After the last name of the list.
+                d = d.with_fix("add it to `start_refs`", at..at, format!(", {}", n.name.text));
+            }
+            self.diags.push(d);
+        }
         for i in 0..self.nodes.len() {
-            if root(&mut parent, i + 1) == flow_root {
+            let r = root(&mut parent, i + 1);
+            if r == flow_root || has_root[r] {
                 continue;
             }
             let n = &self.nodes[i];
+            if n.decl.recovered {
+                continue;
+            }
             self.diags.push(
-                Diagnostic::warning(
-                    "W0102",
+                Diagnostic::new(
+                    codes::W0102,
                     n.name.span.clone(),
                     format!("`{}` is not connected to the flow", n.name.text),
                 )
@@ -417,6 +535,16 @@ impl<'a> Lowering<'a> {
         }
     }
 }
+
+/// Errors after which a node can be connected in the source but not in what was lowered.
+const LOSES_LINKS: &[codes::Code] = &[
+    codes::E0105,
+    codes::E0106,
+    codes::E0107,
+    codes::E0108,
+    codes::E0201,
+    codes::E0203,
+];
 
 fn is_relationship(a: &Arrow) -> bool {
     a.label

@@ -8,8 +8,8 @@
 //! server do that. It must not know how diagnostics are rendered.
 
 mod allow;
-mod codes;
 mod edges;
+mod ids;
 mod lower;
 mod techniques;
 
@@ -20,7 +20,6 @@ mod values;
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 pub use allow::allowed_codes;
-pub use codes::CODES;
 
 use af_diagnostics::Diagnostic;
 use af_syntax::File;

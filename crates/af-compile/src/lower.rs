@@ -3,7 +3,7 @@
 use crate::values::Seen;
 use crate::FastMap;
 use crate::{Compiled, Object, Options, DEFAULT_CREATED};
-use af_diagnostics::{closest, Diagnostic};
+use af_diagnostics::{closest, codes, Diagnostic};
 use af_stix::language::{self, KindError};
 use af_stix::object::SmolStr;
 use af_stix::types::{self, Category};
@@ -15,8 +15,12 @@ use std::borrow::Cow;
 pub(crate) struct Node<'a> {
     pub decl: &'a NodeDecl,
     pub name: &'a Ident,
-    /// The STIX id; shared (not copied) by every ref to the node.
+    /// The STIX id; shared (not copied) by every ref to the node. For an observable without
+    /// an explicit id, a provisional one until [`Lowering::assign_observable_ids`] gives the
+    /// id STIX prescribes.
     pub id: SmolStr,
+    /// Whether the id was written (`id: "…"`).
+    pub explicit: bool,
     /// Borrowed from the type table for known types, owned for custom `x-…` types.
     pub stix_type: Cow<'static, str>,
 }
@@ -85,9 +89,23 @@ impl<'a> Lowering<'a> {
             self.check_action(i, &mut techniques);
             self.check_node(i);
         }
-        let relationships = self.lower_edges();
-        let flow_obj = self.lower_flow_object();
+        let mut relationships = self.lower_edges();
+        let mut flow_obj = self.lower_flow_object();
         self.check_connected();
+        // Observables get the ids STIX prescribes, which depend on their values: every
+        // reference to them made so far is renamed.
+        let renames = self.assign_observable_ids();
+        if !renames.is_empty() {
+            let all = self
+                .objects
+                .iter_mut()
+                .flatten()
+                .chain(flow_obj.iter_mut())
+                .chain(relationships.iter_mut());
+            for obj in all {
+                crate::ids::rename(obj, &renames);
+            }
+        }
 
         let mut objects = Vec::new();
         // The extension definition and its creator (the copy the header's `extension:` names),
@@ -139,15 +157,19 @@ impl<'a> Lowering<'a> {
             .collect();
         match flows.as_slice() {
             [] => self.diags.push(
-                Diagnostic::error("E0101", 0..0, "this file has no flow header")
+                Diagnostic::new(codes::E0101, 0..0, "this file has no flow header")
                     .with_help("start the file with `flow \"Name\" { scope: incident }`"),
             ),
             [first, rest @ ..] => {
                 for f in rest {
                     self.diags.push(
-                        Diagnostic::error("E0102", f.keyword.clone(), "a file holds exactly one flow header")
-                            .with_label(first.keyword.clone(), "the flow is declared here")
-                            .with_help("split the file, or merge the two headers"),
+                        Diagnostic::new(
+                            codes::E0102,
+                            f.keyword.clone(),
+                            "a file holds exactly one flow header",
+                        )
+                        .with_label(first.keyword.clone(), "the flow is declared here")
+                        .with_help("split the file, or merge the two headers"),
                     );
                 }
             }
@@ -183,7 +205,7 @@ impl<'a> Lowering<'a> {
                 };
                 if self.flow.is_some() {
                     self.diags.push(
-                        Diagnostic::warning("W0101", span, "the flow has no `created` timestamp")
+                        Diagnostic::new(codes::W0101, span, "the flow has no `created` timestamp")
                             .with_help(format!(
                                 "add `created: 2026-01-31T12:00:00Z` to the header; until then objects get {value} ({how})"
                             )),
@@ -204,8 +226,8 @@ impl<'a> Lowering<'a> {
             if let Some(&prev) = self.by_name.get(name.text.as_str()) {
                 let first = self.nodes[prev].name.span.clone();
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0103",
+                    Diagnostic::new(
+                        codes::E0103,
                         name.span.clone(),
                         format!("`{}` is declared twice", name.text),
                     )
@@ -214,15 +236,17 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
-            let id = match self.explicit_id(decl.body.as_ref(), &stix_type) {
+            let explicit = self.explicit_id(decl.body.as_ref(), &stix_type);
+            let is_explicit = explicit.is_some();
+            let id = match explicit {
                 Some(id) => SmolStr::from(id),
                 None => af_stix::id::derive_shared(&stix_type, &[&self.flow_id, &name.text]),
             };
             if let Some(&other) = self.by_id.get(id.as_str()) {
                 let first = self.nodes[other].name.span.clone();
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0103",
+                    Diagnostic::new(
+                        codes::E0103,
                         name.span.clone(),
                         format!("`{}` has the same id as another node", name.text),
                     )
@@ -237,6 +261,7 @@ impl<'a> Lowering<'a> {
                 name,
                 stix_type,
                 id,
+                explicit: is_explicit,
             });
         }
     }
@@ -247,20 +272,20 @@ impl<'a> Lowering<'a> {
         let k = kind.text.as_str();
         let d = match language::kind_type(k) {
             Ok(t) => return Some(t),
-            Err(KindError::LongSpelling { short }) => Diagnostic::error(
-                "E0104",
+            Err(KindError::LongSpelling { short }) => Diagnostic::new(
+                codes::E0104,
                 kind.span.clone(),
                 format!("write `{short}` for an `{k}`"),
             )
             .with_fix(format!("write `{short}`"), kind.span.clone(), short),
-            Err(KindError::NotANode) => Diagnostic::error(
-                "E0104",
+            Err(KindError::NotANode) => Diagnostic::new(
+                codes::E0104,
                 kind.span.clone(),
                 format!("`{k}` cannot be declared as a node"),
             )
             .with_help("the flow header `flow \"Name\" { … }` makes the attack-flow object"),
             Err(KindError::Unknown) => {
-                let mut d = Diagnostic::error("E0104", kind.span.clone(), format!("unknown kind `{k}`"))
+                let mut d = Diagnostic::new(codes::E0104, kind.span.clone(), format!("unknown kind `{k}`"))
                     .with_help("use `action`, `condition`, `operator`, `asset`, a STIX 2.1 type such as `malware` or `ipv4-addr`, or a custom `x-…` type");
                 if let Some(c) = closest(k, language::kind_words()) {
                     d = d.with_fix(format!("did you mean `{c}`?"), kind.span.clone(), c);
@@ -277,7 +302,7 @@ impl<'a> Lowering<'a> {
         let v = find(body?, "id")?;
         let ValueKind::Str(s) = &v.kind else {
             self.diags.push(
-                Diagnostic::error("E0201", v.span.clone(), "an `id` is a quoted STIX id")
+                Diagnostic::new(codes::E0201, v.span.clone(), "an `id` is a quoted STIX id")
                     .with_help(format!("write `id: \"{stix_type}--<uuid>\"`")),
             );
             return None;
@@ -286,8 +311,8 @@ impl<'a> Lowering<'a> {
             Some((t, _)) if af_stix::id::is_valid_id(&s.value) => {
                 if t != stix_type {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0206",
+                        Diagnostic::new(
+                            codes::E0206,
                             v.span.clone(),
                             format!("this id is for a `{t}`, but the object is a `{stix_type}`"),
                         )
@@ -299,8 +324,12 @@ impl<'a> Lowering<'a> {
             }
             _ => {
                 self.diags.push(
-                    Diagnostic::error("E0203", v.span.clone(), format!("`{}` is not a STIX id", s.value))
-                        .with_help(format!("a STIX id is `{stix_type}--` followed by a UUID")),
+                    Diagnostic::new(
+                        codes::E0203,
+                        v.span.clone(),
+                        format!("`{}` is not a STIX id", s.value),
+                    )
+                    .with_help(format!("a STIX id is `{stix_type}--` followed by a UUID")),
                 );
                 None
             }
@@ -324,15 +353,15 @@ impl<'a> Lowering<'a> {
                 }
                 ValueKind::Titled(title, block) => match &title.kind {
                     ValueKind::Str(s) => out.push(self.author_identity(s, Some(block))),
-                    _ => self.diags.push(Diagnostic::error(
-                        "E0201",
+                    _ => self.diags.push(Diagnostic::new(
+                        codes::E0201,
                         title.span.clone(),
                         "the author is a quoted name, optionally followed by `{ identity properties }`",
                     )),
                 },
                 _ => self.diags.push(
-                    Diagnostic::error(
-                        "E0201",
+                    Diagnostic::new(
+                        codes::E0201,
                         author.span.clone(),
                         "the author is a quoted name or the name of an identity node",
                     )
@@ -356,7 +385,7 @@ impl<'a> Lowering<'a> {
             };
             if items.is_empty() {
                 self.diags.push(
-                    Diagnostic::error("E0204", marking.span.clone(), "`marking` is an empty list")
+                    Diagnostic::new(codes::E0204, marking.span.clone(), "`marking` is an empty list")
                         .with_help("remove it or name a marking such as `tlp-green`"),
                 );
             }
@@ -373,8 +402,8 @@ impl<'a> Lowering<'a> {
                         continue;
                     }
                     if w.to_ascii_lowercase().starts_with("tlp") {
-                        let mut d = Diagnostic::error(
-                            "E0202",
+                        let mut d = Diagnostic::new(
+                            codes::E0202,
                             item.span.clone(),
                             format!("unknown TLP marking `{w}`"),
                         )
@@ -413,7 +442,7 @@ impl<'a> Lowering<'a> {
             seen.push("name", name.span.clone());
             self.lower_block("identity", b, &mut obj, &mut seen);
         }
-        self.check_required("identity", &obj, name.span.clone());
+        self.check_required("identity", &obj, name.span.clone(), &[]);
         self.author_id = Some(id);
         obj
     }
@@ -463,6 +492,10 @@ impl<'a> Lowering<'a> {
         // Custom `x-…` types are not in the table; STIX treats them like SDOs.
         let category = info.map_or(Category::Sdo, |t| t.category);
         let mut obj = self.head(&stix_type, &id, category);
+        if decl.recovered {
+            // The statement did not parse: the node exists for the names that use it.
+            return Some(obj);
+        }
         let mut seen = Seen::new();
 
         if let Some(title) = &decl.title {
@@ -476,8 +509,8 @@ impl<'a> Lowering<'a> {
                     seen.push(prop, title.span.clone());
                 }
                 None => self.diags.push(
-                    Diagnostic::error(
-                        "E0210",
+                    Diagnostic::new(
+                        codes::E0210,
                         title.span.clone(),
                         format!("a `{}` takes no title", decl.kind.text),
                     )
@@ -496,8 +529,8 @@ impl<'a> Lowering<'a> {
                     if op == "AND" || op == "OR" {
                         if op != word.text {
                             self.diags.push(
-                                Diagnostic::error(
-                                    "E0202",
+                                Diagnostic::new(
+                                    codes::E0202,
                                     word.span.clone(),
                                     format!("operators are written in capitals: `{op}`"),
                                 )
@@ -511,8 +544,8 @@ impl<'a> Lowering<'a> {
                         obj.insert("operator", op);
                     } else {
                         self.diags.push(
-                            Diagnostic::error(
-                                "E0202",
+                            Diagnostic::new(
+                                codes::E0202,
                                 word.span.clone(),
                                 format!("`{}` is not an operator", word.text),
                             )
@@ -522,8 +555,8 @@ impl<'a> Lowering<'a> {
                     seen.push("operator", word.span.clone());
                 }
                 _ => {
-                    let mut d = Diagnostic::error(
-                        "E0210",
+                    let mut d = Diagnostic::new(
+                        codes::E0210,
                         word.span.clone(),
                         format!("a `{}` takes no `{}` here", decl.kind.text, word.text),
                     )
@@ -553,20 +586,25 @@ impl<'a> Lowering<'a> {
     fn check_node(&mut self, i: usize) {
         let (t, span) = (self.nodes[i].stix_type.clone(), self.nodes[i].name.span.clone());
         // Taken out and put back so the checks can borrow `self` mutably without a copy.
+        if self.nodes[i].decl.recovered {
+            // Only its kind and name are known; its statement has its syntax error.
+            return;
+        }
         if let Some(o) = self.objects.get_mut(i).and_then(Option::take) {
-            self.check_required(&t, &o, span.clone());
+            self.check_required(&t, &o, span.clone(), &[]);
             self.check_times(&t, &o, self.nodes[i].decl.body.as_ref(), span);
             self.objects[i] = Some(o);
         }
     }
 
-    /// Checks the required properties of `stix_type` on a finished object.
-    pub(crate) fn check_required(&mut self, stix_type: &str, obj: &Object, span: Span) {
+    /// Checks the required properties of `stix_type` on a finished object, but those in
+    /// `skip` (already reported another way).
+    pub(crate) fn check_required(&mut self, stix_type: &str, obj: &Object, span: Span, skip: &[&str]) {
         let Some(info) = types::type_info(stix_type) else {
             return;
         };
         for req in info.required {
-            if obj.contains_key(req) {
+            if obj.contains_key(req) || skip.contains(req) {
                 continue;
             }
             let hint = match (stix_type, *req) {
@@ -578,8 +616,8 @@ impl<'a> Lowering<'a> {
                 (_, p) => format!("add `{p}: …` to its block"),
             };
             self.diags.push(
-                Diagnostic::error(
-                    "E0208",
+                Diagnostic::new(
+                    codes::E0208,
                     span.clone(),
                     format!("missing required property `{req}`"),
                 )

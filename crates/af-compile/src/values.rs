@@ -2,7 +2,7 @@
 
 use crate::lower::Lowering;
 use crate::Object;
-use af_diagnostics::{closest, Diagnostic};
+use af_diagnostics::{closest, codes, Diagnostic};
 use af_stix::check::{self, Problem, PropertyStatus};
 use af_stix::object::{Key, Prop, SmolStr};
 use af_stix::types::{self, PropKind};
@@ -70,9 +70,13 @@ impl<'a> Lowering<'a> {
             };
             if let Some(first) = seen.get(key) {
                 self.diags.push(
-                    Diagnostic::error("E0207", prop.key.span.clone(), format!("`{key}` is given twice"))
-                        .with_label(first.clone(), "first given here")
-                        .with_help("keep one of them"),
+                    Diagnostic::new(
+                        codes::E0207,
+                        prop.key.span.clone(),
+                        format!("`{key}` is given twice"),
+                    )
+                    .with_label(first.clone(), "first given here")
+                    .with_help("keep one of them"),
                 );
                 continue;
             }
@@ -88,8 +92,8 @@ impl<'a> Lowering<'a> {
                 _ if sugar => None,
                 PropertyStatus::InvalidName => {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0212",
+                        Diagnostic::new(
+                            codes::E0212,
                             prop.key.span.clone(),
                             format!("`{key}` is not a valid STIX property name"),
                         )
@@ -98,8 +102,8 @@ impl<'a> Lowering<'a> {
                     continue;
                 }
                 PropertyStatus::Unknown => {
-                    let mut d = Diagnostic::warning(
-                        "W0201",
+                    let mut d = Diagnostic::new(
+                        codes::W0201,
                         prop.key.span.clone(),
                         format!("`{stix_type}` has no property `{key}`"),
                     )
@@ -165,8 +169,8 @@ impl<'a> Lowering<'a> {
     pub(crate) fn typed(&mut self, key: &str, kind: &PropKind, v: &Value) -> Option<Prop> {
         if let ValueKind::Titled(inner, block) = &v.kind {
             self.diags.push(
-                Diagnostic::error(
-                    "E0209",
+                Diagnostic::new(
+                    codes::E0209,
                     block.span.clone(),
                     format!("`{key}` cannot take a block"),
                 )
@@ -181,7 +185,7 @@ impl<'a> Lowering<'a> {
                 ValueKind::Word(w) if ID_KEYS.contains(&key) => Some(Prop::Str(w.clone())),
                 ValueKind::Word(w) => {
                     self.diags.push(
-                        Diagnostic::error("E0201", v.span.clone(), format!("`{key}` takes a string"))
+                        Diagnostic::new(codes::E0201, v.span.clone(), format!("`{key}` takes a string"))
                             .with_fix("put it in quotes", v.span.clone(), af_syntax::strings::quote(w)),
                     );
                     None
@@ -216,25 +220,23 @@ impl<'a> Lowering<'a> {
                     .map(Prop::from),
             },
             PropKind::Ref(targets) => self.resolve_ref(v, targets, key).map(Prop::Str),
-            PropKind::RefList(targets) => {
-                match &v.kind {
-                    ValueKind::List(items) => {
-                        let ids: Vec<SmolStr> = items
-                            .iter()
-                            .filter_map(|i| self.resolve_ref(i, targets, key))
-                            .collect();
-                        Some(Prop::Strs(ids))
-                    }
-                    ValueKind::Word(w) => {
-                        self.diags.push(
-                            Diagnostic::error("E0201", v.span.clone(), format!("`{key}` takes a list"))
-                                .with_fix("write it as a list", v.span.clone(), format!("[{w}]")),
-                        );
-                        None
-                    }
-                    _ => self.wrong_type(key, "a list of names", v).map(Prop::from),
+            PropKind::RefList(targets) => match &v.kind {
+                ValueKind::List(items) => {
+                    let ids: Vec<SmolStr> = items
+                        .iter()
+                        .filter_map(|i| self.resolve_ref(i, targets, key))
+                        .collect();
+                    Some(Prop::Strs(ids))
                 }
-            }
+                ValueKind::Word(w) => {
+                    self.diags.push(
+                        Diagnostic::new(codes::E0201, v.span.clone(), format!("`{key}` takes a list"))
+                            .with_fix("write it as a list", v.span.clone(), format!("[{w}]")),
+                    );
+                    None
+                }
+                _ => self.wrong_type(key, "a list of names", v).map(Prop::from),
+            },
             PropKind::StringList => self
                 .list_of(key, v, |this, item| match &item.kind {
                     ValueKind::Str(s) => Some(s.value.clone().into()),
@@ -299,8 +301,8 @@ impl<'a> Lowering<'a> {
             ValueKind::Map(block) => Some(Json::Object(self.map(block))),
             ValueKind::Titled(inner, block) => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0209",
+                    Diagnostic::new(
+                        codes::E0209,
                         block.span.clone(),
                         format!("`{key}` cannot take a block"),
                     )
@@ -318,8 +320,8 @@ impl<'a> Lowering<'a> {
         for p in &block.entries {
             if let Some(first) = seen.get(p.key.text.as_str()) {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0207",
+                    Diagnostic::new(
+                        codes::E0207,
                         p.key.span.clone(),
                         format!("`{}` is given twice", p.key.text),
                     )
@@ -366,8 +368,8 @@ impl<'a> Lowering<'a> {
         if allowed.contains(&text) {
             return Some(text.into());
         }
-        let mut d = Diagnostic::error(
-            "E0202",
+        let mut d = Diagnostic::new(
+            codes::E0202,
             v.span.clone(),
             format!("`{text}` is not a valid `{key}`"),
         )
@@ -387,12 +389,15 @@ impl<'a> Lowering<'a> {
                 Some(n) => Some(n.into()),
                 None => {
                     let terms = af_stix::confidence::terms();
-                    let mut d =
-                        Diagnostic::error("E0202", v.span.clone(), format!("`{w}` is not a confidence term"))
-                            .with_help(format!(
-                                "use 0–100 or one of: {}",
-                                terms.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
-                            ));
+                    let mut d = Diagnostic::new(
+                        codes::E0202,
+                        v.span.clone(),
+                        format!("`{w}` is not a confidence term"),
+                    )
+                    .with_help(format!(
+                        "use 0–100 or one of: {}",
+                        terms.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
+                    ));
                     if let Some(c) = closest(w, terms.iter().map(|(t, _)| *t)) {
                         d = d.with_fix(format!("did you mean `{c}`?"), v.span.clone(), c);
                     }
@@ -411,8 +416,8 @@ impl<'a> Lowering<'a> {
         if let Ok(n) = text.parse::<u64>() {
             return Some(n.into());
         }
-        self.diags.push(Diagnostic::error(
-            "E0205",
+        self.diags.push(Diagnostic::new(
+            codes::E0205,
             span,
             format!("{text} does not fit in a 64-bit integer"),
         ));
@@ -423,8 +428,8 @@ impl<'a> Lowering<'a> {
         match text.parse::<f64>().ok().and_then(Number::from_f64) {
             Some(n) => Some(Json::Number(n)),
             None => {
-                self.diags.push(Diagnostic::error(
-                    "E0205",
+                self.diags.push(Diagnostic::new(
+                    codes::E0205,
                     span,
                     format!("{text} is not a finite number"),
                 ));
@@ -447,8 +452,8 @@ impl<'a> Lowering<'a> {
             Ok(t) => Some(t),
             Err(e) => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0301",
+                    Diagnostic::new(
+                        codes::E0301,
                         v.span.clone(),
                         format!("`{text}` is not a valid timestamp: {e}"),
                     )
@@ -465,8 +470,8 @@ impl<'a> Lowering<'a> {
         if v.kind == ValueKind::Error {
             return None;
         }
-        self.diags.push(Diagnostic::error(
-            "E0201",
+        self.diags.push(Diagnostic::new(
+            codes::E0201,
             v.span.clone(),
             format!("`{key}` takes {expected}, not {}", describe(&v.kind)),
         ));
@@ -491,8 +496,8 @@ impl<'a> Lowering<'a> {
                 };
                 let node = &self.nodes[i];
                 if !allowed(&node.stix_type) {
-                    let d = Diagnostic::error(
-                        "E0106",
+                    let d = Diagnostic::new(
+                        codes::E0106,
                         v.span.clone(),
                         format!(
                             "`{name}` is {}, but `{key}` takes {}",
@@ -512,17 +517,21 @@ impl<'a> Lowering<'a> {
             ValueKind::Str(s) => {
                 if !af_stix::id::is_valid_id(&s.value) {
                     self.diags.push(
-                        Diagnostic::error("E0203", v.span.clone(), format!("`{}` is not a STIX id", s.value))
-                            .with_help(format!(
-                                "`{key}` takes a node name, or a quoted id such as \"identity--<uuid>\""
-                            )),
+                        Diagnostic::new(
+                            codes::E0203,
+                            v.span.clone(),
+                            format!("`{}` is not a STIX id", s.value),
+                        )
+                        .with_help(format!(
+                            "`{key}` takes a node name, or a quoted id such as \"identity--<uuid>\""
+                        )),
                     );
                     return None;
                 }
                 let t = af_stix::id::split_id(&s.value).map_or("", |(t, _)| t);
                 if !allowed(t) {
-                    self.diags.push(Diagnostic::error(
-                        "E0106",
+                    self.diags.push(Diagnostic::new(
+                        codes::E0106,
                         v.span.clone(),
                         format!("this id names a `{t}`, but `{key}` takes {}", expected()),
                     ));
@@ -536,8 +545,8 @@ impl<'a> Lowering<'a> {
             }
             ValueKind::Error => None,
             other => {
-                self.diags.push(Diagnostic::error(
-                    "E0201",
+                self.diags.push(Diagnostic::new(
+                    codes::E0201,
                     v.span.clone(),
                     format!("`{key}` takes a node name, not {}", describe(other)),
                 ));
@@ -565,7 +574,7 @@ impl<'a> Lowering<'a> {
             .filter(|n| targets.is_empty() || targets.contains(&n.stix_type.as_ref()))
             .map(|n| n.name.text.as_str())
             .collect();
-        let mut d = Diagnostic::error("E0105", span.clone(), format!("`{name}` is not declared"));
+        let mut d = Diagnostic::new(codes::E0105, span.clone(), format!("`{name}` is not declared"));
         if let Some(c) = closest(name, candidates.iter().copied()) {
             d = d.with_fix(format!("did you mean `{c}`?"), span, c.to_string());
         } else {
@@ -694,12 +703,12 @@ impl<'a> check::Json<'a> for Src<'a> {
 /// value named `what`, at `span`.
 pub(crate) fn problem_diagnostic(problem: &Problem, what: &str, span: Span) -> Diagnostic {
     let code = match problem {
-        Problem::OutOfRange { .. } => "E0205",
-        Problem::EmptyList => "E0204",
-        Problem::WrongType { .. } => "E0201",
-        Problem::MissingKey { .. } | Problem::NeedsOneOf { .. } => "E0208",
-        Problem::PropertyName => "E0212",
-        Problem::Format(f) if !f.is_pattern() => "W0204",
+        Problem::OutOfRange { .. } => codes::E0205,
+        Problem::EmptyList => codes::E0204,
+        Problem::WrongType { .. } => codes::E0201,
+        Problem::MissingKey { .. } | Problem::NeedsOneOf { .. } => codes::E0208,
+        Problem::PropertyName => codes::E0212,
+        Problem::Format(f) if !f.is_pattern() => codes::W0204,
         Problem::Format(_)
         | Problem::NotBase64
         | Problem::NotHex
@@ -707,16 +716,9 @@ pub(crate) fn problem_diagnostic(problem: &Problem, what: &str, span: Span) -> D
         | Problem::HashAlgorithm
         | Problem::ExtensionKey { .. }
         | Problem::EmptyExtension
-        | Problem::ExtensionType => "E0211",
+        | Problem::ExtensionType => codes::E0211,
     };
-    let mut d = match problem {
-        Problem::Format(format) if !format.is_pattern() => {
-            Diagnostic::warning(code, span, problem.message(what)).with_help(
-                "STIX requires this format; defanged indicators (`hxxp://…`, `evil[.]example`) break it",
-            )
-        }
-        _ => Diagnostic::error(code, span, problem.message(what)),
-    };
+    let mut d = Diagnostic::new(code, span, problem.message(what));
     if let Some(help) = problem.help() {
         d = d.with_help(help);
     }

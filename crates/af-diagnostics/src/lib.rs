@@ -1,13 +1,18 @@
 //! The one diagnostic type shared by every afc stage (parser, compiler, validator, language
-//! server), plus the renderers that turn diagnostics into text for people (ariadne) and for
-//! machines (JSON).
+//! server), the table of every diagnostic code ([`codes`]), plus the renderers that turn
+//! diagnostics into text for people (ariadne) and for machines (JSON), and the one edit
+//! distance of the workspace ([`closest`], [`edit_distance`]).
 //!
 //! This crate knows nothing about the flow language or STIX: a diagnostic is a code, a
-//! severity, a message, byte spans into one source text, and optional help and fixes.
+//! severity, a message, byte spans into one source text, and optional help and fixes. The
+//! code table names every code with its severity and summary, but the checks that raise them
+//! live in the crates that know what they check.
 
+pub mod codes;
 mod line_index;
 mod render;
 
+pub use codes::Code;
 pub use line_index::{LineCol, LineIndex};
 pub use render::{render_human, to_json, JsonDiagnostic};
 
@@ -82,7 +87,7 @@ pub struct Fix {
 /// A finding about a source text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Stable code such as `E0102`; documented in `docs/diagnostics.md`.
+    /// Stable code such as `E0102`, one of [`codes`]; documented in `docs/diagnostics.md`.
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -95,10 +100,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
+    /// A finding with `code` (whose severity it takes) at `span`.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
-            code,
-            severity,
+            code: code.id,
+            severity: code.severity,
             message: message.into(),
             span,
             span_label: None,
@@ -107,14 +113,13 @@ impl Diagnostic {
             fixes: Vec::new(),
         }
     }
-    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Error, span, message)
+    /// Whether the finding has `code`.
+    pub fn is(&self, code: Code) -> bool {
+        self.code == code.id
     }
-    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Warning, span, message)
-    }
-    pub fn note(code: &'static str, span: Span, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Note, span, message)
+    /// The code's entry in the table.
+    pub fn info(&self) -> Option<&'static Code> {
+        Code::lookup(self.code)
     }
     /// A message for the primary span itself.
     pub fn with_span_label(mut self, message: impl Into<String>) -> Self {

@@ -10,7 +10,7 @@
 //! (`fix_span`: the whole word in a flow, the inside of the quotes in a bundle).
 
 use af_catalog::{Catalog, CatalogKind, Domain, Status, Technique};
-use af_diagnostics::{Diagnostic, Span};
+use af_diagnostics::{codes, Diagnostic, Span};
 
 /// The finding for an id the catalogs do not know: `E0401` when it was written as sugar (an
 /// error), else `W0406` (the schema allows any string). Suggestions become fixes replacing
@@ -23,7 +23,7 @@ pub fn unknown_technique(
     as_error: bool,
 ) -> Diagnostic {
     if !as_error && !looks_like_technique_id(id) {
-        let mut d = Diagnostic::warning("W0406", span, format!("`{id}` is not a technique id"))
+        let mut d = Diagnostic::new(codes::W0406, span, format!("`{id}` is not a technique id"))
             .with_help("technique_id normally holds an id such as T1566.001; the value is kept as written");
         // `1566.001` for `T1566.001`.
         if let Some(t) = catalog.technique(&format!("T{id}")) {
@@ -36,9 +36,13 @@ pub fn unknown_technique(
         return d;
     }
     let mut d = if as_error {
-        Diagnostic::error("E0401", span, format!("unknown technique `{id}`"))
+        Diagnostic::new(codes::E0401, span, format!("unknown technique `{id}`"))
     } else {
-        Diagnostic::warning("W0406", span, format!("`{id}` is not in the technique catalogs"))
+        Diagnostic::new(
+            codes::W0406,
+            span,
+            format!("`{id}` is not in the technique catalogs"),
+        )
     };
     let suggestions = catalog.suggest(id);
     if suggestions.is_empty() {
@@ -60,8 +64,8 @@ pub fn status_finding(catalog: &Catalog, t: &Technique, span: Span, fix_span: Sp
     match &t.status {
         Status::Active => None,
         Status::Deprecated => Some(
-            Diagnostic::warning(
-                "W0402",
+            Diagnostic::new(
+                codes::W0402,
                 span,
                 format!("{} ({}) is deprecated in ATT&CK", t.id, t.full_name()),
             )
@@ -73,7 +77,7 @@ pub fn status_finding(catalog: &Catalog, t: &Technique, span: Span, fix_span: Sp
             } else {
                 "is revoked"
             };
-            let d = Diagnostic::warning("W0401", span, format!("{} ({}) {what}", t.id, t.full_name()));
+            let d = Diagnostic::new(codes::W0401, span, format!("{} ({}) {what}", t.id, t.full_name()));
             Some(match by.as_deref().and_then(|b| catalog.technique(b)) {
                 Some(r) => d.with_fix(
                     format!("replace it with {} ({})", r.id, r.full_name()),
@@ -112,8 +116,8 @@ pub fn tactic_finding(
         let old_name = catalog
             .tactic_for(t, tactic)
             .and_then(|x| x.name_v18.as_deref().map(str::to_string));
-        Diagnostic::warning(
-            "W0405",
+        Diagnostic::new(
+            codes::W0405,
             span,
             format!(
                 "{} was under {tactic}{} in ATT&CK v18, but in v19 it belongs to {}",
@@ -124,8 +128,8 @@ pub fn tactic_finding(
         )
         .with_help("ATT&CK v19 renamed TA0005 to Stealth and moved part of Defense Evasion to TA0112 Defense Impairment")
     } else {
-        Diagnostic::warning(
-            "W0403",
+        Diagnostic::new(
+            codes::W0403,
             span,
             format!("{} ({}) is not a technique of {tactic}", t.id, t.full_name()),
         )
@@ -179,10 +183,10 @@ pub fn unknown_tactic(
         .flat_map(|t| std::iter::once(t.id.to_string()).chain(t.shortname.as_deref().map(str::to_string)))
         .collect();
     let mut d = if as_error {
-        Diagnostic::error("E0402", span, format!("unknown tactic `{text}`"))
+        Diagnostic::new(codes::E0402, span, format!("unknown tactic `{text}`"))
     } else {
-        Diagnostic::warning(
-            "W0406",
+        Diagnostic::new(
+            codes::W0406,
             span,
             format!("`{text}` is not a tactic id the catalogs know"),
         )
@@ -211,8 +215,8 @@ pub fn mixed_domains(
     let names = |ds: &[Domain]| ds.iter().map(|d| domain_name(*d)).collect::<Vec<_>>().join("/");
     let (first_id, first_span) = first;
     Some(
-        Diagnostic::warning(
-            "W0404",
+        Diagnostic::new(
+            codes::W0404,
             span,
             format!(
                 "{} is an ATT&CK {} technique, but this flow also uses {} ({first_id})",

@@ -26,7 +26,7 @@ pub const WIDTH: usize = 100;
 
 /// The code of the diagnostic [`format_source`] returns when its own output would not parse
 /// back to the same tree (a bug in the formatter; the input is then left alone).
-pub const SELF_CHECK_CODE: &str = "F0001";
+pub const SELF_CHECK_CODE: &str = af_diagnostics::codes::F0001.id;
 
 /// Formats a source text. Input with syntax errors is refused: the parser's diagnostics come
 /// back as the error and nothing is formatted. Warnings of the parser do not stop formatting.
@@ -50,8 +50,8 @@ pub fn format_source(source: &str) -> Result<String, Vec<Diagnostic>> {
     };
     match problem {
         None => Ok(formatted),
-        Some(why) => Err(vec![Diagnostic::error(
-            SELF_CHECK_CODE,
+        Some(why) => Err(vec![Diagnostic::new(
+            af_diagnostics::codes::F0001,
             0..0,
             format!("the formatter cannot format this file: {why}"),
         )

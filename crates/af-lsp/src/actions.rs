@@ -4,7 +4,7 @@
 
 use crate::model::{kind_word_of, Owner, Role};
 use crate::snapshot::Snapshot;
-use af_diagnostics::Edit;
+use af_diagnostics::{codes, Edit};
 use af_stix::types::{self, PropKind};
 use af_syntax::Span;
 
@@ -37,10 +37,10 @@ pub fn code_actions(snap: &Snapshot, range: Span) -> Vec<QuickFix> {
                 preferred: only,
             });
         }
-        match d.code {
-            "E0105" => out.extend(declare(snap, &d.span, i)),
-            "W0102" => out.extend(remove(snap, &d.span, i)),
-            _ => {}
+        if d.is(codes::E0105) {
+            out.extend(declare(snap, &d.span, i));
+        } else if d.is(codes::W0102) {
+            out.extend(remove(snap, &d.span, i));
         }
     }
     out

@@ -7,6 +7,7 @@ use crate::navigate::HighlightKind;
 use crate::semantic::SemanticToken;
 use crate::snapshot::Snapshot;
 use crate::symbols::{Symbol, SymbolKind as Kind};
+use af_diagnostics::codes;
 use af_diagnostics::{Edit, LineIndex, Severity};
 use af_syntax::Span;
 use tower_lsp_server::ls_types as lsp;
@@ -70,13 +71,10 @@ pub fn apply_change(text: &mut String, change: lsp::TextDocumentContentChangeEve
     }
 }
 
-/// The documentation link of a diagnostic code (`…/diagnostics.md#e0105`).
+/// The documentation link of a diagnostic code (`…/diagnostics.md#e0105`), from the code
+/// table; `None` for a code the table does not have.
 pub fn code_url(code: &str) -> Option<lsp::Uri> {
-    let known = code.len() == 5 && code.starts_with(['E', 'W']);
-    if !known {
-        return None;
-    }
-    af_diagnostics::code_doc_url(code).parse().ok()
+    af_diagnostics::Code::lookup(code)?.doc_url().parse().ok()
 }
 
 /// A diagnostic in protocol form: code with its documentation link, severity, labels as
@@ -102,10 +100,12 @@ pub fn diagnostic(uri: &lsp::Uri, snap: &Snapshot, d: &af_diagnostics::Diagnosti
             message: l.message.clone(),
         })
         .collect();
-    let tags = match d.code {
-        "W0102" => Some(vec![lsp::DiagnosticTag::UNNECESSARY]),
-        "W0401" | "W0402" => Some(vec![lsp::DiagnosticTag::DEPRECATED]),
-        _ => None,
+    let tags = if d.is(codes::W0102) {
+        Some(vec![lsp::DiagnosticTag::UNNECESSARY])
+    } else if d.is(codes::W0401) || d.is(codes::W0402) {
+        Some(vec![lsp::DiagnosticTag::DEPRECATED])
+    } else {
+        None
     };
     lsp::Diagnostic {
         range: range(text, index, &d.span),

@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 /// The code of the diagnostic reported when checking a document crashed (a bug in afc).
-pub const INTERNAL_ERROR_CODE: &str = "internal";
+pub const INTERNAL_ERROR_CODE: &str = af_diagnostics::codes::INTERNAL.id;
 
 /// Settings that change what the server reports and offers.
 #[derive(Debug, Clone)]
@@ -112,8 +112,8 @@ impl Snapshot {
             Ok(parts) => parts,
             Err(_) => (
                 File::default(),
-                vec![Diagnostic::error(
-                    INTERNAL_ERROR_CODE,
+                vec![Diagnostic::new(
+                    af_diagnostics::codes::INTERNAL,
                     0..0,
                     "afc crashed while checking this file; this is a bug, please report it",
                 )],

@@ -163,6 +163,9 @@ impl Problem {
             Problem::PropertyName => Some(
                 "property names are lower-case letters, digits and `_`, at least three characters, starting with a letter",
             ),
+            Problem::Format(f) if !f.is_pattern() => {
+                Some("STIX requires this format; defanged indicators (`hxxp://…`, `evil[.]example`) break it")
+            }
             _ => None,
         }
     }

@@ -185,6 +185,27 @@ mod tests {
         }
     }
 
+    /// docs/language.md lists every word of every scale.
+    #[test]
+    fn the_language_docs_list_every_word() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/language.md");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let start = text.find("- `confidence` takes").unwrap_or(text.len());
+        let section = &text[start..];
+        let section = &section[..section.find("\n- ").unwrap_or(section.len())];
+        for scale in SCALES {
+            for (w, v) in scale.terms {
+                let value = term_value(w).unwrap_or(*v);
+                assert!(
+                    section.contains(&format!("`{w}`")),
+                    "docs/language.md does not list `{w}` ({})",
+                    scale.name
+                );
+                assert!(section.contains(&format!("({value})")), "{w}: {value}");
+            }
+        }
+    }
+
     #[test]
     fn zero_to_ten_scale() {
         assert_eq!(from_zero_to_ten(0), Some(0));

@@ -1,5 +1,22 @@
 //! STIX identifiers (`TYPE--UUID`): deterministic derivation and syntax checks.
+//!
+//! How afc gives ids (without an explicit `id:`), so that compiling the same source twice gives
+//! the same bundle:
+//!
+//! - **SDOs, SROs and Attack Flow objects**: a UUIDv5 in afc's own namespace ([`AFC_NAMESPACE`])
+//!   of the flow's id and the node's name ([`derive`]); relationships of the flow id, both
+//!   ends' names and the type; the bundle of the flow's id.
+//! - **Cyber-observables with ID-contributing properties** (STIX 2.1 §2.9): the id STIX itself
+//!   prescribes ([`sco_id`]): a UUIDv5 in the STIX namespace ([`STIX_SCO_NAMESPACE`]) of the
+//!   canonical JSON (RFC 8785) of the contributing properties present, exactly as the OASIS
+//!   `stix2` library computes it. Two producers describing the same IP address or file hash
+//!   thus give it the same id.
+//! - **Cyber-observables without any** (every `process`, or an observable whose contributing
+//!   properties are all absent): STIX requires a UUIDv4; afc derives one that still depends only
+//!   on the flow and the node name ([`derive_v4`]: the UUIDv5 above with the version and variant
+//!   bits of a version 4 UUID).
 
+use serde_json::Value;
 use smol_str::SmolStr;
 use uuid::Uuid;
 
@@ -7,6 +24,213 @@ use uuid::Uuid;
 /// once for this project). Every id afc derives is a UUIDv5 in this namespace, so compiling the
 /// same source twice gives the same ids. Changing it changes every derived id.
 pub const AFC_NAMESPACE: Uuid = Uuid::from_u128(0xe27d021d_daa9_40c5_b380_d7ece9109d0a);
+
+/// The namespace STIX 2.1 (§2.9) fixes for the deterministic ids of cyber-observables.
+pub const STIX_SCO_NAMESPACE: Uuid = Uuid::from_u128(0x00abedb4_aa42_466c_9c01_fed23315a9b7);
+
+/// The ID-contributing properties of every cyber-observable type of STIX 2.1 (§6, and the
+/// `stix2` library's `_id_contributing_properties`). `process` has none.
+pub const ID_CONTRIBUTING: &[(&str, &[&str])] = &[
+    ("artifact", &["hashes", "payload_bin"]),
+    ("autonomous-system", &["number"]),
+    ("directory", &["path"]),
+    ("domain-name", &["value"]),
+    ("email-addr", &["value"]),
+    ("email-message", &["from_ref", "subject", "body"]),
+    ("file", &["hashes", "name", "parent_directory_ref", "extensions"]),
+    ("ipv4-addr", &["value"]),
+    ("ipv6-addr", &["value"]),
+    ("mac-addr", &["value"]),
+    ("mutex", &["name"]),
+    (
+        "network-traffic",
+        &[
+            "start",
+            "end",
+            "src_ref",
+            "dst_ref",
+            "src_port",
+            "dst_port",
+            "protocols",
+            "extensions",
+        ],
+    ),
+    ("process", &[]),
+    ("software", &["name", "cpe", "swid", "vendor", "version"]),
+    ("url", &["value"]),
+    ("user-account", &["account_type", "user_id", "account_login"]),
+    ("windows-registry-key", &["key", "values"]),
+    ("x509-certificate", &["hashes", "serial_number"]),
+];
+
+/// The ID-contributing properties of a cyber-observable type; `None` for other types.
+pub fn id_contributing_properties(stix_type: &str) -> Option<&'static [&'static str]> {
+    ID_CONTRIBUTING
+        .iter()
+        .find(|(t, _)| *t == stix_type)
+        .map(|(_, props)| *props)
+}
+
+/// The deterministic id STIX 2.1 prescribes for a cyber-observable: `TYPE--` and the UUIDv5,
+/// in [`STIX_SCO_NAMESPACE`], of the canonical JSON of its ID-contributing properties that are
+/// present (`get` gives a property's value; references must already be ids). Of `hashes`
+/// only one counts: MD5, else SHA-1, SHA-256, SHA-512, else the first one. `None` when the
+/// type has no contributing property present (then STIX requires a UUIDv4: [`derive_v4`]).
+pub fn sco_id(stix_type: &str, get: impl Fn(&str) -> Option<Value>) -> Option<String> {
+    let props = id_contributing_properties(stix_type)?;
+    let mut contributing = serde_json::Map::new();
+    for key in props {
+        let Some(value) = get(key) else { continue };
+        let value = if *key == "hashes" {
+            match one_hash(&value) {
+                Some(h) => h,
+                None => continue,
+            }
+        } else {
+            value
+        };
+        contributing.insert((*key).to_string(), value);
+    }
+    if contributing.is_empty() {
+        return None;
+    }
+    let name = canonical_json(&Value::Object(contributing));
+    Some(format!(
+        "{stix_type}--{}",
+        Uuid::new_v5(&STIX_SCO_NAMESPACE, name.as_bytes())
+    ))
+}
+
+/// The one hash of a hashes dictionary that counts for an id (as `stix2` chooses it).
+fn one_hash(hashes: &Value) -> Option<Value> {
+    let map = hashes.as_object()?;
+    let key = ["MD5", "SHA-1", "SHA-256", "SHA-512"]
+        .into_iter()
+        .find(|k| map.contains_key(*k))
+        .map(str::to_string)
+        .or_else(|| map.keys().next().cloned())?;
+    let mut one = serde_json::Map::new();
+    one.insert(key.clone(), map.get(&key)?.clone());
+    Some(Value::Object(one))
+}
+
+/// The JSON Canonicalization Scheme (RFC 8785) form of a value: no whitespace, object keys
+/// sorted by their UTF-16 code units, strings with the minimal escapes, numbers as ECMAScript
+/// prints them.
+pub fn canonical_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(v, &mut out);
+    out
+}
+
+fn write_canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&canonical_number(n)),
+        Value::String(s) => write_canonical_str(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical_str(k, out);
+                out.push(':');
+                if let Some(value) = m.get(k) {
+                    write_canonical(value, out);
+                }
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_canonical_str(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A number as ECMAScript's `Number.prototype.toString` prints it (RFC 8785 §3.2.2.3).
+fn canonical_number(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    let f = n.as_f64().unwrap_or(0.0);
+    if f == 0.0 {
+        return "0".into();
+    }
+    if f.fract() == 0.0 && f.abs() < 1e21 {
+        return format!("{f:.0}");
+    }
+    // Shortest round-trip digits, then ECMAScript's choice of plain or exponent notation.
+    let e = format!("{f:e}");
+    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let k = digits.len() as i32;
+    let n_exp = exp + 1;
+    let body = if k <= n_exp && n_exp <= 21 {
+        format!("{digits}{}", "0".repeat((n_exp - k) as usize))
+    } else if 0 < n_exp && n_exp <= 21 {
+        format!("{}.{}", &digits[..n_exp as usize], &digits[n_exp as usize..])
+    } else if -6 < n_exp && n_exp <= 0 {
+        format!("0.{}{digits}", "0".repeat((-n_exp) as usize))
+    } else {
+        let rest = if k > 1 {
+            format!(".{}", &digits[1..])
+        } else {
+            String::new()
+        };
+        let sign = if n_exp > 0 { "+" } else { "-" };
+        format!("{}{rest}e{sign}{}", &digits[..1], (n_exp - 1).abs())
+    };
+    if negative {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
+/// A deterministic id shaped as a version 4 UUID: the UUIDv5 of [`derive`] with the version
+/// nibble set to 4 (the variant bits are already RFC 4122's). For cyber-observables without
+/// ID-contributing properties, for which STIX requires a UUIDv4.
+pub fn derive_v4(stix_type: &str, parts: &[&str]) -> SmolStr {
+    let v5 = derive_shared(stix_type, parts);
+    let (ty, uuid) = v5.split_at(v5.len() - 36);
+    let mut uuid: Vec<u8> = uuid.bytes().collect();
+    uuid[14] = b'4';
+    SmolStr::from(format!("{ty}{}", String::from_utf8_lossy(&uuid)))
+}
 
 /// The separator between the parts of a derived id's name (ASCII unit separator), chosen
 /// because it does not occur in names people write.
@@ -104,6 +328,51 @@ pub fn is_valid_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_json_is_rfc_8785() {
+        use serde_json::json;
+        let v = json!({"b": [1, "x\n\"y\u{1}"], "a": {"é": true, "z": null}, "\u{20ac}": 1, "\u{1d11e}": 2});
+        assert_eq!(
+            canonical_json(&v),
+            "{\"a\":{\"z\":null,\"é\":true},\"b\":[1,\"x\\n\\\"y\\u0001\"],\"\u{20ac}\":1,\"\u{1d11e}\":2}"
+        );
+        for (n, text) in [
+            (1e21, "1e+21"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (123.5, "123.5"),
+            (-2.0, "-2"),
+        ] {
+            assert_eq!(canonical_json(&json!(n)), text, "{n}");
+        }
+    }
+
+    #[test]
+    fn v4_shaped_ids() {
+        let id = derive_v4("process", &["flow", "cmd"]);
+        let (_, uuid) = split_id(&id).unwrap_or_default();
+        assert_eq!(Uuid::parse_str(uuid).ok().map(|u| u.get_version_num()), Some(4));
+        assert_eq!(id, derive_v4("process", &["flow", "cmd"]));
+        assert_ne!(id, derive_v4("process", &["flow", "cmd2"]));
+        assert!(sco_id("process", |_| Some(Value::from("x"))).is_none());
+        assert!(sco_id("malware", |_| Some(Value::from("x"))).is_none());
+        assert!(sco_id("ipv4-addr", |_| None).is_none());
+    }
+
+    #[test]
+    fn every_observable_type_has_its_contributing_properties() {
+        for t in crate::types::all_types() {
+            if t.category != crate::types::Category::Sco {
+                continue;
+            }
+            let props =
+                id_contributing_properties(t.name).unwrap_or_else(|| panic!("{} is not listed", t.name));
+            for p in props {
+                assert!(crate::types::property(t.name, p).is_some(), "{}.{p}", t.name);
+            }
+        }
+    }
 
     #[test]
     fn namespace_is_the_documented_v4_uuid() {

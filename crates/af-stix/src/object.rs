@@ -406,6 +406,11 @@ impl Object {
         self.entries.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
+    /// The values in insertion order, to change in place (keys stay as they are).
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Prop> + '_ {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+
     /// The keys in insertion order.
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.entries.iter().map(|(k, _)| k.as_ref())

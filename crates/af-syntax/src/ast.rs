@@ -12,6 +12,9 @@ pub type Span = Range<usize>;
 pub struct File {
     pub items: Vec<Item>,
     pub comments: Vec<Comment>,
+    /// Statements of which nothing could be read (their syntax errors were reported): names
+    /// they mention may be missing from `items`.
+    pub broken: Vec<Span>,
 }
 
 /// A `#` comment (text includes the `#`).
@@ -75,6 +78,10 @@ pub struct NodeDecl {
     pub title: Option<StrLit>,
     pub body: Option<Block>,
     pub span: Span,
+    /// The statement did not parse (an error was reported) and only its kind and name could
+    /// be read: the name is declared so the rest of the file checks as if it were there, but
+    /// nothing else about the node is known.
+    pub recovered: bool,
 }
 
 /// `A, B -> C -[label]-> D { … }`: `groups` has one more element than `arrows`.

@@ -9,6 +9,7 @@
 
 use crate::lexer::{Spanned, Token};
 use crate::MAX_DEPTH;
+use af_diagnostics::codes;
 use af_diagnostics::Diagnostic;
 use chumsky::span::SimpleSpan;
 use std::ops::Range;
@@ -102,8 +103,8 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
                         i += 1;
                     }
                     diags.push(
-                        Diagnostic::error(
-                            "E0005",
+                        Diagnostic::new(
+                            codes::E0005,
                             span.start..end,
                             format!("values nest more than {MAX_DEPTH} levels deep"),
                         )
@@ -123,8 +124,8 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
                 }
                 Some((_, open_span)) => {
                     diags.push(
-                        Diagnostic::error(
-                            "E0004",
+                        Diagnostic::new(
+                            codes::E0004,
                             span.clone(),
                             format!("{tok} does not close the open delimiter"),
                         )
@@ -134,7 +135,7 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
                 }
                 None => {
                     diags.push(
-                        Diagnostic::error("E0004", span.clone(), format!("unmatched {tok}"))
+                        Diagnostic::new(codes::E0004, span.clone(), format!("unmatched {tok}"))
                             .with_span_label("nothing is open here")
                             .with_help("remove it, or add the opening delimiter"),
                     );
@@ -164,9 +165,13 @@ fn close_all<'a>(
     if let Some((open, open_span)) = stack.first() {
         let what = if *open == Token::LBrace { "block" } else { "list" };
         diags.push(
-            Diagnostic::error("E0004", open_span.clone(), format!("this {what} is never closed"))
-                .with_label(at..at, format!("expected {} before here", closer_for(*open)))
-                .with_help(format!("add {} to close it", closer_for(*open))),
+            Diagnostic::new(
+                codes::E0004,
+                open_span.clone(),
+                format!("this {what} is never closed"),
+            )
+            .with_label(at..at, format!("expected {} before here", closer_for(*open)))
+            .with_help(format!("add {} to close it", closer_for(*open))),
         );
     }
     while let Some((open, _)) = stack.pop() {

@@ -9,8 +9,10 @@ pub mod ast;
 mod layout;
 pub mod lexer;
 mod parser;
+mod recover;
 pub mod strings;
 
+use af_diagnostics::codes;
 use af_diagnostics::Diagnostic;
 pub use ast::*;
 use chumsky::error::{RichPattern, RichReason};
@@ -49,12 +51,12 @@ fn parse_with(source: &str, path: Path) -> Parsed {
     for (t, span) in &tokens {
         match t {
             Token::Error(text) => diagnostics.push(
-                Diagnostic::error("E0003", span.clone(), format!("unexpected character `{text}`"))
+                Diagnostic::new(codes::E0003, span.clone(), format!("unexpected character `{text}`"))
                     .with_span_label("not part of the language")
                     .with_help("the language uses letters, digits, `_ - .`, strings in quotes, `{ } [ ] : , ->` and `#` comments"),
             ),
             Token::UnterminatedStr(text) => diagnostics.push(
-                Diagnostic::error("E0002", span.clone(), "unterminated string")
+                Diagnostic::new(codes::E0002, span.clone(), "unterminated string")
                     .with_span_label("this string has no closing quote")
                     .with_help(if text.starts_with("\"\"\"") {
                         "close it with `\"\"\"`"
@@ -74,7 +76,7 @@ fn parse_with(source: &str, path: Path) -> Parsed {
         if raw.contains('\\') {
             for e in strings::literal(raw, multiline).1 {
                 let start = span.start + e.offset;
-                diagnostics.push(Diagnostic::error("E0006", start..start + e.len, e.message));
+                diagnostics.push(Diagnostic::new(codes::E0006, start..start + e.len, e.message));
             }
         }
     }
@@ -85,6 +87,7 @@ fn parse_with(source: &str, path: Path) -> Parsed {
     let cheap = parser::Statements::<_, extra::Err<chumsky::error::Cheap<SimpleSpan>>>::new();
     let rich = parser::statement::<_, extra::Err<Rich<'_, Token<'_>, SimpleSpan>>>();
     let mut items = Vec::with_capacity(lay.statements.len());
+    let mut broken = Vec::new();
     for range in lay.statements {
         let slice = &lay.tokens[range];
         let end = slice.last().map_or(0, |(_, s)| s.end);
@@ -99,11 +102,21 @@ fn parse_with(source: &str, path: Path) -> Parsed {
             // the next; inside a statement, blocks and lists recover and report each problem.
             let (again, errors) = rich.parse(input()).into_output_errors();
             item = again;
+            let first = diagnostics.len();
             diagnostics.extend(errors.into_iter().map(convert));
+            if item.is_none() {
+                item = recover::declaration(slice, &mut diagnostics[first..]);
+            }
         }
-        if let Some(item) = item {
-            check_item(&item, &mut diagnostics);
-            items.push(item);
+        match item {
+            Some(item) => {
+                check_item(&item, &mut diagnostics);
+                items.push(item);
+            }
+            None => {
+                let start = slice.first().map_or(end, |(_, s)| s.start);
+                broken.push(start..end);
+            }
         }
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -111,10 +124,10 @@ fn parse_with(source: &str, path: Path) -> Parsed {
     // A lexical error already explains the parser's complaint about the same token.
     let lexical: Vec<_> = diagnostics
         .iter()
-        .filter(|d| matches!(d.code, "E0002" | "E0003"))
+        .filter(|d| d.is(codes::E0002) || d.is(codes::E0003))
         .map(|d| d.span.clone())
         .collect();
-    diagnostics.retain(|d| d.code != "E0001" || !lexical.contains(&d.span));
+    diagnostics.retain(|d| !d.is(codes::E0001) || !lexical.contains(&d.span));
     let comments = comments
         .into_iter()
         .map(|(t, span)| Comment {
@@ -126,7 +139,11 @@ fn parse_with(source: &str, path: Path) -> Parsed {
         })
         .collect();
     Parsed {
-        file: File { items, comments },
+        file: File {
+            items,
+            comments,
+            broken,
+        },
         diagnostics,
     }
 }
@@ -135,8 +152,8 @@ fn parse_with(source: &str, path: Path) -> Parsed {
 fn check_item(item: &Item, diags: &mut Vec<Diagnostic>) {
     match item {
         Item::Node(n) if n.name.is_none() => diags.push(
-            Diagnostic::error(
-                "E0010",
+            Diagnostic::new(
+                codes::E0010,
                 n.kind.span.clone(),
                 format!("`{}` needs a name", n.kind.text),
             )
@@ -149,8 +166,8 @@ fn check_item(item: &Item, diags: &mut Vec<Diagnostic>) {
             if let Some(name) = &n.name {
                 if name.text.contains(['.', '-']) {
                     diags.push(
-                        Diagnostic::error(
-                            "E0011",
+                        Diagnostic::new(
+                            codes::E0011,
                             name.span.clone(),
                             format!("`{}` is not a valid node name", name.text),
                         )
@@ -163,8 +180,8 @@ fn check_item(item: &Item, diags: &mut Vec<Diagnostic>) {
                     );
                 } else if matches!(name.text.as_str(), "flow" | "true" | "false") {
                     diags.push(
-                        Diagnostic::error(
-                            "E0011",
+                        Diagnostic::new(
+                            codes::E0011,
                             name.span.clone(),
                             format!("`{}` is a keyword and cannot name a node", name.text),
                         )
@@ -178,7 +195,7 @@ fn check_item(item: &Item, diags: &mut Vec<Diagnostic>) {
             }
         }
         Item::Flow(f) if f.title.is_none() => diags.push(
-            Diagnostic::error("E0010", f.keyword.clone(), "the flow header needs a name")
+            Diagnostic::new(codes::E0010, f.keyword.clone(), "the flow header needs a name")
                 .with_help("write `flow \"Name of the flow\" { … }`"),
         ),
         _ => {}
@@ -188,7 +205,7 @@ fn check_item(item: &Item, diags: &mut Vec<Diagnostic>) {
 fn convert(e: Rich<'_, Token<'_>, SimpleSpan>) -> Diagnostic {
     let span = e.span().into_range();
     if let RichReason::Custom(msg) = e.reason() {
-        return Diagnostic::error("E0001", span, msg.clone());
+        return Diagnostic::new(codes::E0001, span, msg.clone());
     }
     let found = match e.found() {
         Some(t) => t.to_string(),
@@ -206,7 +223,7 @@ fn convert(e: Rich<'_, Token<'_>, SimpleSpan>) -> Diagnostic {
     expected.sort();
     expected.dedup();
     let message = format!("unexpected {found}");
-    let mut d = Diagnostic::error("E0001", span, message);
+    let mut d = Diagnostic::new(codes::E0001, span, message);
     if !expected.is_empty() {
         let list = match expected.len() {
             1 => expected[0].clone(),

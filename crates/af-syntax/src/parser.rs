@@ -253,6 +253,7 @@ where
                 title,
                 body,
                 span: sp(e.span()),
+                recovered: false,
             })
         });
     (flow, edge, node)

@@ -5,6 +5,7 @@
 use crate::json::Value;
 use crate::{Cx, Obj};
 use af_catalog::{Catalog, Technique};
+use af_diagnostics::codes;
 use af_diagnostics::Diagnostic;
 use af_findings as findings;
 
@@ -78,8 +79,8 @@ fn compare_ref(cx: &mut Cx, key: &str, r: &Value, expected: Option<&str>, what: 
     }
     let id_key = key.replace("_ref", "_id");
     cx.push(
-        Diagnostic::warning(
-            "V0301",
+        Diagnostic::new(
+            codes::V0301,
             r.span.clone(),
             format!("`{key}` does not match `{id_key}`: {what} `{expected}`"),
         )

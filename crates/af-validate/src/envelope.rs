@@ -3,6 +3,7 @@
 
 use crate::json::Value;
 use crate::{Cx, Obj};
+use af_diagnostics::codes;
 use af_diagnostics::Diagnostic;
 use af_stix::attack_flow::EXTENSION_ID;
 
@@ -10,8 +11,8 @@ use af_stix::attack_flow::EXTENSION_ID;
 pub(crate) fn check<'a>(cx: &mut Cx, root: &'a Value) -> Option<&'a [Value]> {
     if root.as_object().is_none() {
         cx.push(
-            Diagnostic::error(
-                "V0010",
+            Diagnostic::new(
+                codes::V0010,
                 root.head_span(),
                 format!("the file holds {}, not a STIX bundle object", root.type_name()),
             )
@@ -23,12 +24,16 @@ pub(crate) fn check<'a>(cx: &mut Cx, root: &'a Value) -> Option<&'a [Value]> {
     }
     match root.member("type") {
         None => cx.push(
-            Diagnostic::error("V0010", root.head_span(), "the top-level object has no `type`")
-                .with_help(r#"a bundle starts with "type": "bundle""#),
+            Diagnostic::new(
+                codes::V0010,
+                root.head_span(),
+                "the top-level object has no `type`",
+            )
+            .with_help(r#"a bundle starts with "type": "bundle""#),
         ),
         Some(m) if m.value.as_str() != Some("bundle") => cx.push(
-            Diagnostic::error(
-                "V0010",
+            Diagnostic::new(
+                codes::V0010,
                 m.value.span.clone(),
                 "the top-level object must be a bundle (`\"type\": \"bundle\"`)",
             )
@@ -38,7 +43,7 @@ pub(crate) fn check<'a>(cx: &mut Cx, root: &'a Value) -> Option<&'a [Value]> {
     }
     match root.member("id") {
         None => cx.push(
-            Diagnostic::error("V0011", root.head_span(), "the bundle has no `id`")
+            Diagnostic::new(codes::V0011, root.head_span(), "the bundle has no `id`")
                 .with_help("add \"id\": \"bundle--<UUID>\""),
         ),
         Some(m) => {
@@ -49,8 +54,8 @@ pub(crate) fn check<'a>(cx: &mut Cx, root: &'a Value) -> Option<&'a [Value]> {
                 .is_some_and(|(ty, _)| ty == "bundle");
             if !ok {
                 cx.push(
-                    Diagnostic::error(
-                        "V0011",
+                    Diagnostic::new(
+                        codes::V0011,
                         m.value.span.clone(),
                         "the bundle id must be `bundle--` followed by a UUID",
                     )
@@ -64,8 +69,8 @@ pub(crate) fn check<'a>(cx: &mut Cx, root: &'a Value) -> Option<&'a [Value]> {
         .filter_map(|k| root.member(k))
         .collect();
     if let Some((first, rest)) = stix20.split_first() {
-        let mut d = Diagnostic::warning(
-            "V0015",
+        let mut d = Diagnostic::new(
+            codes::V0015,
             first.key_span.clone(),
             format!(
                 "`{}` on the bundle is a STIX 2.0 property: current STIX libraries (stix2 3.x) then \
@@ -85,7 +90,7 @@ pub(crate) fn check<'a>(cx: &mut Cx, root: &'a Value) -> Option<&'a [Value]> {
     match root.member("objects") {
         None => {
             cx.push(
-                Diagnostic::error("V0012", root.head_span(), "the bundle has no `objects` list")
+                Diagnostic::new(codes::V0012, root.head_span(), "the bundle has no `objects` list")
                     .with_help("the flow's objects go in \"objects\": […]"),
             );
             None
@@ -93,8 +98,8 @@ pub(crate) fn check<'a>(cx: &mut Cx, root: &'a Value) -> Option<&'a [Value]> {
         Some(m) => match m.value.as_array() {
             Some(list) => Some(list),
             None => {
-                cx.push(Diagnostic::error(
-                    "V0012",
+                cx.push(Diagnostic::new(
+                    codes::V0012,
                     m.value.head_span(),
                     format!("`objects` must be a list, not {}", m.value.type_name()),
                 ));
@@ -112,8 +117,8 @@ pub(crate) fn check_flow_and_extension(cx: &mut Cx, root: &Value, objs: &[Obj<'_
     let flows: Vec<&Obj<'_>> = objs.iter().filter(|o| o.ty == Some("attack-flow")).collect();
     match flows.as_slice() {
         [] => cx.push(
-            Diagnostic::error(
-                "V0013",
+            Diagnostic::new(
+                codes::V0013,
                 objects_key.clone(),
                 "the bundle has no `attack-flow` object",
             )
@@ -123,8 +128,8 @@ pub(crate) fn check_flow_and_extension(cx: &mut Cx, root: &Value, objs: &[Obj<'_
         [first, rest @ ..] => {
             for extra in rest {
                 cx.push(
-                    Diagnostic::error(
-                        "V0013",
+                    Diagnostic::new(
+                        codes::V0013,
                         extra.anchor.clone(),
                         "a second `attack-flow` object: a bundle holds exactly one",
                     )
@@ -139,8 +144,8 @@ pub(crate) fn check_flow_and_extension(cx: &mut Cx, root: &Value, objs: &[Obj<'_
         .any(|o| o.ty == Some("extension-definition") && o.id == Some(EXTENSION_ID));
     if !has_extension {
         cx.push(
-            Diagnostic::error(
-                "V0014",
+            Diagnostic::new(
+                codes::V0014,
                 objects_key,
                 "the bundle does not include the Attack Flow `extension-definition`",
             )

@@ -4,7 +4,7 @@
 
 use crate::json::Value;
 use crate::{Cx, Obj};
-use af_diagnostics::{Diagnostic, Span};
+use af_diagnostics::{codes, Diagnostic, Span};
 use af_stix::flow;
 use af_stix::refs::{self, RefRole};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -53,7 +53,7 @@ pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>]) {
         let Some(id) = o.id else { continue };
         match by_id.get(id) {
             Some(&first) => cx.push(
-                Diagnostic::warning("V0118", o.anchor.clone(), format!("`{id}` is the id of an earlier object too"))
+                Diagnostic::new(codes::V0118, o.anchor.clone(), format!("`{id}` is the id of an earlier object too"))
                     .with_label(objs[first].anchor.clone(), "first used here")
                     .with_help("references to this id are ambiguous; give each object its own id (several versions of one object belong in separate bundles)"),
             ),
@@ -109,7 +109,7 @@ pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>]) {
             continue;
         }
         cx.push(
-            Diagnostic::warning("V0203", o.anchor.clone(), format!("this `{ty}` is not connected to the flow"))
+            Diagnostic::new(codes::V0203, o.anchor.clone(), format!("this `{ty}` is not connected to the flow"))
                 .with_span_label("nothing connects this object to the flow")
                 .with_help("connect it with a reference (effect_refs, asset_refs, object_ref, …) or a relationship, or remove it; threat-actor and campaign objects are exempt"),
         );
@@ -119,8 +119,8 @@ pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>]) {
     for (i, o) in objs.iter().enumerate() {
         if o.ty == Some("relationship") && adj[i].is_empty() && o.id.is_some() {
             cx.push(
-                Diagnostic::warning(
-                    "V0203",
+                Diagnostic::new(
+                    codes::V0203,
                     o.anchor.clone(),
                     "this relationship connects nothing in the bundle",
                 )
@@ -143,8 +143,8 @@ fn dangling(cx: &mut Cx, objs: &[Obj<'_>], refs: &[Ref<'_>], by_id: &HashMap<&st
         }
         if r.key == "created_by_ref" {
             cx.push(
-                Diagnostic::warning(
-                    "V0202",
+                Diagnostic::new(
+                    codes::V0202,
                     r.span.clone(),
                     format!(
                         "`created_by_ref` names `{}`, which is not in the bundle",
@@ -156,8 +156,8 @@ fn dangling(cx: &mut Cx, objs: &[Obj<'_>], refs: &[Ref<'_>], by_id: &HashMap<&st
             continue;
         }
         cx.push(
-            Diagnostic::warning(
-                "V0201",
+            Diagnostic::new(
+                codes::V0201,
                 r.span.clone(),
                 format!("`{}` is not in the bundle", r.target),
             )
@@ -174,12 +174,12 @@ fn flow_description(cx: &mut Cx, objs: &[Obj<'_>]) {
     for o in objs.iter().filter(|o| o.ty == Some("attack-flow")) {
         match o.value.get("description") {
             None => cx.push(
-                Diagnostic::warning("V0204", o.anchor.clone(), "the flow has no `description`")
+                Diagnostic::new(codes::V0204, o.anchor.clone(), "the flow has no `description`")
                     .with_span_label("this flow")
                     .with_help("readers of the bundle see the flow's description first; say what happened and where the flow comes from"),
             ),
             Some(d) if d.as_str().is_some_and(|s| s.trim().is_empty()) => cx.push(
-                Diagnostic::warning("V0204", d.span.clone(), "the flow's `description` is empty")
+                Diagnostic::new(codes::V0204, d.span.clone(), "the flow's `description` is empty")
                     .with_help("readers of the bundle see the flow's description first"),
             ),
             Some(_) => {}
@@ -230,8 +230,8 @@ fn start_refs(
             Some(&i) => (objs[i].anchor.clone(), spans.as_slice()),
             None => (spans[0].clone(), &spans[1..]),
         };
-        let mut d = Diagnostic::warning(
-            "V0207",
+        let mut d = Diagnostic::new(
+            codes::V0207,
             span,
             format!(
                 "{} branch{} of this condition {} written as `related-to` relationship{}",
@@ -253,11 +253,19 @@ fn start_refs(
             continue;
         };
         let starts: HashSet<&str> = list.iter().filter_map(Value::as_str).collect();
+        // When every step has a way in (the first step is where a retry loop returns), the
+        // flow can only start inside a loop: the compiler then starts at the first step.
+        let some_step_has_no_way_in = objs
+            .iter()
+            .any(|o| o.ty.is_some_and(flow::can_start) && o.id.is_some_and(|id| !incoming.contains_key(id)));
         for item in list {
             let Some(id) = item.as_str() else { continue };
+            if !some_step_has_no_way_in {
+                break;
+            }
             if let Some(from) = incoming.get(id) {
                 cx.push(
-                    Diagnostic::warning("V0205", item.span.clone(), format!("`{id}` is in start_refs, but another node leads to it"))
+                    Diagnostic::new(codes::V0205, item.span.clone(), format!("`{id}` is in start_refs, but another node leads to it"))
                         .with_label(from.clone(), "this leads to it")
                         .with_help("start_refs lists the nodes the flow begins with, those nothing leads to; remove it unless the flow really starts inside a loop"),
                 );
@@ -271,8 +279,8 @@ fn start_refs(
             if !flow::can_start(ty) || starts.contains(id) || incoming.contains_key(id) || !connected[i] {
                 continue;
             }
-            let mut d = Diagnostic::warning(
-                "V0206",
+            let mut d = Diagnostic::new(
+                codes::V0206,
                 o.anchor.clone(),
                 format!("nothing leads to this `{ty}`, but it is not in the flow's start_refs"),
             )

@@ -16,7 +16,8 @@
 //! 5. technique and tactic ids against the MITRE catalogs of [`af_catalog`] (warnings, built
 //!    by [`af_findings`], which the compiler uses too, so both tools word them alike).
 //!
-//! Every code is listed in [`CODES`] and documented in `docs/diagnostics.md`.
+//! Every code is in the table of [`af_diagnostics::codes`] and documented in
+//! `docs/diagnostics.md`.
 //!
 //! Value rules (formats, bounds, entries, timestamp order) come from the checker of
 //! [`af_stix::check`], which the compiler uses too, so what one accepts the other accepts.
@@ -27,16 +28,13 @@
 #![warn(missing_docs)]
 
 mod catalog;
-mod codes;
 mod envelope;
 mod graph;
 pub mod json;
 mod objects;
 
-pub use codes::CODES;
-
 use af_catalog::Catalog;
-use af_diagnostics::{Diagnostic, Span};
+use af_diagnostics::{codes, Diagnostic, Span};
 use std::sync::Arc;
 
 /// Settings of a validation run.
@@ -54,13 +52,16 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
         Err(e) => {
             let (code, help) = if e.too_deep {
                 (
-                    "V0002",
+                    codes::V0002,
                     "STIX objects never nest this deep; the file is probably not a bundle",
                 )
             } else {
-                ("V0001", "the file must be JSON; fix the syntax at this position")
+                (
+                    codes::V0001,
+                    "the file must be JSON; fix the syntax at this position",
+                )
             };
-            return vec![Diagnostic::error(code, e.span, e.message).with_help(help)];
+            return vec![Diagnostic::new(code, e.span, e.message).with_help(help)];
         }
     };
     let mut cx = Cx::default();

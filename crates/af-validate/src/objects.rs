@@ -3,7 +3,7 @@
 
 use crate::json::{Kind, Member, Value};
 use crate::{one_of, Cx, Obj};
-use af_diagnostics::{closest, Diagnostic};
+use af_diagnostics::{closest, codes, Diagnostic};
 use af_stix::attack_flow::EXTENSION_ID;
 use af_stix::check::{self, Finding, Problem, PropertyStatus};
 use af_stix::timestamp;
@@ -19,8 +19,8 @@ pub(crate) fn duplicate_keys(cx: &mut Cx, v: &Value) {
                 for m in members {
                     if let Some(first) = seen.insert(m.key.as_str(), m) {
                         cx.push(
-                            Diagnostic::warning(
-                                "V0003",
+                            Diagnostic::new(
+                                codes::V0003,
                                 m.key_span.clone(),
                                 format!("`{}` is given twice in this object", m.key),
                             )
@@ -58,8 +58,8 @@ pub(crate) fn check<'a>(cx: &mut Cx, v: &'a Value) -> Obj<'a> {
         anchor,
     };
     if v.as_object().is_none() {
-        cx.push(Diagnostic::error(
-            "V0101",
+        cx.push(Diagnostic::new(
+            codes::V0101,
             v.head_span(),
             format!("an element of `objects` is {}, not an object", v.type_name()),
         ));
@@ -67,7 +67,7 @@ pub(crate) fn check<'a>(cx: &mut Cx, v: &'a Value) -> Obj<'a> {
     }
     let Some(type_member) = v.member("type") else {
         cx.push(
-            Diagnostic::error("V0101", obj.anchor.clone(), "object without `type`")
+            Diagnostic::new(codes::V0101, obj.anchor.clone(), "object without `type`")
                 .with_help("every STIX object names its type, e.g. \"type\": \"attack-action\""),
         );
         return obj;
@@ -78,8 +78,8 @@ pub(crate) fn check<'a>(cx: &mut Cx, v: &'a Value) -> Obj<'a> {
     };
     obj.ty = Some(ty);
     if !af_stix::id::is_valid_type_name(ty) {
-        let mut d = Diagnostic::error(
-            "V0102",
+        let mut d = Diagnostic::new(
+            codes::V0102,
             type_member.value.span.clone(),
             format!("`{ty}` is not a valid STIX type name"),
         )
@@ -98,8 +98,8 @@ pub(crate) fn check<'a>(cx: &mut Cx, v: &'a Value) -> Obj<'a> {
     }
     check_id(cx, v, ty);
     let Some(info) = types::type_info(ty) else {
-        let mut d = Diagnostic::note(
-            "V0103",
+        let mut d = Diagnostic::new(
+            codes::V0103,
             type_member.value.span.clone(),
             format!("objects of type `{ty}` are not checked"),
         )
@@ -141,17 +141,20 @@ fn check_id(cx: &mut Cx, v: &Value, ty: &str) {
     };
     match af_stix::id::split_id(id) {
         None => cx.push(
-            Diagnostic::error("V0104", m.value.span.clone(), format!("`{id}` is not a STIX id")).with_help(
-                format!(
-                    "ids are the type, `--` and an RFC 4122 UUID: {ty}--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"
-                ),
-            ),
+            Diagnostic::new(
+                codes::V0104,
+                m.value.span.clone(),
+                format!("`{id}` is not a STIX id"),
+            )
+            .with_help(format!(
+                "ids are the type, `--` and an RFC 4122 UUID: {ty}--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"
+            )),
         ),
         Some((id_ty, uuid)) if id_ty != ty => {
             let start = m.value.span.start + 1;
             cx.push(
-                Diagnostic::error(
-                    "V0104",
+                Diagnostic::new(
+                    codes::V0104,
                     m.value.span.clone(),
                     format!("the id names type `{id_ty}` but the object is a `{ty}`"),
                 )
@@ -176,14 +179,14 @@ fn check_properties(cx: &mut Cx, v: &Value, ty: &str, info: Option<&TypeInfo>) {
         let status = check::property_status(ty, key);
         if status == PropertyStatus::InvalidName {
             cx.push(
-                Diagnostic::error("V0115", m.key_span.clone(), format!("`{key}` is not a valid property name"))
+                Diagnostic::new(codes::V0115, m.key_span.clone(), format!("`{key}` is not a valid property name"))
                     .with_help("property names are lower-case letters, digits and `_`, at least three characters, starting with a letter"),
             );
             continue;
         }
         if matches!(m.value.kind, Kind::Null) {
             cx.push(
-                Diagnostic::error("V0106", m.value.span.clone(), format!("`{key}` is null"))
+                Diagnostic::new(codes::V0106, m.value.span.clone(), format!("`{key}` is null"))
                     .with_help("STIX has no null values; leave the property out instead"),
             );
             continue;
@@ -198,8 +201,8 @@ fn check_properties(cx: &mut Cx, v: &Value, ty: &str, info: Option<&TypeInfo>) {
                 if info.inherits_common {
                     names.extend(types::common_properties(info.category).iter().map(|p| p.name));
                 }
-                let mut d = Diagnostic::warning(
-                    "V0116",
+                let mut d = Diagnostic::new(
+                    codes::V0116,
                     m.key_span.clone(),
                     format!("`{key}` is not a property of `{ty}`"),
                 )
@@ -219,32 +222,25 @@ fn check_properties(cx: &mut Cx, v: &Value, ty: &str, info: Option<&TypeInfo>) {
 /// The validator's diagnostic for a finding of the shared value checker.
 fn problem_diagnostic(f: &Finding<&Value>) -> Diagnostic {
     let code = match f.problem {
-        Problem::OutOfRange { .. } => "V0109",
-        Problem::EmptyList => "V0114",
-        Problem::WrongType { .. } => "V0106",
-        Problem::MissingKey { .. } | Problem::NeedsOneOf { .. } => "V0105",
-        Problem::PropertyName => "V0115",
-        Problem::ExtensionKey { .. } | Problem::EmptyExtension | Problem::ExtensionType => "V0111",
-        Problem::Format(format) if !format.is_pattern() => "V0120",
+        Problem::OutOfRange { .. } => codes::V0109,
+        Problem::EmptyList => codes::V0114,
+        Problem::WrongType { .. } => codes::V0106,
+        Problem::MissingKey { .. } | Problem::NeedsOneOf { .. } => codes::V0105,
+        Problem::PropertyName => codes::V0115,
+        Problem::ExtensionKey { .. } | Problem::EmptyExtension | Problem::ExtensionType => codes::V0111,
+        Problem::Format(format) if !format.is_pattern() => codes::V0120,
         Problem::Format(_)
         | Problem::NotBase64
         | Problem::NotHex
         | Problem::ExternalId { .. }
-        | Problem::HashAlgorithm => "V0119",
+        | Problem::HashAlgorithm => codes::V0119,
     };
     let span = match f.problem {
         // Whole entries: point at their opening brace.
         Problem::MissingKey { .. } | Problem::NeedsOneOf { .. } => f.at.head_span(),
         _ => f.at.span.clone(),
     };
-    let mut d = match f.problem {
-        Problem::Format(format) if !format.is_pattern() => {
-            Diagnostic::warning(code, span, f.problem.message(&f.what)).with_help(
-                "STIX requires this format; defanged indicators (`hxxp://…`, `evil[.]example`) break it",
-            )
-        }
-        _ => Diagnostic::error(code, span, f.problem.message(&f.what)),
-    };
+    let mut d = Diagnostic::new(code, span, f.problem.message(&f.what));
     if let Problem::MissingKey { entry, .. } | Problem::NeedsOneOf { entry, .. } = f.problem {
         d = d.with_span_label(entry);
     }
@@ -322,8 +318,8 @@ fn check_required(cx: &mut Cx, obj: &Obj<'_>, ty: &str, info: &TypeInfo) {
     }
     for r in missing {
         let doc = types::property(ty, r).map(|p| p.doc).unwrap_or_default();
-        let mut d = Diagnostic::error(
-            "V0105",
+        let mut d = Diagnostic::new(
+            codes::V0105,
             obj.anchor.clone(),
             format!("`{ty}` object without `{r}`, which it requires"),
         )
@@ -342,8 +338,8 @@ fn check_marker(cx: &mut Cx, obj: &Obj<'_>) {
     );
     let Some(ext) = obj.value.member("extensions") else {
         cx.push(
-            Diagnostic::error(
-                "V0111",
+            Diagnostic::new(
+                codes::V0111,
                 obj.anchor.clone(),
                 "Attack Flow object without the extension marker",
             )
@@ -357,8 +353,8 @@ fn check_marker(cx: &mut Cx, obj: &Obj<'_>) {
     }
     match ext.value.member(EXTENSION_ID) {
         None => cx.push(
-            Diagnostic::error(
-                "V0111",
+            Diagnostic::new(
+                codes::V0111,
                 ext.key_span.clone(),
                 "`extensions` does not name the Attack Flow extension",
             )
@@ -369,8 +365,8 @@ fn check_marker(cx: &mut Cx, obj: &Obj<'_>) {
             if kind.and_then(Value::as_str) != Some("new-sdo") {
                 let span = kind.map_or_else(|| entry.value.head_span(), |k| k.span.clone());
                 cx.push(
-                    Diagnostic::error(
-                        "V0111",
+                    Diagnostic::new(
+                        codes::V0111,
                         span,
                         "the Attack Flow extension entry must be {\"extension_type\": \"new-sdo\"}",
                     )
@@ -393,7 +389,7 @@ fn check_time_order(cx: &mut Cx, v: &Value, ty: &str) {
             later.as_str().unwrap_or_default(),
         );
         cx.push(
-            Diagnostic::error("V0117", later.span.clone(), wrong.message(e, l))
+            Diagnostic::new(codes::V0117, later.span.clone(), wrong.message(e, l))
                 .with_label(earlier.span.clone(), format!("{} {e}", wrong.earlier))
                 .with_help(wrong.help()),
         );
@@ -402,8 +398,8 @@ fn check_time_order(cx: &mut Cx, v: &Value, ty: &str) {
 
 /// The finding for a value of the wrong JSON type.
 pub(crate) fn wrong_type(v: &Value, what: &str, expected: &str) -> Diagnostic {
-    Diagnostic::error(
-        "V0106",
+    Diagnostic::new(
+        codes::V0106,
         v.span.clone(),
         format!("{what} must be {expected}, not {}", v.type_name()),
     )
@@ -470,9 +466,12 @@ fn check_shape(cx: &mut Cx, key: &str, kind: PropKind, v: &Value) {
             Some(s) => {
                 let allowed: &[&str] = if key == "spec_version" { &["2.1"] } else { values };
                 if !allowed.contains(&s) {
-                    let mut d =
-                        Diagnostic::error("V0110", v.span.clone(), format!("`{s}` is not a valid `{key}`"))
-                            .with_help(format!("`{key}` is one of {}", one_of(allowed)));
+                    let mut d = Diagnostic::new(
+                        codes::V0110,
+                        v.span.clone(),
+                        format!("`{s}` is not a valid `{key}`"),
+                    )
+                    .with_help(format!("`{key}` is one of {}", one_of(allowed)));
                     if key == "spec_version" {
                         d = d.with_fix("use `2.1`", v.inner_span(), "2.1");
                     } else if let Some(c) = closest(s, allowed.iter().copied()) {
@@ -513,21 +512,25 @@ fn check_timestamp(cx: &mut Cx, key: &str, v: &Value) {
     let millis = key == "created" || key == "modified";
     if !timestamp::is_stix_timestamp(s) {
         let d = match timestamp::normalize(s) {
-            Ok(fixed) => Diagnostic::error(
-                "V0107",
+            Ok(fixed) => Diagnostic::new(
+                codes::V0107,
                 v.span.clone(),
                 format!("`{s}` is not a STIX timestamp: it must be in UTC, written with `Z`"),
             )
             .with_fix(format!("use `{fixed}`"), v.inner_span(), fixed.clone()),
-            Err(e) => Diagnostic::error("V0107", v.span.clone(), format!("`{s}` is not a valid timestamp"))
-                .with_help(e.to_string()),
+            Err(e) => Diagnostic::new(
+                codes::V0107,
+                v.span.clone(),
+                format!("`{s}` is not a valid timestamp"),
+            )
+            .with_help(e.to_string()),
         };
         cx.push(d);
         return;
     }
     if millis && !timestamp::is_stix_timestamp_millis(s) {
-        let mut d = Diagnostic::error(
-            "V0108",
+        let mut d = Diagnostic::new(
+            codes::V0108,
             v.span.clone(),
             format!("`{key}` must be precise to the millisecond (three digits after the seconds)"),
         );
@@ -546,8 +549,8 @@ fn check_ref(cx: &mut Cx, key: &str, targets: &[&str], v: &Value) {
     };
     let Some((ty, _)) = af_stix::id::split_id(s) else {
         cx.push(
-            Diagnostic::error(
-                "V0113",
+            Diagnostic::new(
+                codes::V0113,
                 v.span.clone(),
                 format!("`{s}` in `{key}` is not a STIX id"),
             )
@@ -559,8 +562,8 @@ fn check_ref(cx: &mut Cx, key: &str, targets: &[&str], v: &Value) {
         return;
     }
     cx.push(
-        Diagnostic::error(
-            "V0112",
+        Diagnostic::new(
+            codes::V0112,
             v.span.clone(),
             format!("`{key}` must point at {}, not at a `{ty}`", one_of(targets)),
         )

@@ -230,3 +230,27 @@ fn property_names() {
         Severity::Error,
     );
 }
+
+/// Issue 13, item 1: a flow whose first step is also where a retry loop returns starts at that
+/// step (a note of the compiler), and the validator does not call that start a mistake.
+#[test]
+fn a_flow_that_starts_inside_its_retry_loop() {
+    let source = "flow \"Retry\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n  description: \"d\"\n}\naction phish T1566.002\ncondition got_password \"The adversary holds a password\"\naction login T1078\nphish -> got_password -> login\ngot_password -[false]-> phish\n";
+    let compiled = af_compile::compile_str(source, &af_compile::Options::default());
+    assert_eq!(
+        codes(&compiled.diagnostics),
+        [("N0111", Severity::Note)],
+        "{:#?}",
+        compiled.diagnostics
+    );
+    let v = af_validate::validate_str(&compiled.to_json());
+    assert!(v.is_empty(), "{:?}", codes(&v));
+    // With a step nothing leads to, a start inside the loop is still worth a warning.
+    let rooted = source.replace(
+        "  description: \"d\"\n",
+        "  description: \"d\"\n  start_refs: [got_password]\n",
+    ) + "action recon T1595\nrecon -> phish\n";
+    let compiled = af_compile::compile_str(&rooted, &af_compile::Options::default());
+    let v = af_validate::validate_str(&compiled.to_json());
+    assert!(v.iter().any(|d| d.code == "V0205"), "{:?}", codes(&v));
+}

@@ -7,16 +7,16 @@ use af_diagnostics::{code_doc_url, Diagnostic, LineIndex, Severity, CODES_DOC, P
 use serde_json::{json, Value};
 use std::path::Path;
 
-/// Every code afc can report, with its summary: the compiler's table, then the validator's
-/// (codes both use appear once).
+/// Every code the compiler, the validator and the formatter report, with its summary, from
+/// the code table.
 pub fn rules() -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<(&str, &str)> = Vec::new();
-    for (code, summary) in af_compile::CODES.iter().chain(af_validate::CODES) {
-        if !out.iter().any(|(c, _)| c == code) {
-            out.push((code, summary));
-        }
-    }
-    out
+    use af_diagnostics::codes::{Tool, ALL};
+    ALL.iter()
+        .filter(|c| {
+            c.reported_by(Tool::Compiler) || c.reported_by(Tool::Validator) || c.reported_by(Tool::Formatter)
+        })
+        .map(|c| (c.id, c.summary))
+        .collect()
 }
 
 /// A file name as CI tools want it: relative to the current directory when it is below it,
@@ -381,6 +381,7 @@ pub fn github_commands(diags: &[Diagnostic], file: &str, source: &str) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use af_diagnostics::codes;
 
     #[test]
     fn workflow_command_escaping() {
@@ -392,8 +393,8 @@ mod tests {
     fn one_github_line_per_diagnostic_even_with_newlines() {
         let source = "{\n  \"a\": 1\n}\n";
         let diags = vec![
-            Diagnostic::error("V0106", 9..10, "bad: value, really").with_help("line one\nline two"),
-            Diagnostic::note("V0103", 0..1, "note"),
+            Diagnostic::new(codes::V0106, 9..10, "bad: value, really").with_help("line one\nline two"),
+            Diagnostic::new(codes::V0103, 0..1, "note"),
         ];
         let text = github_commands(&diags, "dir/x,y.json", source);
         let lines: Vec<&str> = text.lines().collect();
@@ -434,8 +435,8 @@ mod tests {
     fn junit_fails_a_file_on_errors_and_on_warnings_only_when_denied() {
         let source = "a\nbb\n";
         let diags = vec![
-            Diagnostic::warning("W0401", 2..4, "old <technique>"),
-            Diagnostic::error("E0102", 0..1, "undefined name `a`").with_help("declare it"),
+            Diagnostic::new(af_diagnostics::codes::W0401, 2..4, "old <technique>"),
+            Diagnostic::new(af_diagnostics::codes::E0102, 0..1, "undefined name `a`").with_help("declare it"),
         ];
         let warn = [diags[0].clone()];
         let mut log = JunitLog::new("check", false);
@@ -473,10 +474,10 @@ mod tests {
     }
 
     #[test]
-    fn rules_cover_both_tables_once() {
+    fn rules_cover_every_code_once() {
         let rules = rules();
-        for (code, _) in af_compile::CODES.iter().chain(af_validate::CODES) {
-            assert_eq!(rules.iter().filter(|(c, _)| c == code).count(), 1, "{code}");
+        for code in af_diagnostics::codes::ALL.iter().filter(|c| c.id != "internal") {
+            assert_eq!(rules.iter().filter(|(c, _)| *c == code.id).count(), 1, "{code}");
         }
     }
 }
