@@ -73,7 +73,9 @@ fn domain() -> impl Strategy<Value = String> {
 }
 
 /// An observable behind an asset: (kind, title, properties).
-fn observable() -> impl Strategy<Value = (String, Option<String>, String)> {
+type Observable = (String, Option<String>, String);
+
+fn observable() -> impl Strategy<Value = Observable> {
     prop_oneof![
         (any::<[u8; 4]>(), prop::option::of(0u8..=32)).prop_map(|(o, cidr)| {
             let mut ip = format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3]);
@@ -141,7 +143,7 @@ struct Model {
     conditions: Vec<String>,
     operators: Vec<bool>,
     /// (title, observable)
-    assets: Vec<(String, Option<(String, Option<String>, String)>)>,
+    assets: Vec<(String, Option<Observable>)>,
     /// Flow edges as (from, to) indices into the steps (actions, then conditions, then
     /// operators); only forward edges, so the flow has a start.
     edges: Vec<(usize, usize, bool)>,
