@@ -693,6 +693,84 @@ fn the_base_bundle_is_clean() {
     assert!(diags.is_empty(), "{}", lines(base_text(), &diags).join("\n"));
 }
 
+/// What a reader sees of every finding with `code` in `text`: severity, position, the full
+/// message, the primary label, every secondary label, the help and the fixes, with the text
+/// each span covers.
+fn full_messages(code: &str, text: &str) -> String {
+    let index = LineIndex::new(text);
+    let place = |span: &std::ops::Range<usize>| {
+        let p = index.line_col(text, span.start);
+        let covered: String = text.get(span.clone()).unwrap_or("?").chars().take(60).collect();
+        format!("{}:{} {covered:?}", p.line, p.column)
+    };
+    let mut out = String::new();
+    for d in validate_str(text).iter().filter(|d| d.code == code) {
+        out.push_str(&format!(
+            "{:?} {} at {}\n  {}\n",
+            d.severity,
+            d.code,
+            place(&d.span),
+            d.message
+        ));
+        if let Some(label) = &d.span_label {
+            out.push_str(&format!("  label: {label}\n"));
+        }
+        for l in &d.labels {
+            out.push_str(&format!("  also at {}: {}\n", place(&l.span), l.message));
+        }
+        if let Some(help) = &d.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
+        for f in &d.fixes {
+            out.push_str(&format!("  fix: {}\n", f.message));
+            for e in &f.edits {
+                out.push_str(&format!(
+                    "    replace {} with {:?}\n",
+                    place(&e.span),
+                    e.replacement
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_code_has_its_full_message_snapshotted() {
+    let mut texts: Vec<(&str, String)> = vec![
+        ("V0001", "{\n  \"type\": \"bundle\",\n  \"id\": ,\n}".to_string()),
+        ("V0002", format!("{{\"objects\": {}", "[".repeat(5_000))),
+        (
+            "V0003",
+            base_text().replacen(
+                "\"scope\": \"incident\",",
+                "\"scope\": \"incident\",\n      \"scope\": \"campaign\",",
+                1,
+            ),
+        ),
+    ];
+    for case in cases() {
+        let mut b = base();
+        (case.trip)(&mut b);
+        texts.push((case.code, render(&b)));
+    }
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for (code, text) in texts {
+        let n = seen.entry(code).or_default();
+        *n += 1;
+        let messages = full_messages(code, &text);
+        assert!(!messages.is_empty(), "{code}: its fixture does not produce it");
+        let name = if *n == 1 {
+            code.to_string()
+        } else {
+            format!("{code}-{n}")
+        };
+        insta::with_settings!({ snapshot_suffix => name, prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!("message", messages);
+        });
+    }
+}
+
 #[test]
 fn every_rule_trips_on_its_fixture_and_not_on_its_near_miss() {
     let schemas = schemas();

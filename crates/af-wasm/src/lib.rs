@@ -19,7 +19,10 @@
 
 mod offsets;
 
+// The glue `#[wasm_bindgen]` generates exports functions by symbol name and implements unsafe
+// traits; the module holds no hand-written unsafe code.
 #[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
 mod js;
 
 use af_diagnostics::Diagnostic;

@@ -23,6 +23,9 @@ extern "C" {
 
 /// The tree-sitter [`LanguageFn`] of the grammar; `LANGUAGE.into()` gives a
 /// `tree_sitter::Language`.
+// SAFETY: `tree_sitter_attackflow` is the language function of the parser that `build.rs`
+// compiles from the generated `parser.c`; it takes nothing and returns a static pointer.
+#[allow(unsafe_code)]
 pub const LANGUAGE: LanguageFn = unsafe { LanguageFn::from_raw(tree_sitter_attackflow) };
 
 /// The content of the grammar's `node-types.json`.
