@@ -83,6 +83,11 @@ impl<'a> Lowering<'a> {
             self.check_node(i);
         }
         let relationships = self.lower_edges();
+        let names = self
+            .nodes
+            .iter()
+            .map(|n| (n.id.clone(), n.name.text.clone()))
+            .collect();
         let flow_obj = self.lower_flow_object();
         self.check_connected();
 
@@ -121,6 +126,7 @@ impl<'a> Lowering<'a> {
             bundle_id,
             objects,
             diagnostics,
+            names,
         }
     }
 
