@@ -214,15 +214,13 @@ fn str_of<'a>(o: &'a Object, key: &str) -> Option<&'a str> {
     o.get(key).and_then(Value::as_str)
 }
 
-/// The Attack Flow extension objects every bundle carries as published: they say nothing
-/// about the flow.
+/// The Attack Flow extension definition and its creator identity: every bundle carries them
+/// (as published, or the Builder's variant of them) and they say nothing about the flow.
 fn is_published_boilerplate(o: &Object) -> bool {
-    let published = match str_of(o, "id") {
-        Some(af_stix::attack_flow::EXTENSION_ID) => af_stix::attack_flow::extension_definition(),
-        Some(af_stix::attack_flow::EXTENSION_CREATOR_ID) => af_stix::attack_flow::extension_creator(),
-        _ => return false,
-    };
-    published.as_object() == Some(o)
+    matches!(
+        str_of(o, "id"),
+        Some(af_stix::attack_flow::EXTENSION_ID | af_stix::attack_flow::EXTENSION_CREATOR_ID)
+    )
 }
 
 /// One side, indexed.

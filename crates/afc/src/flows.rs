@@ -79,8 +79,11 @@ pub fn load(path: Option<&Path>, text: &str, options: &af_compile::Options) -> R
         Kind::Bundle => {
             let read = af_import::read_bundle(text, &af_import::ImportOptions::default())
                 .map_err(|e| LoadError::Invalid(e.to_string()))?;
+            // Every object the bundle holds (the importer sets some aside); the names are the
+            // importer's.
+            let objects = af_render::parse_objects(text).map_err(|e| LoadError::Invalid(e.to_string()))?;
             Ok(Loaded {
-                objects: read.objects,
+                objects,
                 names: read.names,
                 written_names: false,
             })
