@@ -51,6 +51,9 @@ pub struct Compiled {
     pub objects: Vec<Object>,
     /// Parse and check diagnostics, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every declared node as (STIX id, name in the source), in declaration order: how tools
+    /// that compare or report on compiled objects call them by the names people wrote.
+    pub names: Vec<(af_stix::object::SmolStr, af_stix::object::SmolStr)>,
 }
 
 impl Compiled {

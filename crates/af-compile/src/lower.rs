@@ -106,6 +106,12 @@ impl<'a> Lowering<'a> {
                 crate::ids::rename(obj, &renames);
             }
         }
+        // Each node's final id (observables' after the renaming) with its name in the source.
+        let names = self
+            .nodes
+            .iter()
+            .map(|n| (n.id.clone(), n.name.text.clone()))
+            .collect();
 
         let mut objects = Vec::new();
         // The extension definition and its creator (the copy the header's `extension:` names),
@@ -142,6 +148,7 @@ impl<'a> Lowering<'a> {
             bundle_id,
             objects,
             diagnostics,
+            names,
         }
     }
 

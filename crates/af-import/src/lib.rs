@@ -208,6 +208,33 @@ pub fn import_afb(json: &str, options: &ImportOptions) -> Result<Imported, Impor
     Ok(finish(model, options))
 }
 
+/// A flow read from a STIX bundle, as the importer sees it: the objects (minus the published
+/// Attack Flow extension objects the compiler adds by itself) and the node name `afc import`
+/// gives each declared object, so that tools comparing a bundle with a flow file call its
+/// objects by the same names.
+#[derive(Debug, Clone, Default)]
+pub struct ReadFlow {
+    /// The objects, in bundle order.
+    pub objects: Vec<Map<String, Json>>,
+    /// Node name by STIX id (objects written as sugar, such as the author, have none).
+    pub names: std::collections::HashMap<String, String>,
+    /// What the reader noticed (as in [`Imported::notes`]).
+    pub notes: Vec<String>,
+}
+
+/// Reads a STIX 2.1 bundle holding one Attack Flow without writing source: see [`ReadFlow`].
+pub fn read_bundle(json: &str, options: &ImportOptions) -> Result<ReadFlow, ImportError> {
+    check_size(json)?;
+    let value = parse_json(json)?;
+    let model = bundle::read(value, options)?;
+    let names = write::names(&model, options);
+    Ok(ReadFlow {
+        objects: model.objects,
+        names,
+        notes: model.notes,
+    })
+}
+
 fn finish(mut model: Model, options: &ImportOptions) -> Imported {
     let mut written = write::write(&model, options);
     let mut notes = std::mem::take(&mut model.notes);

@@ -54,6 +54,16 @@ pub(crate) fn write(model: &Model, options: &ImportOptions) -> Written {
     }
 }
 
+/// The node name the writer gives each object it declares, by id.
+pub(crate) fn names(model: &Model, options: &ImportOptions) -> HashMap<String, String> {
+    let mut w = Writer::new(model, *options);
+    w.plan();
+    w.names
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect()
+}
+
 /// The flow edges of one ref list: `src -> a, b` or `src -[false]-> c`.
 struct FlowEdge {
     source: usize,

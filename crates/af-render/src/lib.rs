@@ -27,7 +27,7 @@ pub mod text;
 pub use dot::{render_dot, DotOptions};
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeKind, TacticLabel, TechniqueLabel};
 pub use layout::Direction;
-pub use mermaid::{render_mermaid, MermaidOptions};
+pub use mermaid::{mermaid_of, render_mermaid, MermaidOptions};
 pub use navigator::{
     navigator_layers, FlowObjects, Layer, Layers, NavigatorOptions, LAYER_VERSION, NAVIGATOR_VERSION,
 };

@@ -18,6 +18,13 @@ pub struct Input {
 /// extension `ext` under it (sorted), a glob pattern (`flows/**/*.json`, see [`crate::glob`])
 /// for the files it matches, anything else is a file.
 pub fn expand(args: &[PathBuf], ext: &str) -> Result<Vec<Input>, String> {
+    expand_any(args, &[ext])
+}
+
+/// [`expand`] for inputs of several kinds: directories and patterns stand for the files with
+/// any of the extensions `exts`.
+pub fn expand_any(args: &[PathBuf], exts: &[&str]) -> Result<Vec<Input>, String> {
+    let ext = exts.join("/.");
     let mut out = Vec::new();
     for a in args {
         if a.as_os_str() == "-" {
@@ -27,7 +34,7 @@ pub fn expand(args: &[PathBuf], ext: &str) -> Result<Vec<Input>, String> {
             });
         } else if a.is_dir() {
             let mut found = Vec::new();
-            walk(a, ext, &mut found).map_err(|e| format!("{}: {e}", a.display()))?;
+            walk(a, exts, &mut found).map_err(|e| format!("{}: {e}", a.display()))?;
             found.sort();
             if found.is_empty() {
                 return Err(format!("{}: no .{ext} files in this directory", a.display()));
@@ -37,7 +44,7 @@ pub fn expand(args: &[PathBuf], ext: &str) -> Result<Vec<Input>, String> {
                 path: Some(p),
             }));
         } else if !a.exists() && crate::glob::is_pattern(&a.to_string_lossy()) {
-            out.extend(expand_pattern(&a.to_string_lossy(), ext)?);
+            out.extend(expand_pattern(&a.to_string_lossy(), exts)?);
         } else {
             out.push(Input {
                 name: a.display().to_string(),
@@ -51,7 +58,8 @@ pub fn expand(args: &[PathBuf], ext: &str) -> Result<Vec<Input>, String> {
 /// The files a glob pattern stands for: matched files with extension `ext` (any matched file
 /// when the pattern's last part names an extension itself, as in `*.stix`), and every `ext`
 /// file under matched directories; sorted, each once.
-fn expand_pattern(pattern: &str, ext: &str) -> Result<Vec<Input>, String> {
+fn expand_pattern(pattern: &str, exts: &[&str]) -> Result<Vec<Input>, String> {
+    let ext = exts.join("/.");
     let matched = crate::glob::expand(pattern).map_err(|e| format!("{pattern}: {e}"))?;
     let explicit_ext = pattern
         .rsplit(['/', '\\'])
@@ -60,8 +68,8 @@ fn expand_pattern(pattern: &str, ext: &str) -> Result<Vec<Input>, String> {
     let mut files = Vec::new();
     for p in matched {
         if p.is_dir() {
-            walk(&p, ext, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
-        } else if explicit_ext || p.extension().is_some_and(|e| e == ext) {
+            walk(&p, exts, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else if explicit_ext || p.extension().is_some_and(|e| exts.iter().any(|x| e == *x)) {
             files.push(p);
         }
     }
@@ -79,12 +87,12 @@ fn expand_pattern(pattern: &str, ext: &str) -> Result<Vec<Input>, String> {
         .collect())
 }
 
-fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn walk(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            walk(&path, ext, out)?;
-        } else if path.extension().is_some_and(|e| e == ext) {
+            walk(&path, exts, out)?;
+        } else if path.extension().is_some_and(|e| exts.iter().any(|x| e == *x)) {
             out.push(path);
         }
     }

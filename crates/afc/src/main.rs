@@ -7,7 +7,9 @@ mod check;
 mod ci;
 mod compile;
 mod diagnose;
+mod diff;
 mod export;
+mod flows;
 mod fmt;
 mod glob;
 mod import;
@@ -19,6 +21,7 @@ mod publish;
 mod pull;
 mod render;
 mod shell;
+mod stats;
 mod taxii;
 mod validate;
 
@@ -104,6 +107,29 @@ enum Command {
     /// Files with syntax errors are reported and left alone. --check writes nothing, lists the
     /// files that are not formatted and exits 1 if there are any.
     Fmt(fmt::Args),
+    /// Compare two flows semantically: nodes added, removed, renamed and changed, technique
+    /// changes, edges and branches added and removed.
+    ///
+    /// Each side is a .af file, a STIX bundle, a Builder .afb file, `-`, or a file at a git
+    /// revision (`REV:path`, or `afc diff REV FILE` for FILE at REV). Formatting, comments and
+    /// the order of statements make no difference. Exits 0 when the flows are the same, 1 when
+    /// they differ, 2 on errors (as `diff` does).
+    #[command(
+        after_help = "Examples:\n  afc diff old.af new.af\n  afc diff HEAD~1 flows/phish.af            # the working copy against the last commit\n  afc diff main:flows/phish.af flows/phish.af --format markdown > comment.md\n  afc diff exported.json flows/phish.af --format json"
+    )]
+    Diff(diff::Args),
+    /// Statistics over a corpus of flows: techniques and tactics (flows per technique),
+    /// technique transitions and the most common sequences of 3–4 techniques, flows per scope,
+    /// objects per type.
+    ///
+    /// Inputs are .af files, STIX bundles and Builder .afb files in any mix, directories and
+    /// glob patterns; they are read in parallel (a progress bar on a terminal). Transitions
+    /// pass through conditions, operators and actions without a technique. Inputs that are not
+    /// flows are reported and skipped (exit 1).
+    #[command(
+        after_help = "Examples:\n  afc stats flows/\n  afc stats 'corpus/**/*.json' --top 20\n  afc stats flows/ --format csv > stats.csv\n  afc stats flows/ --format markdown >> $GITHUB_STEP_SUMMARY"
+    )]
+    Stats(stats::Args),
     /// Run the language server on standard input and output (for editors: VS Code, Neovim,
     /// Helix, Zed, Emacs). See docs/editors.md.
     ///
@@ -156,6 +182,8 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
+        Command::Diff(args) => diff::run(args, cli.color),
+        Command::Stats(args) => stats::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => shell::completions(args, Cli::command()),
         Command::Man(args) => shell::man(args, Cli::command()),
