@@ -27,19 +27,36 @@ fn apply(source: &str, edits: &[Edit]) -> String {
 const HEAD: &str =
     "flow \"F\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n  description: \"d\"\n}\n";
 
-/// The first ``` block of README.md.
+/// The first ```af block of README.md.
 fn readme_first_flow() -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let start = text.find("```\n").map(|i| i + 4).unwrap_or_default();
+    let start = text.find("```af\n").map(|i| i + 6).unwrap_or_default();
     let end = text[start..].find("```").map_or(start, |i| start + i);
     text[start..end].to_string()
 }
 
 #[test]
 fn the_readme_flow_compiles_and_starts_at_its_first_step() {
-    let source = readme_first_flow();
-    assert!(source.starts_with("flow "), "{source}");
+    let readme = readme_first_flow();
+    assert!(readme.starts_with("flow "), "{readme}");
+    // As printed, the README says where the flow starts: nothing to report.
+    assert!(
+        compile(&readme).diagnostics.is_empty(),
+        "{:#?}",
+        compile(&readme).diagnostics
+    );
+    // Without its `start_refs` line every step is on the retry loop: the flow starts at the
+    // first one, and a note says so.
+    let source: String = readme
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("start_refs:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(
+        source, readme,
+        "the README flow has no start_refs line to take out"
+    );
     let compiled = compile(&source);
     let problems: Vec<_> = compiled
         .diagnostics
@@ -47,7 +64,6 @@ fn the_readme_flow_compiles_and_starts_at_its_first_step() {
         .filter(|d| d.severity != Severity::Note)
         .collect();
     assert!(problems.is_empty(), "{problems:#?}");
-    // Every step is on the retry loop: the flow starts at the first one, and a note says so.
     assert_eq!(codes(&compiled.diagnostics), ["N0111"]);
     assert!(compiled.diagnostics[0].message.contains("`phish`"));
     let flow = compiled
