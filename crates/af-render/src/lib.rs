@@ -56,6 +56,14 @@ pub enum RenderError {
     NotABundle(String),
     /// There is no STIX object (with a `type` and an `id`) to draw.
     NoObjects,
+    /// The flow has more nodes or edges than the SVG layout takes
+    /// ([`layout::MAX_NODES`], [`layout::MAX_EDGES`]).
+    TooLarge {
+        /// Nodes to draw.
+        nodes: usize,
+        /// Edges to draw.
+        edges: usize,
+    },
 }
 
 impl std::fmt::Display for RenderError {
@@ -64,11 +72,33 @@ impl std::fmt::Display for RenderError {
             RenderError::Json(e) => write!(f, "not valid JSON: {e}"),
             RenderError::NotABundle(why) => write!(f, "not a STIX bundle: {why}"),
             RenderError::NoObjects => f.write_str("no STIX objects with a type and an id"),
+            RenderError::TooLarge { nodes, edges } => write!(
+                f,
+                "too large to lay out: {} nodes and {} edges to draw; the SVG layout takes at most \
+                 {} nodes and {} edges (Mermaid and DOT output have no such limit)",
+                thousands(*nodes),
+                thousands(*edges),
+                thousands(layout::MAX_NODES),
+                thousands(layout::MAX_EDGES)
+            ),
         }
     }
 }
 
 impl std::error::Error for RenderError {}
+
+/// `12345` as `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// Reads STIX objects from JSON text: a bundle (`{"type": "bundle", "objects": […]}`, with or
 /// without bundle-level `spec_version`, `created` and other extras), a bare array of objects,

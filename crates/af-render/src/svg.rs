@@ -4,7 +4,8 @@
 use crate::graph::{EdgeKind, Graph, Node, NodeKind};
 use crate::layout::{self, Direction, EdgeSpec, NodeSpec, Point, Route, Segment, Shape, Spacing};
 use crate::text::{fit_line, text_width, wrap, xml_escape, xml_escape_into};
-use crate::{catalog_of, Object};
+use crate::{catalog_of, Object, RenderError};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// Colour theme of the SVG.
@@ -370,15 +371,23 @@ fn short_name(node: &Node) -> String {
     crate::text::truncate_chars(&base, 60)
 }
 
-/// Lays out the objects' flow; the geometry [`render_svg`] draws.
-pub fn diagram(objects: &[Object], options: &SvgOptions) -> Diagram {
+/// Lays out the objects' flow; the geometry [`render_svg`] draws. Objects it cannot use are
+/// skipped (no objects at all give an empty picture); the only error is a flow too large to
+/// lay out ([`RenderError::TooLarge`]).
+pub fn diagram(objects: &[Object], options: &SvgOptions) -> Result<Diagram, RenderError> {
     let catalog = catalog_of(&options.catalog);
     let graph = Graph::from_objects(objects, catalog).unwrap_or_default();
     diagram_of(&graph, options)
 }
 
 /// Lays out an already built [`Graph`].
-pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
+pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Result<Diagram, RenderError> {
+    if graph.nodes.len() > layout::MAX_NODES || graph.edges.len() > layout::MAX_EDGES {
+        return Err(RenderError::TooLarge {
+            nodes: graph.nodes.len(),
+            edges: graph.edges.len(),
+        });
+    }
     let dir = options.direction;
     let tree = graph.is_attack_tree();
     let measured: Vec<_> = graph.nodes.iter().map(measure).collect();
@@ -393,14 +402,20 @@ pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
             float: !n.kind.is_flow_step(),
         })
         .collect();
+    // Edges of one kind from one node are drawn as a bundle.
+    let mut kinds: HashMap<&EdgeKind, usize> = HashMap::new();
     let edge_specs: Vec<EdgeSpec> = graph
         .edges
         .iter()
-        .map(|e| EdgeSpec {
-            from: e.from,
-            to: e.to,
-            flip: tree && e.kind.is_flow(),
-            label: e.kind.label().map(label_box),
+        .map(|e| {
+            let next = kinds.len();
+            EdgeSpec {
+                from: e.from,
+                to: e.to,
+                flip: tree && e.kind.is_flow(),
+                label: e.kind.label().map(label_box),
+                bundle: Some(*kinds.entry(&e.kind).or_insert(next)),
+            }
         })
         .collect();
 
@@ -565,7 +580,7 @@ pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
         }
         d
     };
-    Diagram {
+    Ok(Diagram {
         width: lay.width.max(heading_right).ceil(),
         height: lay.height.max(spacing.top + margin).ceil(),
         heading,
@@ -573,7 +588,7 @@ pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
         description,
         nodes,
         edges,
-    }
+    })
 }
 
 fn label_box(text: &str) -> (f64, f64) {
@@ -719,9 +734,10 @@ fn write_text(out: &mut String, l: &TextLine, fill: &str) {
     out.push_str("</text>");
 }
 
-/// Renders the objects of one flow as a standalone SVG document.
-pub fn render_svg(objects: &[Object], options: &SvgOptions) -> String {
-    write_svg(&diagram(objects, options), options.theme)
+/// Renders the objects of one flow as a standalone SVG document (see [`diagram`] for what can
+/// go wrong).
+pub fn render_svg(objects: &[Object], options: &SvgOptions) -> Result<String, RenderError> {
+    Ok(write_svg(&diagram(objects, options)?, options.theme))
 }
 
 /// Writes a laid-out [`Diagram`] as SVG.

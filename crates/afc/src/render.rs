@@ -172,7 +172,14 @@ pub fn run(args: Args, color: bool) -> u8 {
                 continue;
             }
         };
-        let text = render_one(&objects, args.to, theme, direction, catalog.clone());
+        let text = match render_one(&objects, args.to, theme, direction, catalog.clone()) {
+            Ok(text) => text,
+            Err(e) => {
+                output::fail(format!("{}: {e}", inp.name));
+                failed = true;
+                continue;
+            }
+        };
         let dest = if let Some(o) = &args.output {
             Some(o.clone())
         } else if let Some(dir) = &args.out_dir {
@@ -219,8 +226,8 @@ pub(crate) fn render_one(
     theme: Theme,
     direction: Direction,
     catalog: Option<Arc<af_catalog::Catalog>>,
-) -> String {
-    match to {
+) -> Result<String, af_render::RenderError> {
+    Ok(match to {
         To::Svg => af_render::render_svg(
             objects,
             &af_render::SvgOptions {
@@ -228,7 +235,7 @@ pub(crate) fn render_one(
                 direction,
                 catalog,
             },
-        ),
+        )?,
         To::Mermaid => af_render::render_mermaid(
             objects,
             &af_render::MermaidOptions {
@@ -247,7 +254,7 @@ pub(crate) fn render_one(
                 catalog,
             },
         ),
-    }
+    })
 }
 
 fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color: bool) -> u8 {

@@ -215,3 +215,47 @@ fn compile_errors_and_bad_bundles_exit_1() {
     let r = afc(&[&dir.join("missing.af").display().to_string()]);
     assert_eq!(r.code, Some(2));
 }
+
+#[test]
+fn a_dense_graph_is_refused_with_a_reason_and_the_others_still_render() {
+    // The reproduction of the hostile-input report: 300 actions, every one leading to every
+    // one (90,000 edges; it used to take 45 s, 3 GB and write 553 MB of SVG).
+    let dir = temp_dir("dense");
+    let names: Vec<String> = (0..300).map(|i| format!("n{i}")).collect();
+    let mut source = String::from(
+        "flow \"Dense\" {\n  scope: incident\n  start_refs: [n0]\n  created: 2026-01-01T00:00:00Z\n  description: \"dense\"\n}\n",
+    );
+    for n in &names {
+        source.push_str(&format!("action {n} T1078 \"Step {n}\"\n"));
+    }
+    source.push_str(&format!("{} -> {}\n", names.join(", "), names.join(", ")));
+    let dense = dir.join("dense.af");
+    assert!(std::fs::write(&dense, source).is_ok());
+    let out = dir.join("out");
+    let r = afc(&[
+        &dense.display().to_string(),
+        &example("bec-invoice-fraud.af"),
+        "--out-dir",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("dense.af: too large to lay out: 300 nodes and 90,000 edges")
+            && r.stderr.contains("at most 2,000 nodes and 10,000 edges"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !out.join("dense.svg").exists(),
+        "nothing is written for the refused flow"
+    );
+    assert!(
+        out.join("bec-invoice-fraud.svg").exists(),
+        "the other input is drawn"
+    );
+    // DOT has no layout to protect.
+    let r = afc(&[&dense.display().to_string(), "--to", "dot"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stdout.matches(" -> ").count(), 90_000);
+}

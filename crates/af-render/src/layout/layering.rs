@@ -3,9 +3,9 @@
 //! and edges that span several ranks get a dummy node in each rank they pass, giving the
 //! *proper* layered graph the later stages work on.
 
-use super::cycles::LayoutEdge;
-use super::{Axes, NodeSpec};
-use std::collections::VecDeque;
+use super::cycles::{Acyclic, LayoutEdge};
+use super::{Axes, EdgeSpec, NodeSpec};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Ranks of the real nodes.
 pub(crate) struct Ranking {
@@ -109,11 +109,16 @@ pub(crate) struct Proper {
     pub n: usize,
     /// Rank of every node, real and dummy.
     pub rank: Vec<usize>,
-    /// Per layout edge: its source, its dummies in rank order, its target.
+    /// Per layout edge: its source, its dummies in rank order, its target. A *direct* edge
+    /// (one past the route budget) has no dummies even when it spans several ranks.
     pub chains: Vec<Vec<usize>>,
-    /// Neighbours one rank up, per node.
+    /// Per layout edge: the bundle it belongs to, for bundles of two or more edges.
+    pub bundle: Vec<Option<usize>>,
+    /// Per bundle: the layout edge that carries the bundle's label (its first edge).
+    pub bundle_label: Vec<usize>,
+    /// Neighbours one rank up, per node (direct edges left out).
     pub up: Vec<Vec<usize>>,
-    /// Neighbours one rank down, per node.
+    /// Neighbours one rank down, per node (direct edges left out).
     pub down: Vec<Vec<usize>>,
     /// Floating nodes (assets, objects) and the dummies of edges to or from them.
     pub floating: Vec<bool>,
@@ -131,18 +136,79 @@ impl Proper {
     }
 }
 
-/// Adds a dummy node in every rank a layout edge passes.
-pub(crate) fn insert_dummies(nodes: &[NodeSpec], edges: &[LayoutEdge], ranking: &Ranking) -> Proper {
+/// Adds dummy nodes in the ranks that layout edges pass: one per rank and edge, except that
+/// the edges of one bundle share theirs (so a bundle runs as one line until its edges part),
+/// and that edges are served shortest first until `budget` rank crossings are spent; longer
+/// edges stay direct.
+pub(crate) fn insert_dummies(
+    nodes: &[NodeSpec],
+    specs: &[EdgeSpec],
+    acyclic: &Acyclic,
+    ranking: &Ranking,
+    budget: usize,
+) -> Proper {
     let n = nodes.len();
+    let edges = &acyclic.edges;
+    let span = |e: &LayoutEdge| ranking.rank[e.v].saturating_sub(ranking.rank[e.u] + 1);
+    // Bundles: (drawn source, key, drawn from the layout source?) -> bundle index.
+    let mut bundle_ids: HashMap<(usize, usize, bool), usize> = HashMap::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut bundle_of: Vec<Option<usize>> = vec![None; edges.len()];
+    for (k, e) in edges.iter().enumerate() {
+        let Some(key) = specs[e.edge].bundle else { continue };
+        let from_u = acyclic.drawn_from_u(e, specs);
+        let source = if from_u { e.u } else { e.v };
+        let b = *bundle_ids.entry((source, key, from_u)).or_insert_with(|| {
+            members.push(Vec::new());
+            members.len() - 1
+        });
+        members[b].push(k);
+        bundle_of[k] = Some(b);
+    }
+    // Only bundles of two or more edges count; renumber them.
+    let mut renumber: Vec<Option<usize>> = vec![None; members.len()];
+    let mut bundle_label = Vec::new();
+    for (b, m) in members.iter().enumerate() {
+        if m.len() > 1 {
+            renumber[b] = Some(bundle_label.len());
+            bundle_label.push(m[0]);
+        }
+    }
+    let bundle: Vec<Option<usize>> = bundle_of.iter().map(|b| b.and_then(|b| renumber[b])).collect();
+    // Shortest edges first get their dummies.
+    let mut by_span: Vec<usize> = (0..edges.len()).collect();
+    by_span.sort_by_key(|&k| span(&edges[k]));
+    let mut routed = vec![false; edges.len()];
+    let mut spent = 0usize;
+    for k in by_span {
+        let cost = span(&edges[k]);
+        if spent + cost > budget {
+            break;
+        }
+        spent += cost;
+        routed[k] = true;
+    }
     let mut rank = ranking.rank.clone();
     let mut floating: Vec<bool> = nodes.iter().map(|s| s.float).collect();
+    let mut shared: HashMap<(usize, usize), usize> = HashMap::new(); // (bundle, rank) -> dummy
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
-    for e in edges {
+    for (k, e) in edges.iter().enumerate() {
         let mut chain = vec![e.u];
-        for r in ranking.rank[e.u] + 1..ranking.rank[e.v] {
-            chain.push(rank.len());
-            rank.push(r);
-            floating.push(nodes[e.u].float || nodes[e.v].float);
+        let float = nodes[e.u].float || nodes[e.v].float;
+        if routed[k] {
+            for r in ranking.rank[e.u] + 1..ranking.rank[e.v] {
+                let mut fresh = || {
+                    rank.push(r);
+                    floating.push(float);
+                    rank.len() - 1
+                };
+                let d = match bundle[k] {
+                    Some(b) => *shared.entry((b, r)).or_insert_with(&mut fresh),
+                    None => fresh(),
+                };
+                floating[d] |= float;
+                chain.push(d);
+            }
         }
         chain.push(e.v);
         chains.push(chain);
@@ -150,16 +216,25 @@ pub(crate) fn insert_dummies(nodes: &[NodeSpec], edges: &[LayoutEdge], ranking: 
     let total = rank.len();
     let mut up: Vec<Vec<usize>> = vec![Vec::new(); total];
     let mut down: Vec<Vec<usize>> = vec![Vec::new(); total];
-    for chain in &chains {
+    let mut linked: HashSet<(usize, usize)> = HashSet::new();
+    for (k, chain) in chains.iter().enumerate() {
+        if !routed[k] && span(&edges[k]) > 0 {
+            continue;
+        }
         for w in chain.windows(2) {
-            down[w[0]].push(w[1]);
-            up[w[1]].push(w[0]);
+            // A bundle's shared pieces are linked once.
+            if bundle[k].is_none() || linked.insert((w[0], w[1])) {
+                down[w[0]].push(w[1]);
+                up[w[1]].push(w[0]);
+            }
         }
     }
     Proper {
         n,
         rank,
         chains,
+        bundle,
+        bundle_label,
         up,
         down,
         floating,

@@ -4,7 +4,8 @@
 //! 2. [`layering`]: rank by longest path and add dummy nodes for edges that span several ranks;
 //! 3. [`ordering`]: order each rank with barycenter sweeps to reduce crossings;
 //! 4. [`placement`]: place nodes along each rank with an order-preserving least-squares
-//!    projection, and the ranks along the flow;
+//!    projection, and the ranks along the flow; [`wrapping`] cuts a long, narrow drawing into
+//!    bands laid side by side;
 //! 5. [`routing`]: route edges as straight stubs inside ranks and cubic curves across the gaps
 //!    between them.
 //!
@@ -16,6 +17,7 @@ mod layering;
 mod ordering;
 mod placement;
 mod routing;
+mod wrapping;
 
 /// Which way the flow runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,6 +71,11 @@ pub struct EdgeSpec {
     pub flip: bool,
     /// Size (width, height) of the label box, if the edge has a label.
     pub label: Option<(f64, f64)>,
+    /// Edges with the same drawn source and the same bundle key are drawn as one bundle: they
+    /// leave the source from one point and share their path while they run together, and only
+    /// the first of them carries the label (so give the edges of a bundle the same label).
+    /// `None` never bundles.
+    pub bundle: Option<usize>,
 }
 
 /// Spacing settings.
@@ -148,6 +155,18 @@ pub struct Layout {
     pub ranks: Vec<usize>,
 }
 
+/// The most nodes a drawing should have: [`layout`] stays near-linear beyond it, but a
+/// picture of more nodes is of no use to anyone, so the SVG renderer refuses it.
+pub const MAX_NODES: usize = 2_000;
+
+/// The most edges a drawing should have (see [`MAX_NODES`]).
+pub const MAX_EDGES: usize = 10_000;
+
+/// How many rank crossings (an edge passing a rank it has no node in) are routed around the
+/// nodes in between, shortest edges first. Longer edges beyond this budget are drawn
+/// directly from node to node, so time, memory and output stay linear in the edges.
+pub const ROUTE_BUDGET: usize = 100_000;
+
 /// Screen orientation of the main and cross axes, and node sizes along them.
 pub(crate) struct Axes<'a> {
     pub dir: Direction,
@@ -199,10 +218,11 @@ pub fn layout(
     };
     let acyclic = cycles::break_cycles(nodes.len(), edges, start);
     let ranking = layering::rank(nodes, &acyclic.edges, start, &axes, sp.node_gap);
-    let proper = layering::insert_dummies(nodes, &acyclic.edges, &ranking);
+    let proper = layering::insert_dummies(nodes, edges, &acyclic, &ranking, ROUTE_BUDGET);
     let layers = ordering::order(&proper, start, ranking.count);
-    let cross = placement::cross_positions(&proper, &layers, &ranking, &axes, sp);
-    let main = placement::main_positions(&ranking, &acyclic, edges, &axes, sp);
+    let mut cross = placement::cross_positions(&proper, &layers, &ranking, &axes, sp);
+    let mut main = placement::main_positions(&ranking, &acyclic, edges, &axes, sp);
+    let wrap = wrapping::wrap(&proper, &layers, &ranking, &axes, sp, &mut cross, &mut main);
     let routes = routing::route(&routing::Placed {
         nodes,
         specs: edges,
@@ -212,6 +232,7 @@ pub fn layout(
         proper: &proper,
         cross: &cross,
         main: &main,
+        wrap: wrap.as_ref(),
         sp,
     });
     let centers: Vec<Point> = (0..nodes.len())
@@ -249,6 +270,7 @@ mod tests {
             to,
             flip: false,
             label: None,
+            bundle: None,
         }
     }
 

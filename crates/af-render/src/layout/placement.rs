@@ -190,8 +190,6 @@ pub(crate) struct Main {
     pub start: Vec<f64>,
     /// Size of each rank (its largest node).
     pub size: Vec<f64>,
-    /// Per input edge with a label: the gap (after rank g) that holds the label.
-    pub label_gap: Vec<Option<usize>>,
     /// Main extent of the drawing (margins and the `top` offset included).
     pub extent: f64,
 }
@@ -223,7 +221,6 @@ pub(crate) fn main_positions(
         size[r] = size[r].max(axes.main_size(v));
     }
     // Label of each edge sits in the gap next to its drawn source.
-    let mut label_gap: Vec<Option<usize>> = vec![None; specs.len()];
     let mut gap_extra = vec![0.0f64; count];
     for e in &acyclic.edges {
         let Some((lw, lh)) = specs[e.edge].label else {
@@ -234,7 +231,6 @@ pub(crate) fn main_positions(
         } else {
             ranking.rank[e.v] - 1
         };
-        label_gap[e.edge] = Some(gap);
         let need = match axes.dir {
             Direction::TopDown => lh + 20.0,
             Direction::LeftRight => lw + 28.0,
@@ -252,12 +248,7 @@ pub(crate) fn main_positions(
         pos += size[r] + sp.rank_gap.max(gap_extra[r]);
     }
     let extent = pos - sp.rank_gap.max(gap_extra.last().copied().unwrap_or(0.0)) + sp.margin;
-    Main {
-        start,
-        size,
-        label_gap,
-        extent,
-    }
+    Main { start, size, extent }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use super::cycles::Acyclic;
 use super::layering::{Proper, Ranking};
 use super::placement::{place, Cross, Main};
+use super::wrapping::{Lane, Wrap};
 use super::{Axes, Direction, EdgeSpec, NodeSpec, Point, Route, Segment, Shape, Spacing};
 
 /// How far from the centre, along the main axis, the outline lies at cross offset `d`.
@@ -44,39 +45,65 @@ fn port_range(shape: Shape, dir: Direction, w: f64, h: f64) -> f64 {
 
 /// Cross offsets (from the node's centre) where each chain leaves its source and enters its
 /// target: the edges of a node are spread along its outline in the order of the neighbours
-/// they lead to, at most 14 px apart.
-fn ports(nodes: &[NodeSpec], proper: &Proper, x: &[f64], dir: Direction) -> (Vec<f64>, Vec<f64>) {
-    let n = nodes.len();
+/// they lead to, at most 14 px apart; the edges of a bundle share one port at their drawn
+/// source.
+fn ports(p: &Placed<'_>) -> (Vec<f64>, Vec<f64>) {
+    let (nodes, proper, x, dir) = (p.nodes, p.proper, &p.cross.x, p.axes.dir);
     let chains = &proper.chains;
+    // One port per group of chains: a bundle at its drawn source, else each chain alone.
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    enum Group {
+        Bundle(usize),
+        Chain(usize),
+    }
+    let group = |k: usize, at_u: bool| match proper.bundle[k] {
+        Some(b) if p.acyclic.drawn_from_u(&p.acyclic.edges[k], p.specs) == at_u => Group::Bundle(b),
+        _ => Group::Chain(k),
+    };
     let mut out_port = vec![0.0f64; chains.len()];
     let mut in_port = vec![0.0f64; chains.len()];
-    let mut by_node_out: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut by_node_in: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut by_node: Vec<Vec<(Group, usize, bool)>> = vec![Vec::new(); nodes.len()];
     for (k, chain) in chains.iter().enumerate() {
-        by_node_out[chain[0]].push(k);
-        by_node_in[chain[chain.len() - 1]].push(k);
+        by_node[chain[0]].push((group(k, true), k, true));
+        by_node[chain[chain.len() - 1]].push((group(k, false), k, false));
     }
-    let spread = |ks: &mut Vec<usize>, range: f64, next: &dyn Fn(usize) -> f64, out: &mut Vec<f64>| {
-        ks.sort_by(|&a, &b| next(a).total_cmp(&next(b)));
-        let count = ks.len();
-        let step = if count > 1 {
-            (2.0 * range / (count - 1) as f64).min(14.0)
-        } else {
-            0.0
-        };
-        for (i, &k) in ks.iter().enumerate() {
-            out[k] = (i as f64 - (count.saturating_sub(1)) as f64 / 2.0) * step;
-        }
-    };
-    for v in 0..n {
+    for (v, users) in by_node.iter_mut().enumerate() {
         let range = port_range(nodes[v].shape, dir, nodes[v].width, nodes[v].height);
-        spread(&mut by_node_out[v], range, &|k| x[chains[k][1]], &mut out_port);
-        spread(
-            &mut by_node_in[v],
-            range,
-            &|k| x[chains[k][chains[k].len() - 2]],
-            &mut in_port,
-        );
+        for side in [true, false] {
+            // (group, mean cross position of the neighbours its chains lead to)
+            let mut groups: Vec<(Group, f64, usize)> = Vec::new();
+            for &(g, k, at_u) in users.iter().filter(|u| u.2 == side) {
+                let chain = &chains[k];
+                let next = if at_u { chain[1] } else { chain[chain.len() - 2] };
+                match groups.iter_mut().find(|e| e.0 == g) {
+                    Some(e) => {
+                        e.1 += x[next];
+                        e.2 += 1;
+                    }
+                    None => groups.push((g, x[next], 1)),
+                }
+            }
+            groups.sort_by(|a, b| {
+                (a.1 / a.2 as f64)
+                    .total_cmp(&(b.1 / b.2 as f64))
+                    .then(a.0.cmp(&b.0))
+            });
+            let count = groups.len();
+            let step = if count > 1 {
+                (2.0 * range / (count - 1) as f64).min(14.0)
+            } else {
+                0.0
+            };
+            let ports = if side { &mut out_port } else { &mut in_port };
+            for (i, (g, _, _)) in groups.iter().enumerate() {
+                let offset = (i as f64 - (count - 1) as f64 / 2.0) * step;
+                for &(h, k, at_u) in users.iter() {
+                    if h == *g && at_u == side {
+                        ports[k] = offset;
+                    }
+                }
+            }
+        }
     }
     (out_port, in_port)
 }
@@ -91,6 +118,7 @@ pub(crate) struct Placed<'a> {
     pub proper: &'a Proper,
     pub cross: &'a Cross,
     pub main: &'a Main,
+    pub wrap: Option<&'a Wrap>,
     pub sp: Spacing,
 }
 
@@ -99,7 +127,7 @@ pub(crate) fn route(p: &Placed<'_>) -> Vec<Route> {
     let (nodes, dir, x) = (p.nodes, p.axes.dir, &p.cross.x);
     let rank = &p.ranking.rank;
     let center_main = |v: usize| p.main.center(p.proper.rank[v]);
-    let (out_port, in_port) = ports(nodes, p.proper, x, dir);
+    let (out_port, in_port) = ports(p);
     let to_screen = |m: f64, c: f64| p.axes.to_screen(m, c);
     let mut routes: Vec<Route> = p
         .specs
@@ -134,21 +162,73 @@ pub(crate) fn route(p: &Placed<'_>) -> Vec<Route> {
             center_main(v) - outline(nv.shape, dir, nv.width, nv.height, in_port[k]),
             cv,
         ));
-        // Label in its gap: the middle of that gap's curve.
-        let label = p.main.label_gap[e.edge].map(|g| {
-            let idx = 2 * (g - rank[u]) + 1; // pts[idx] -> pts[idx + 1] crosses gap g
-            let (a, b) = (pts[idx], pts[idx + 1]);
-            ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
-        });
-        if !p.acyclic.drawn_from_u(&e, p.specs) {
+        // The lane of each gap that crosses from one band to the next (index of the point
+        // after the gap).
+        let mut lanes: Vec<Option<Lane>> = vec![None; pts.len()];
+        if let Some(wrap) = p.wrap {
+            for (i, w) in chain.windows(2).enumerate() {
+                lanes[2 * i + 2] = wrap.lanes.get(&(w[0], w[1])).copied();
+            }
+        }
+        let from_u = p.acyclic.drawn_from_u(&e, p.specs);
+        let label = p.specs[e.edge]
+            .label
+            .and_then(|(lw, lh)| match p.proper.bundle[k] {
+                // A bundle's label sits once on its stem, just off the drawn source.
+                Some(b) => (p.proper.bundle_label[b] == k).then(|| {
+                    let half = match dir {
+                        Direction::TopDown => lh / 2.0,
+                        Direction::LeftRight => lw / 2.0,
+                    } + 4.0;
+                    if from_u {
+                        (p.main.end(rank[u]) + half, cu)
+                    } else {
+                        (p.main.start[rank[v]] - half, cv)
+                    }
+                }),
+                // Other labels sit in the middle of the curve across the gap next to the source.
+                None => {
+                    let idx = if from_u { 1 } else { pts.len() - 3 };
+                    let (a, b) = (pts[idx], pts[idx + 1]);
+                    Some(match lanes[idx + 1] {
+                        Some(lane) => ((lane.out_main + lane.in_main) / 2.0, lane.cross),
+                        None => ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0),
+                    })
+                }
+            });
+        if !from_u {
             pts.reverse();
+            lanes.reverse();
+            // A lane belongs to the point after its gap.
+            lanes.rotate_right(1);
         }
         let screen: Vec<Point> = pts.iter().map(|&(m, c)| to_screen(m, c)).collect();
         let mut segments = Vec::with_capacity(pts.len());
         for j in 1..pts.len() {
             let (a, b) = (pts[j - 1], pts[j]);
-            // Odd steps (1→2, 3→4, …) cross a gap.
-            if j % 2 == 0 {
+            // Odd steps (1→2, 3→4, …) cross a gap, or run back along a lane between bands.
+            if let Some(lane) = lanes[j] {
+                let forward = a.0 > b.0;
+                let mut turns = vec![
+                    a,
+                    (lane.out_main, a.1),
+                    (lane.out_main, lane.cross),
+                    (lane.in_main, lane.cross),
+                    (lane.in_main, b.1),
+                    b,
+                ];
+                if !forward {
+                    turns = vec![
+                        a,
+                        (lane.in_main, a.1),
+                        (lane.in_main, lane.cross),
+                        (lane.out_main, lane.cross),
+                        (lane.out_main, b.1),
+                        b,
+                    ];
+                }
+                rounded(&turns, 8.0, &to_screen, &mut segments);
+            } else if j % 2 == 0 {
                 let mid = (a.0 + b.0) / 2.0;
                 segments.push(Segment::Curve(
                     to_screen(mid, a.1),
@@ -168,6 +248,39 @@ pub(crate) fn route(p: &Placed<'_>) -> Vec<Route> {
     self_loops(p, &mut routes);
     separate_labels(&mut routes, p.specs, dir);
     routes
+}
+
+/// Appends a path through `points` (main/cross) with corners rounded to radius `r`.
+fn rounded(points: &[(f64, f64)], r: f64, to_screen: &dyn Fn(f64, f64) -> Point, out: &mut Vec<Segment>) {
+    let toward = |from: (f64, f64), to: (f64, f64), d: f64| {
+        let len = ((to.0 - from.0).powi(2) + (to.1 - from.1).powi(2)).sqrt();
+        if len < 1e-9 {
+            from
+        } else {
+            (
+                from.0 + (to.0 - from.0) * d / len,
+                from.1 + (to.1 - from.1) * d / len,
+            )
+        }
+    };
+    let dist = |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+    for i in 1..points.len() {
+        let p = points[i];
+        if i + 1 == points.len() {
+            out.push(Segment::Line(to_screen(p.0, p.1)));
+            break;
+        }
+        let (prev, next) = (points[i - 1], points[i + 1]);
+        let rr = r.min(dist(prev, p) / 2.0).min(dist(p, next) / 2.0);
+        let a = toward(p, prev, rr);
+        let b = toward(p, next, rr);
+        out.push(Segment::Line(to_screen(a.0, a.1)));
+        out.push(Segment::Curve(
+            to_screen(p.0, p.1),
+            to_screen(p.0, p.1),
+            to_screen(b.0, b.1),
+        ));
+    }
 }
 
 /// Self-loops: out of the far side and back into the near side, bulging sideways.
