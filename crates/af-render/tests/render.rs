@@ -340,13 +340,13 @@ fn layer_schema() -> jsonschema::Validator {
         "required": ["name", "domain", "versions", "techniques"],
         "properties": {
             "name": {"type": "string", "minLength": 1},
-            "domain": {"enum": ["enterprise-attack", "mobile-attack", "ics-attack"]},
+            "domain": {"enum": ["enterprise-attack", "mobile-attack", "ics-attack", "atlas-atlas"]},
             "description": {"type": "string"},
             "versions": {
                 "type": "object",
                 "required": ["layer"],
                 "properties": {
-                    "layer": {"const": "4.5"},
+                    "layer": {"enum": ["4.5", "4.3"]},
                     "attack": {"type": "string"},
                     "navigator": {"type": "string"}
                 }
@@ -358,7 +358,7 @@ fn layer_schema() -> jsonschema::Validator {
                     "type": "object",
                     "required": ["techniqueID"],
                     "properties": {
-                        "techniqueID": {"type": "string", "pattern": "^T[0-9]{4}(\\.[0-9]{3})?$"},
+                        "techniqueID": {"type": "string", "pattern": "^(AML\\.)?T[0-9]{4}(\\.[0-9]{3})?$"},
                         "tactic": {"type": "string", "pattern": "^[a-z]+(-[a-z]+)*$"},
                         "score": {"type": "number", "minimum": 1},
                         "comment": {"type": "string"},
@@ -375,6 +375,21 @@ fn layer_schema() -> jsonschema::Validator {
             "legendItems": {
                 "type": "array",
                 "items": {"type": "object", "required": ["label", "color"]}
+            }
+        },
+        // ATLAS layers are in the format the ATLAS Navigator reads (MITRE's own: 4.3) and hold
+        // only ATLAS ids; ATT&CK layers are 4.5 and hold only ATT&CK ids.
+        "if": {"properties": {"domain": {"const": "atlas-atlas"}}},
+        "then": {
+            "properties": {
+                "versions": {"properties": {"layer": {"const": "4.3"}}, "not": {"required": ["attack"]}},
+                "techniques": {"items": {"properties": {"techniqueID": {"pattern": "^AML\\."}}}}
+            }
+        },
+        "else": {
+            "properties": {
+                "versions": {"properties": {"layer": {"const": "4.5"}}},
+                "techniques": {"items": {"properties": {"techniqueID": {"pattern": "^T"}}}}
             }
         }
     });
@@ -449,16 +464,24 @@ fn every_example_renders_in_every_format() {
             &NavigatorOptions::default(),
         );
         let catalog = af_catalog::Catalog::embedded();
-        let uses_attack = objects.iter().any(|o| {
-            o.get("technique_id").and_then(Value::as_str).is_some_and(|id| {
-                af_catalog::CatalogKind::of_id(id) == af_catalog::CatalogKind::Attack
-                    && catalog.technique(id).is_some()
+        let uses = |kind| {
+            objects.iter().any(|o| {
+                o.get("technique_id").and_then(Value::as_str).is_some_and(|id| {
+                    af_catalog::CatalogKind::of_id(id) == kind && catalog.technique(id).is_some()
+                })
             })
-        });
+        };
+        let matrices: Vec<&str> = layers.layers.iter().map(|l| l.matrix).collect();
         assert_eq!(
-            !layers.layers.is_empty(),
-            uses_attack,
-            "{}: a layer exactly when ATT&CK is used",
+            matrices.iter().any(|m| m.ends_with("-attack")),
+            uses(af_catalog::CatalogKind::Attack),
+            "{}: an ATT&CK layer exactly when ATT&CK is used",
+            path.display()
+        );
+        assert_eq!(
+            matrices.contains(&"atlas"),
+            uses(af_catalog::CatalogKind::Atlas),
+            "{}: an ATLAS layer exactly when ATLAS is used",
             path.display()
         );
     }
@@ -858,8 +881,9 @@ fn navigator_merge_scores_shared_techniques() {
 #[test]
 fn navigator_notes_what_it_leaves_out() {
     let objects = custom_flow(vec![
-        json!({"type": "attack-action", "id": "attack-action--1", "name": "x", "technique_id": "AML.T0051"}),
+        json!({"type": "attack-action", "id": "attack-action--1", "name": "x", "technique_id": "D3-MFA"}),
         json!({"type": "attack-action", "id": "attack-action--2", "name": "y", "technique_id": "T9999"}),
+        json!({"type": "attack-action", "id": "attack-action--3", "name": "z", "technique_id": "AML.T9999"}),
     ]);
     let layers = navigator_layers(
         &[FlowObjects {
@@ -869,7 +893,45 @@ fn navigator_notes_what_it_leaves_out() {
         &NavigatorOptions::default(),
     );
     assert!(layers.layers.is_empty());
-    assert_eq!(layers.notes.len(), 2, "{:?}", layers.notes);
+    assert_eq!(
+        layers.notes,
+        [
+            "f: D3-MFA is a D3FEND technique, which no Navigator shows; left out",
+            "f: T9999 is not in the ATT&CK catalog; left out",
+            "f: AML.T9999 is not in the ATLAS catalog; left out",
+        ]
+    );
+}
+
+#[test]
+fn atlas_techniques_get_a_layer_for_the_atlas_navigator() {
+    let objects = custom_flow(vec![
+        json!({"type": "attack-action", "id": "attack-action--1", "name": "Inject a prompt", "technique_id": "AML.T0051", "tactic_id": "AML.TA0005"}),
+        json!({"type": "attack-action", "id": "attack-action--2", "name": "Phish", "technique_id": "T1566"}),
+    ]);
+    let layers = navigator_layers(
+        &[FlowObjects {
+            name: "f",
+            objects: &objects,
+        }],
+        &NavigatorOptions::default(),
+    );
+    let matrices: Vec<(&str, &str)> = layers.layers.iter().map(|l| (l.matrix, l.domain)).collect();
+    assert_eq!(
+        matrices,
+        [
+            ("enterprise-attack", "enterprise-attack"),
+            ("atlas", "atlas-atlas")
+        ]
+    );
+    let layer = layer_of(&layers, "atlas-atlas");
+    assert_eq!(layer["versions"], json!({"navigator": "4.6.4", "layer": "4.3"}));
+    let t = &layer["techniques"][0];
+    assert_eq!(t["techniqueID"], "AML.T0051");
+    assert_eq!(t["tactic"], "execution");
+    assert_eq!(t["comment"], "Inject a prompt");
+    assert!(layers.notes.is_empty(), "{:?}", layers.notes);
+    check_layer(&layer_schema(), layer, "atlas");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1128,4 +1190,116 @@ fn long_chains_wrap_into_rows_instead_of_a_strip() {
         }
         assert!(bands >= 2, "{what}: not wrapped");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overlays
+
+fn overlay_flow() -> Vec<Object> {
+    custom_flow(vec![
+        json!({"type": "attack-action", "id": "attack-action--1", "name": "Phish", "technique_id": "T1566", "effect_refs": ["attack-operator--1"]}),
+        json!({"type": "attack-action", "id": "attack-action--2", "name": "Guess", "technique_id": "T1110", "effect_refs": ["attack-operator--1"]}),
+        json!({"type": "attack-operator", "id": "attack-operator--1", "operator": "OR", "effect_refs": ["attack-action--3"]}),
+        json!({"type": "attack-action", "id": "attack-action--3", "name": "Encrypt", "technique_id": "T1486", "asset_refs": ["attack-asset--1"]}),
+        json!({"type": "attack-asset", "id": "attack-asset--1", "name": "File server"}),
+    ])
+}
+
+fn marked_options(overlay: af_render::Overlay) -> SvgOptions {
+    SvgOptions {
+        overlay: Some(std::sync::Arc::new(overlay)),
+        ..SvgOptions::default()
+    }
+}
+
+#[test]
+fn an_empty_overlay_changes_nothing() {
+    let objects = overlay_flow();
+    assert_eq!(
+        svg_of(&objects, &marked_options(af_render::Overlay::new())),
+        svg_of(&objects, &SvgOptions::default())
+    );
+}
+
+#[test]
+fn overlay_marks_nodes_and_edges_without_moving_them() {
+    use af_render::Mark;
+    let objects = overlay_flow();
+    let mut overlay = af_render::Overlay::new();
+    overlay
+        .mark_node("attack-action--1", Mark::Detected)
+        .mark_node("attack-action--2", Mark::Undetected)
+        .mark_node("attack-operator--1", Mark::Partial)
+        .mark_node("attack-asset--1", Mark::Dim)
+        .mark_node("attack-action--404", Mark::Detected)
+        .mark_edge("attack-action--2", "attack-operator--1", Mark::Highlight)
+        .mark_edge("attack-action--3", "attack-asset--1", Mark::Dim);
+    overlay.title = Some("Detection coverage: 1 of 3 steps".into());
+    overlay
+        .labels
+        .insert(Mark::Highlight, "the undetected way to Encrypt".into());
+    let plain = drawn(&objects, &SvgOptions::default());
+    let d = drawn(&objects, &marked_options(overlay.clone()));
+    // Same layout: marks never move anything.
+    for (a, b) in plain.nodes.iter().zip(&d.nodes) {
+        assert_eq!((a.x, a.y, a.width, a.height), (b.x, b.y, b.width, b.height));
+    }
+    check_geometry(&d, "overlay");
+    let mark_of = |id: &str| d.nodes.iter().find(|n| n.stix_id == id).and_then(|n| n.mark);
+    assert_eq!(mark_of("attack-action--1"), Some(Mark::Detected));
+    assert_eq!(mark_of("attack-action--3"), None);
+    let undetected = d.nodes.iter().find(|n| n.stix_id == "attack-action--2");
+    assert!(
+        undetected.is_some_and(|n| n.title.ends_with("[undetected]")),
+        "the title names the mark"
+    );
+    let highlighted: Vec<_> = d
+        .edges
+        .iter()
+        .filter(|e| e.mark == Some(Mark::Highlight))
+        .collect();
+    assert_eq!(highlighted.len(), 1);
+    assert!(highlighted[0].title.ends_with("[the undetected way to Encrypt]"));
+    // The legend lists the marks used, in order, below the flow and inside the picture.
+    let legend = match &d.legend {
+        Some(l) => l,
+        None => panic!("no legend"),
+    };
+    let entries: Vec<(Mark, &str)> = legend
+        .entries
+        .iter()
+        .map(|(m, _, t)| (*m, t.text.as_str()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (Mark::Detected, "detected"),
+            (Mark::Partial, "partly detected"),
+            (Mark::Undetected, "undetected"),
+            (Mark::Highlight, "the undetected way to Encrypt"),
+            (Mark::Dim, "not involved"),
+        ]
+    );
+    let bottom = d.nodes.iter().map(|n| n.y + n.height).fold(0.0, f64::max);
+    for (_, (x, y), t) in &legend.entries {
+        assert!(*y > bottom, "legend below the nodes");
+        assert!(t.extent().1 <= d.width && y + af_render::svg::LEGEND_SWATCH.1 <= d.height);
+        assert!(*x >= 0.0);
+    }
+    let svg = svg_of(&objects, &marked_options(overlay));
+    assert!(roxmltree::Document::parse(&svg).is_ok());
+    for needle in [
+        "class=\"node action mark-detected\"",
+        "class=\"node action mark-undetected\"",
+        "class=\"node operator mark-partial\"",
+        "class=\"node asset mark-dim\" id=\"node-4\" data-stix-id=\"attack-asset--1\" opacity=\"0.3\"",
+        "class=\"edge effect mark-highlight\"",
+        "marker-end=\"url(#arrow-highlight)\"",
+        "<marker id=\"arrow-highlight\"",
+        "<g class=\"legend\">",
+        "Detection coverage: 1 of 3 steps",
+    ] {
+        assert!(svg.contains(needle), "missing {needle}");
+    }
+    insta::assert_snapshot!("svg_overlay", svg);
 }

@@ -77,7 +77,7 @@ pub(crate) fn wrap(
     let (lo, hi) = span(&cross.x, &mut layers[..ranks].iter().flatten().copied());
     let width = hi - lo;
     let length = main.end(ranks - 1) - main.start[0];
-    if !(width > 0.0) || length / width <= STRIP {
+    if width.is_nan() || width <= 0.0 || length / width <= STRIP {
         return None;
     }
     // The number of bands whose shape comes nearest the target.
