@@ -324,6 +324,16 @@ pub struct Tactic {
 }
 
 impl Tactic {
+    /// The short name the ATT&CK and ATLAS Navigators key the tactic's column by: ATT&CK's
+    /// `x_mitre_shortname` (`initial-access`), else the name in lower case with hyphens, as
+    /// ATLAS forms them (`AI Model Access` → `ai-model-access`).
+    pub fn short_name(&self) -> Cow<'_, str> {
+        match &self.shortname {
+            Some(s) => Cow::Borrowed(s),
+            None => Cow::Owned(crate::search::slug(&self.name)),
+        }
+    }
+
     /// The public web page, where one can be built (ATT&CK and ATLAS).
     pub fn url(&self) -> Option<String> {
         match self.catalog {

@@ -284,7 +284,7 @@ fn check_size(json: &str) -> Result<(), ImportError> {
 }
 
 fn parse_json(json: &str) -> Result<Json, ImportError> {
-    serde_json::from_str(json.strip_prefix('\u{feff}').unwrap_or(json)).map_err(|e| {
+    serde_json::from_str(af_stix::input::strip_bom(json)).map_err(|e| {
         let message = e.to_string();
         // serde_json appends " at line L column C"; the fields say it already.
         let message = match message.rfind(" at line ") {

@@ -1,6 +1,8 @@
-//! Rendering speed: the largest corpus flow (when `shared/` is there) in every format, and a
-//! generated flow of 300 actions with branches and assets. Target: under 200 ms for the
-//! largest corpus flow as SVG.
+//! Rendering speed: the largest corpus flow (when `shared/` is there) in every format, a
+//! generated flow of 300 actions with branches and assets, and dense graphs of 600 actions:
+//! 16 edges each (9,600 edges, laid out), and every action to every action (360,000 edges,
+//! refused as too large to lay out, and written as DOT). Targets: under 200 ms for the largest
+//! corpus flow as SVG; the dense graphs bounded and linear in their edges.
 
 use af_render::{
     navigator_layers, parse_objects, render_dot, render_mermaid, render_svg, DotOptions, FlowObjects,
@@ -61,6 +63,51 @@ fn generated(actions: usize) -> Vec<Object> {
         .collect()
 }
 
+/// `n` actions, each leading to `fanout` others spread over the flow (or to all of them).
+fn dense(n: usize, fanout: usize) -> Vec<Object> {
+    let id = |i: usize| format!("attack-action--{i:08}-0000-4000-8000-000000000000");
+    let mut objects = vec![serde_json::json!({
+        "type": "attack-flow", "id": "attack-flow--1", "name": "Dense", "start_refs": [id(0)]
+    })];
+    for i in 0..n {
+        let targets: Vec<String> = if fanout >= n {
+            (0..n).map(id).collect()
+        } else {
+            (1..=fanout).map(|k| id((i + k * 37 + 1) % n)).collect()
+        };
+        objects.push(serde_json::json!({
+            "type": "attack-action", "id": id(i), "name": format!("n{i}"), "effect_refs": targets
+        }));
+    }
+    objects
+        .into_iter()
+        .filter_map(|v| match v {
+            serde_json::Value::Object(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+fn bench_dense(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dense");
+    group.sample_size(10);
+    let sparse = dense(600, 16);
+    group.bench_function("svg 600 actions x 16 edges", |b| {
+        b.iter(|| render_svg(&sparse, &SvgOptions::default()))
+    });
+    let complete = dense(600, 600);
+    group.bench_function("svg 600 actions x 600 edges (refused)", |b| {
+        b.iter(|| {
+            let refused = render_svg(&complete, &SvgOptions::default());
+            assert!(refused.is_err());
+        })
+    });
+    group.bench_function("dot 600 actions x 600 edges", |b| {
+        b.iter(|| render_dot(&complete, &DotOptions::default()))
+    });
+    group.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("render");
     group.sample_size(20);
@@ -97,5 +144,5 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, bench_dense);
 criterion_main!(benches);

@@ -5,8 +5,13 @@
 //!   relationship labels, light and dark themes, `<title>` elements for accessibility;
 //! - **Mermaid** flowcharts that GitHub renders in Markdown ([`render_mermaid`]);
 //! - **Graphviz DOT** ([`render_dot`]);
-//! - **ATT&CK Navigator layers** (layer format 4.5), one per ATT&CK domain, merging any
-//!   number of flows into a heat map ([`navigator_layers`]).
+//! - **ATT&CK Navigator layers** (layer format 4.5), one per ATT&CK domain, and ATLAS
+//!   Navigator layers, merging any number of flows into a heat map ([`navigator_layers`]);
+//! - **overlays** on the SVG ([`overlay`]): marks an analysis puts on nodes and edges
+//!   (detected, undetected, highlighted, dimmed), drawn over the usual picture with a legend.
+//!
+//! Text is sized with a table of real font advance widths (`metrics`), never a font engine, so
+//! the crate stays small and builds for WebAssembly; rasterizing to PNG is `af-png`'s job.
 //!
 //! The input is a list of STIX objects as JSON maps: what `af_compile` produces, or the
 //! `objects` of any Attack Flow bundle ([`parse_objects`]), including bundles written by other
@@ -14,13 +19,16 @@
 //! bundle-level `spec_version`, …). Technique and tactic names come from `af-catalog`.
 //!
 //! This crate must not know about the `.af` language, its syntax, source spans or
-//! diagnostics, nor about files and the command line: callers hand it objects and get text.
+//! diagnostics, nor about files and the command line, nor how an analysis decides its marks:
+//! callers hand it objects (and an overlay) and get text.
 
 mod dot;
 pub mod graph;
 pub mod layout;
 mod mermaid;
+mod metrics;
 mod navigator;
+pub mod overlay;
 pub mod svg;
 pub mod text;
 
@@ -29,8 +37,10 @@ pub use graph::{Edge, EdgeKind, Graph, Node, NodeKind, TacticLabel, TechniqueLab
 pub use layout::Direction;
 pub use mermaid::{mermaid_of, render_mermaid, MermaidOptions};
 pub use navigator::{
-    navigator_layers, FlowObjects, Layer, Layers, NavigatorOptions, LAYER_VERSION, NAVIGATOR_VERSION,
+    navigator_layers, FlowObjects, Layer, Layers, NavigatorOptions, ATLAS_LAYER_VERSION,
+    ATLAS_NAVIGATOR_VERSION, LAYER_VERSION, NAVIGATOR_VERSION,
 };
+pub use overlay::{Mark, Overlay};
 pub use svg::{diagram, render_svg, Diagram, SvgOptions, Theme};
 
 use af_catalog::Catalog;
@@ -56,6 +66,14 @@ pub enum RenderError {
     NotABundle(String),
     /// There is no STIX object (with a `type` and an `id`) to draw.
     NoObjects,
+    /// The flow has more nodes or edges than the SVG layout takes
+    /// ([`layout::MAX_NODES`], [`layout::MAX_EDGES`]).
+    TooLarge {
+        /// Nodes to draw.
+        nodes: usize,
+        /// Edges to draw.
+        edges: usize,
+    },
 }
 
 impl std::fmt::Display for RenderError {
@@ -64,17 +82,41 @@ impl std::fmt::Display for RenderError {
             RenderError::Json(e) => write!(f, "not valid JSON: {e}"),
             RenderError::NotABundle(why) => write!(f, "not a STIX bundle: {why}"),
             RenderError::NoObjects => f.write_str("no STIX objects with a type and an id"),
+            RenderError::TooLarge { nodes, edges } => write!(
+                f,
+                "too large to lay out: {} nodes and {} edges to draw; the SVG layout takes at most \
+                 {} nodes and {} edges (Mermaid and DOT output have no such limit)",
+                thousands(*nodes),
+                thousands(*edges),
+                thousands(layout::MAX_NODES),
+                thousands(layout::MAX_EDGES)
+            ),
         }
     }
 }
 
 impl std::error::Error for RenderError {}
 
+/// `12345` as `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Reads STIX objects from JSON text: a bundle (`{"type": "bundle", "objects": […]}`, with or
 /// without bundle-level `spec_version`, `created` and other extras), a bare array of objects,
-/// or a single object. Elements that are not JSON objects are skipped.
+/// or a single object; a leading byte order mark is skipped as the importer and the validator
+/// skip it. Elements that are not JSON objects are skipped.
 pub fn parse_objects(json: &str) -> Result<Vec<Object>, RenderError> {
-    let value: Value = serde_json::from_str(json).map_err(|e| RenderError::Json(e.to_string()))?;
+    let value: Value = serde_json::from_str(af_stix::input::strip_bom(json))
+        .map_err(|e| RenderError::Json(e.to_string()))?;
     objects_of(value)
 }
 
@@ -151,6 +193,12 @@ mod tests {
             parse_objects(r#"{"type":"tool","id":"tool--1"}"#).map(|o| o.len()),
             Ok(1)
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let bundle = "\u{feff}{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[{\"type\":\"tool\",\"id\":\"tool--1\"}]}";
+        assert_eq!(parse_objects(bundle).map(|o| o.len()), Ok(1));
     }
 
     #[test]

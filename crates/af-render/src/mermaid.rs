@@ -227,6 +227,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn front_matter_is_valid_yaml_whatever_the_flow_name() {
+        let graph = Graph {
+            name: "It's\u{fffe} a \u{ffff}flow\u{85}\u{7f}".into(),
+            ..Graph::default()
+        };
+        let text = mermaid_of(&graph, &MermaidOptions::default());
+        assert!(text.starts_with("---\ntitle: 'It''s a flow'\n---\n"), "{text}");
+    }
+
+    #[test]
     fn escape_neutralises_syntax() {
         assert_eq!(escape("a\"b#c<d>&`"), "a#quot;b#35;c#lt;d#gt;#amp;#96;");
         assert_eq!(escape("x]\ny"), "x] y");

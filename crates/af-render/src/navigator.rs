@@ -1,5 +1,6 @@
 //! ATT&CK Navigator layers (layer format 4.5): the techniques of one or many flows, one layer
-//! per ATT&CK domain, scored by the number of flows that use each technique.
+//! per ATT&CK domain, scored by the number of flows that use each technique; ATLAS techniques
+//! go to a layer for the ATLAS Navigator.
 
 use crate::{catalog_of, Object};
 use af_catalog::{Catalog, CatalogKind, Domain};
@@ -10,6 +11,12 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const NAVIGATOR_VERSION: &str = "5.1.0";
 /// Layer format version.
 pub const LAYER_VERSION: &str = "4.5";
+/// Version of the ATLAS Navigator (a build of the ATT&CK Navigator 4.6) ATLAS layers are
+/// written for.
+pub const ATLAS_NAVIGATOR_VERSION: &str = "4.6.4";
+/// Layer format version of ATLAS layers (what the ATLAS Navigator reads and MITRE ATLAS
+/// publishes its own layers in).
+pub const ATLAS_LAYER_VERSION: &str = "4.3";
 
 /// One flow's objects and the name to cite it by.
 #[derive(Debug, Clone, Copy)]
@@ -32,8 +39,11 @@ pub struct NavigatorOptions {
 /// One layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer {
-    /// `enterprise-attack`, `mobile-attack` or `ics-attack`.
+    /// The layer's `domain`: `enterprise-attack`, `mobile-attack`, `ics-attack`, or
+    /// `atlas-atlas` (the ATLAS Navigator's).
     pub domain: &'static str,
+    /// The name of the matrix in file names: the ATT&CK domain, or `atlas`.
+    pub matrix: &'static str,
     /// The layer document.
     pub json: Value,
 }
@@ -50,14 +60,54 @@ impl Layer {
 /// The layers, plus notes about techniques that could not be placed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Layers {
-    /// One layer per domain that has techniques, in enterprise, mobile, ICS order.
+    /// One layer per matrix that has techniques, in enterprise, mobile, ICS, ATLAS order.
     pub layers: Vec<Layer>,
-    /// Techniques skipped or replaced (unknown, not ATT&CK, revoked), one line each.
+    /// Techniques skipped or replaced (unknown, neither ATT&CK nor ATLAS, revoked), one line
+    /// each.
     pub notes: Vec<String>,
 }
 
-/// (domain, technique id, tactic short name): one cell of the matrix.
-type Key = (Domain, String, Option<String>);
+/// The Navigator matrix a technique is shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Matrix {
+    Attack(Domain),
+    Atlas,
+}
+
+impl Matrix {
+    const ALL: [Matrix; 4] = [
+        Matrix::Attack(Domain::Enterprise),
+        Matrix::Attack(Domain::Mobile),
+        Matrix::Attack(Domain::Ics),
+        Matrix::Atlas,
+    ];
+
+    /// The layer's `domain`.
+    fn domain(self) -> &'static str {
+        match self {
+            Matrix::Attack(d) => d.stix_name().unwrap_or("enterprise-attack"),
+            Matrix::Atlas => "atlas-atlas",
+        }
+    }
+
+    /// The matrix in file names.
+    fn name(self) -> &'static str {
+        match self {
+            Matrix::Attack(d) => d.stix_name().unwrap_or("enterprise-attack"),
+            Matrix::Atlas => "atlas",
+        }
+    }
+
+    fn catalog(self) -> CatalogKind {
+        match self {
+            Matrix::Attack(_) => CatalogKind::Attack,
+            Matrix::Atlas => CatalogKind::Atlas,
+        }
+    }
+}
+
+/// (matrix, technique id, tactic short name): one cell of the matrix.
+type Key = (Matrix, String, Option<String>);
 
 #[derive(Default)]
 struct Entry {
@@ -73,7 +123,7 @@ fn str_of<'a>(o: &'a Object, key: &str) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The techniques of `flows` as Navigator layers, one per ATT&CK domain.
+/// The techniques of `flows` as Navigator layers, one per ATT&CK domain and one for ATLAS.
 pub fn navigator_layers(flows: &[FlowObjects<'_>], options: &NavigatorOptions) -> Layers {
     let catalog = catalog_of(&options.catalog);
     // (domain, technique id, tactic short name) -> entry
@@ -88,16 +138,17 @@ pub fn navigator_layers(flows: &[FlowObjects<'_>], options: &NavigatorOptions) -
                 continue;
             };
             let action = str_of(o, "name").unwrap_or(tid).to_string();
-            if CatalogKind::of_id(tid) != CatalogKind::Attack {
+            let kind = CatalogKind::of_id(tid);
+            if !matches!(kind, CatalogKind::Attack | CatalogKind::Atlas) {
                 notes.push(format!(
-                    "{}: {tid} is not an ATT&CK technique; left out",
+                    "{}: {tid} is a {kind} technique, which no Navigator shows; left out",
                     flow.name
                 ));
                 continue;
             }
             let Some(found) = catalog.technique(tid) else {
                 notes.push(format!(
-                    "{}: {tid} is not in the ATT&CK catalog; left out",
+                    "{}: {tid} is not in the {kind} catalog; left out",
                     flow.name
                 ));
                 continue;
@@ -120,16 +171,20 @@ pub fn navigator_layers(flows: &[FlowObjects<'_>], options: &NavigatorOptions) -
                 }
             };
             let tactic = str_of(o, "tactic_id").and_then(|t| catalog.tactic_for(technique, t));
-            let domain = match tactic {
-                Some(t) if technique.domains.contains(&t.domain) => t.domain,
-                _ => technique.primary_domain(),
+            let matrix = if technique.catalog == CatalogKind::Atlas {
+                Matrix::Atlas
+            } else {
+                match tactic {
+                    Some(t) if technique.domains.contains(&t.domain) => Matrix::Attack(t.domain),
+                    _ => match technique.primary_domain() {
+                        Domain::None => continue,
+                        d => Matrix::Attack(d),
+                    },
+                }
             };
-            if domain == Domain::None {
-                continue;
-            }
-            let shortname = tactic.and_then(|t| t.shortname.as_deref()).map(str::to_string);
+            let shortname = tactic.map(|t| t.short_name().into_owned());
             let e = entries
-                .entry((domain, technique.id.to_string(), shortname))
+                .entry((matrix, technique.id.to_string(), shortname))
                 .or_default();
             e.flows.insert(fi);
             let names = e.actions.entry(fi).or_default();
@@ -152,8 +207,8 @@ pub fn navigator_layers(flows: &[FlowObjects<'_>], options: &NavigatorOptions) -
             _ => format!("{} attack flows", flows.len()),
         });
     let mut layers = Vec::new();
-    for domain in [Domain::Enterprise, Domain::Mobile, Domain::Ics] {
-        let of_domain: Vec<(&Key, &Entry)> = entries.iter().filter(|((d, _, _), _)| *d == domain).collect();
+    for matrix in Matrix::ALL {
+        let of_domain: Vec<(&Key, &Entry)> = entries.iter().filter(|((m, _, _), _)| *m == matrix).collect();
         if of_domain.is_empty() {
             continue;
         }
@@ -233,22 +288,29 @@ pub fn navigator_layers(flows: &[FlowObjects<'_>], options: &NavigatorOptions) -
         };
         let description = if flows.len() == 1 {
             format!(
-                "ATT&CK techniques of the attack flow \"{}\". Comments list the flow's actions. Made with afc render.",
+                "{} techniques of the attack flow \"{}\". Comments list the flow's actions. Made with afc render.",
+                matrix.catalog(),
                 flow_names[0]
             )
         } else {
             format!(
-                "ATT&CK techniques of {} attack flows: {}. Score = number of flows that use the technique; \
+                "{} techniques of {} attack flows: {}. Score = number of flows that use the technique; \
                  comments list each flow's actions. Made with afc render.",
+                matrix.catalog(),
                 flows.len(),
                 flow_names.join(", ")
             )
         };
-        let domain_name = domain.stix_name().unwrap_or("enterprise-attack");
-        let layer = json!({
+        let versions = match matrix {
+            Matrix::Attack(_) => {
+                json!({"attack": version, "navigator": NAVIGATOR_VERSION, "layer": LAYER_VERSION})
+            }
+            Matrix::Atlas => json!({"navigator": ATLAS_NAVIGATOR_VERSION, "layer": ATLAS_LAYER_VERSION}),
+        };
+        let mut layer = json!({
             "name": name,
-            "versions": {"attack": version, "navigator": NAVIGATOR_VERSION, "layer": LAYER_VERSION},
-            "domain": domain_name,
+            "versions": versions,
+            "domain": matrix.domain(),
             "description": description,
             "sorting": 3,
             "layout": {
@@ -272,8 +334,18 @@ pub fn navigator_layers(flows: &[FlowObjects<'_>], options: &NavigatorOptions) -
             "selectSubtechniquesWithParent": false,
             "selectVisibleTechniques": false
         });
+        if matrix == Matrix::Atlas {
+            // Not in layer format 4.3.
+            if let Some(l) = layer.as_object_mut() {
+                l.remove("selectVisibleTechniques");
+            }
+            if let Some(l) = layer.get_mut("layout").and_then(Value::as_object_mut) {
+                l.remove("expandedSubtechniques");
+            }
+        }
         layers.push(Layer {
-            domain: domain_name,
+            domain: matrix.domain(),
+            matrix: matrix.name(),
             json: layer,
         });
     }

@@ -3,8 +3,10 @@
 
 use crate::graph::{EdgeKind, Graph, Node, NodeKind};
 use crate::layout::{self, Direction, EdgeSpec, NodeSpec, Point, Route, Segment, Shape, Spacing};
-use crate::text::{fit_line, text_width, wrap, xml_escape, xml_escape_into};
-use crate::{catalog_of, Object};
+use crate::overlay::{Mark, Overlay};
+use crate::text::{fit_line, text_width, wrap, xml_escape, xml_escape_into, FONT_STACK};
+use crate::{catalog_of, Object, RenderError};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// Colour theme of the SVG.
@@ -26,6 +28,8 @@ pub struct SvgOptions {
     pub direction: Direction,
     /// Catalog for technique and tactic names; `None` uses the embedded one.
     pub catalog: Option<std::sync::Arc<af_catalog::Catalog>>,
+    /// Marks to show on top of the picture (see [`crate::overlay`]); `None` for none.
+    pub overlay: Option<std::sync::Arc<Overlay>>,
 }
 
 /// Horizontal anchoring of a text line.
@@ -109,6 +113,8 @@ pub struct DrawnNode {
     pub lines: Vec<TextLine>,
     /// The accessible title (`<title>`).
     pub title: String,
+    /// The overlay's mark on this node.
+    pub mark: Option<Mark>,
 }
 
 /// A routed edge with its label.
@@ -126,7 +132,22 @@ pub struct DrawnEdge {
     pub label: Option<(TextLine, (f64, f64, f64, f64))>,
     /// The accessible title.
     pub title: String,
+    /// The overlay's mark on this edge.
+    pub mark: Option<Mark>,
 }
+
+/// The legend of an overlay, below the picture.
+#[derive(Debug, Clone)]
+pub struct Legend {
+    /// The overlay's title, if it has one.
+    pub title: Option<TextLine>,
+    /// One swatch (x, y of its top-left corner; [`LEGEND_SWATCH`] in size) and its wording
+    /// per mark used.
+    pub entries: Vec<(Mark, (f64, f64), TextLine)>,
+}
+
+/// Width and height of a legend swatch.
+pub const LEGEND_SWATCH: (f64, f64) = (22.0, 12.0);
 
 /// Everything placed: what the SVG writer draws, and what tests check geometrically.
 #[derive(Debug, Clone)]
@@ -145,6 +166,8 @@ pub struct Diagram {
     pub nodes: Vec<DrawnNode>,
     /// Edges.
     pub edges: Vec<DrawnEdge>,
+    /// The overlay's legend (below everything else), when there is an overlay.
+    pub legend: Option<Legend>,
 }
 
 const ACTION_WIDTH: f64 = 240.0;
@@ -370,15 +393,23 @@ fn short_name(node: &Node) -> String {
     crate::text::truncate_chars(&base, 60)
 }
 
-/// Lays out the objects' flow; the geometry [`render_svg`] draws.
-pub fn diagram(objects: &[Object], options: &SvgOptions) -> Diagram {
+/// Lays out the objects' flow; the geometry [`render_svg`] draws. Objects it cannot use are
+/// skipped (no objects at all give an empty picture); the only error is a flow too large to
+/// lay out ([`RenderError::TooLarge`]).
+pub fn diagram(objects: &[Object], options: &SvgOptions) -> Result<Diagram, RenderError> {
     let catalog = catalog_of(&options.catalog);
     let graph = Graph::from_objects(objects, catalog).unwrap_or_default();
     diagram_of(&graph, options)
 }
 
 /// Lays out an already built [`Graph`].
-pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
+pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Result<Diagram, RenderError> {
+    if graph.nodes.len() > layout::MAX_NODES || graph.edges.len() > layout::MAX_EDGES {
+        return Err(RenderError::TooLarge {
+            nodes: graph.nodes.len(),
+            edges: graph.edges.len(),
+        });
+    }
     let dir = options.direction;
     let tree = graph.is_attack_tree();
     let measured: Vec<_> = graph.nodes.iter().map(measure).collect();
@@ -393,14 +424,20 @@ pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
             float: !n.kind.is_flow_step(),
         })
         .collect();
+    // Edges of one kind from one node are drawn as a bundle.
+    let mut kinds: HashMap<&EdgeKind, usize> = HashMap::new();
     let edge_specs: Vec<EdgeSpec> = graph
         .edges
         .iter()
-        .map(|e| EdgeSpec {
-            from: e.from,
-            to: e.to,
-            flip: tree && e.kind.is_flow(),
-            label: e.kind.label().map(label_box),
+        .map(|e| {
+            let next = kinds.len();
+            EdgeSpec {
+                from: e.from,
+                to: e.to,
+                flip: tree && e.kind.is_flow(),
+                label: e.kind.label().map(label_box),
+                bundle: Some(*kinds.entry(&e.kind).or_insert(next)),
+            }
         })
         .collect();
 
@@ -473,6 +510,7 @@ pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
         ..Spacing::default()
     };
     let lay = layout::layout(&specs, &edge_specs, &graph.start, dir, spacing);
+    let overlay = options.overlay.as_deref().filter(|o| !o.is_empty());
 
     let nodes: Vec<DrawnNode> = graph
         .nodes
@@ -501,7 +539,12 @@ pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
                         ..l
                     })
                     .collect(),
-                title: node_title(node),
+                title: marked(
+                    node_title(node),
+                    overlay,
+                    overlay.and_then(|o| o.nodes.get(&node.id)),
+                ),
+                mark: overlay.and_then(|o| o.nodes.get(&node.id)).copied(),
             }
         })
         .collect();
@@ -544,9 +587,39 @@ pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
                 ),
                 route,
                 label,
+                mark: overlay
+                    .and_then(|o| {
+                        o.edges
+                            .get(&(graph.nodes[e.from].id.clone(), graph.nodes[e.to].id.clone()))
+                    })
+                    .copied(),
             }
         })
         .collect();
+    let edges: Vec<DrawnEdge> = edges
+        .into_iter()
+        .map(|e| DrawnEdge {
+            title: marked(e.title, overlay, e.mark.as_ref()),
+            ..e
+        })
+        .collect();
+    let legend = overlay.map(|o| legend(o, margin, lay.height, lay.width.max(heading_width)));
+    let legend_bottom = legend.as_ref().map_or(0.0, |l| {
+        l.entries
+            .iter()
+            .map(|(_, (_, y), _)| y + LEGEND_SWATCH.1)
+            .chain(l.title.as_ref().map(|t| t.y + 4.0))
+            .fold(0.0, f64::max)
+            + margin
+    });
+    let legend_right = legend.as_ref().map_or(0.0, |l| {
+        l.entries
+            .iter()
+            .map(|(_, _, t)| t.extent().1)
+            .chain(l.title.as_ref().map(|t| t.extent().1))
+            .fold(0.0, f64::max)
+            + margin
+    });
     let heading_right = heading.iter().map(|l| l.extent().1).fold(0.0, f64::max) + margin;
     let description = {
         let mut d = format!(
@@ -565,15 +638,67 @@ pub fn diagram_of(graph: &Graph, options: &SvgOptions) -> Diagram {
         }
         d
     };
-    Diagram {
-        width: lay.width.max(heading_right).ceil(),
-        height: lay.height.max(spacing.top + margin).ceil(),
+    Ok(Diagram {
+        width: lay.width.max(heading_right).max(legend_right).ceil(),
+        height: lay.height.max(spacing.top + margin).max(legend_bottom).ceil(),
         heading,
         title: format!("Attack flow: {name}"),
         description,
         nodes,
         edges,
+        legend,
+    })
+}
+
+/// An element's title, with the overlay's wording of its mark.
+fn marked(title: String, overlay: Option<&Overlay>, mark: Option<&Mark>) -> String {
+    match overlay.zip(mark) {
+        Some((o, m)) => format!("{title} [{}]", o.label(*m)),
+        None => title,
     }
+}
+
+/// Lays out the legend of `overlay` in rows from `top`, within `width`.
+fn legend(overlay: &Overlay, margin: f64, top: f64, width: f64) -> Legend {
+    let mut y = top;
+    let title = overlay.title.as_ref().map(|t| {
+        y += line_height(12.0);
+        TextLine {
+            text: fit_line(t, width - 2.0 * margin, 12.0, true),
+            x: margin,
+            y: y - 3.0,
+            size: 12.0,
+            bold: true,
+            anchor: Anchor::Start,
+            role: TextRole::Main,
+        }
+    });
+    y += 6.0;
+    let mut x = margin;
+    let mut entries = Vec::new();
+    for mark in overlay.used() {
+        let text = fit_line(overlay.label(mark), width / 2.0, 12.0, false);
+        let w = LEGEND_SWATCH.0 + 6.0 + text_width(&text, 12.0, false);
+        if x > margin && x + w > width - margin {
+            x = margin;
+            y += LEGEND_SWATCH.1 + 10.0;
+        }
+        entries.push((
+            mark,
+            (x, y),
+            TextLine {
+                x: x + LEGEND_SWATCH.0 + 6.0,
+                y: y + LEGEND_SWATCH.1 - 1.5,
+                text,
+                size: 12.0,
+                bold: false,
+                anchor: Anchor::Start,
+                role: TextRole::Muted,
+            },
+        ));
+        x += w + 18.0;
+    }
+    Legend { title, entries }
 }
 
 fn label_box(text: &str) -> (f64, f64) {
@@ -598,6 +723,8 @@ struct Palette {
     on_true: &'static str,
     on_false: &'static str,
     relation: &'static str,
+    /// Colours of the overlay's marks: detected, partial, undetected, highlight.
+    marks: [&'static str; 4],
 }
 
 const LIGHT: Palette = Palette {
@@ -616,6 +743,7 @@ const LIGHT: Palette = Palette {
     on_true: "#1a7f37",
     on_false: "#c62828",
     relation: "#7d8590",
+    marks: ["#1a7f37", "#9a6700", "#cf222e", "#8250df"],
 };
 
 const DARK: Palette = Palette {
@@ -634,6 +762,7 @@ const DARK: Palette = Palette {
     on_true: "#3fb950",
     on_false: "#f85149",
     relation: "#8b949e",
+    marks: ["#3fb950", "#d29922", "#f85149", "#bc8cff"],
 };
 
 fn f(v: f64) -> String {
@@ -679,6 +808,31 @@ fn edge_style(
     }
 }
 
+/// How a mark is drawn: (colour, outline width, dash pattern); `None` for [`Mark::Dim`], which
+/// fades the element instead. Each mark has its own dash pattern, so it does not rest on
+/// colour alone.
+fn mark_style(mark: Mark, p: &Palette) -> Option<(&'static str, f64, Option<&'static str>)> {
+    match mark {
+        Mark::Detected => Some((p.marks[0], 3.5, None)),
+        Mark::Partial => Some((p.marks[1], 3.5, Some("9 4"))),
+        Mark::Undetected => Some((p.marks[2], 3.5, Some("3 3"))),
+        Mark::Highlight => Some((p.marks[3], 4.5, None)),
+        Mark::Dim => None,
+    }
+}
+
+/// Opacity of dimmed elements.
+const DIM: &str = "0.3";
+
+/// An `opacity` attribute, or nothing for "".
+fn opacity(value: &str) -> String {
+    if value.is_empty() {
+        String::new()
+    } else {
+        format!(" opacity=\"{value}\"")
+    }
+}
+
 fn colours<'p>(kind: &NodeKind, p: &'p Palette) -> &'p (&'static str, &'static str, &'static str) {
     match kind {
         NodeKind::Action => &p.action,
@@ -719,9 +873,10 @@ fn write_text(out: &mut String, l: &TextLine, fill: &str) {
     out.push_str("</text>");
 }
 
-/// Renders the objects of one flow as a standalone SVG document.
-pub fn render_svg(objects: &[Object], options: &SvgOptions) -> String {
-    write_svg(&diagram(objects, options), options.theme)
+/// Renders the objects of one flow as a standalone SVG document (see [`diagram`] for what can
+/// go wrong).
+pub fn render_svg(objects: &[Object], options: &SvgOptions) -> Result<String, RenderError> {
+    Ok(write_svg(&diagram(objects, options)?, options.theme))
 }
 
 /// Writes a laid-out [`Diagram`] as SVG.
@@ -734,8 +889,8 @@ pub fn write_svg(d: &Diagram, theme: Theme) -> String {
     let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
-         role=\"img\" aria-labelledby=\"flow-title flow-desc\" \
-         font-family=\"Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif\">",
+         role=\"img\" aria-labelledby=\"flow-title flow-desc\" font-family=\"{}\">",
+        FONT_STACK,
         w = f(d.width),
         h = f(d.height)
     );
@@ -746,12 +901,19 @@ pub fn write_svg(d: &Diagram, theme: Theme) -> String {
         xml_escape(&d.description)
     );
     out.push_str("<defs>\n");
-    for (id, colour) in [
-        ("arrow-effect", p.effect),
-        ("arrow-true", p.on_true),
-        ("arrow-false", p.on_false),
-        ("arrow-relation", p.relation),
-    ] {
+    let mut markers = vec![
+        ("arrow-effect".to_string(), p.effect),
+        ("arrow-true".to_string(), p.on_true),
+        ("arrow-false".to_string(), p.on_false),
+        ("arrow-relation".to_string(), p.relation),
+    ];
+    let edge_marks: std::collections::BTreeSet<Mark> = d.edges.iter().filter_map(|e| e.mark).collect();
+    for m in edge_marks {
+        if let Some((colour, _, _)) = mark_style(m, p) {
+            markers.push((format!("arrow-{}", m.name()), colour));
+        }
+    }
+    for (id, colour) in markers {
         let _ = writeln!(
             out,
             "<marker id=\"{id}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" \
@@ -775,16 +937,31 @@ pub fn write_svg(d: &Diagram, theme: Theme) -> String {
     }
     out.push_str("</g>\n<g class=\"edges\">\n");
     for e in &d.edges {
-        let (class, colour, dash, marker) = edge_style(&e.kind, p);
+        let (class, mut colour, dash, marker) = edge_style(&e.kind, p);
+        let (mut width, mut marker, mut mark_class, mut fade) =
+            ("1.6", marker.to_string(), String::new(), "");
+        if let Some(m) = e.mark {
+            mark_class = format!(" mark-{}", m.name());
+            match mark_style(m, p) {
+                Some((c, _, _)) => {
+                    colour = c;
+                    width = "3";
+                    marker = format!("arrow-{}", m.name());
+                }
+                None => fade = DIM,
+            }
+        }
         let _ = write!(
             out,
-            "<g class=\"edge {class}\" data-from=\"node-{}\" data-to=\"node-{}\"><title>",
-            e.from, e.to
+            "<g class=\"edge {class}{mark_class}\" data-from=\"node-{}\" data-to=\"node-{}\"{}><title>",
+            e.from,
+            e.to,
+            opacity(fade)
         );
         xml_escape_into(&mut out, &e.title);
         let _ = writeln!(
             out,
-            "</title><path d=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"1.6\"{} marker-end=\"url(#{marker})\"/></g>",
+            "</title><path d=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\"{} marker-end=\"url(#{marker})\"/></g>",
             path_data(&e.route),
             dash.map(|s| format!(" stroke-dasharray=\"{s}\"")).unwrap_or_default()
         );
@@ -813,67 +990,53 @@ pub fn write_svg(d: &Diagram, theme: Theme) -> String {
     out.push_str("</g>\n<g class=\"nodes\">\n");
     for n in &d.nodes {
         let (fill, stroke, accent) = *colours(&n.kind, p);
+        let style = n.mark.and_then(|m| mark_style(m, p));
         let _ = write!(
             out,
-            "<g class=\"node {}\" id=\"node-{}\" data-stix-id=\"{}\"><title>",
+            "<g class=\"node {}{}\" id=\"node-{}\" data-stix-id=\"{}\"{}><title>",
             class_of(&n.kind),
+            n.mark.map(|m| format!(" mark-{}", m.name())).unwrap_or_default(),
             n.index,
-            xml_escape(&n.stix_id)
+            xml_escape(&n.stix_id),
+            opacity(if n.mark == Some(Mark::Dim) { DIM } else { "" })
         );
         xml_escape_into(&mut out, &n.title);
         out.push_str("</title>");
         let dash = if n.dashed { " stroke-dasharray=\"5 3\"" } else { "" };
-        match n.shape {
-            Shape::Rect { radius } => {
+        let width = if n.shape == Shape::Ellipse { "2" } else { "1.5" };
+        write_outline(
+            &mut out,
+            n,
+            &format!("fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{width}\"{dash}"),
+        );
+        if let Shape::Rect { radius } = n.shape {
+            if n.band > 0.0 {
+                // The band: rounded at the top, square at the bottom.
+                let (x, y, w, b, r) = (n.x, n.y, n.width, n.band, radius);
                 let _ = write!(
                     out,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"{dash}/>",
-                    f(n.x),
-                    f(n.y),
-                    f(n.width),
-                    f(n.height),
-                    f(radius)
-                );
-                if n.band > 0.0 {
-                    // The band: rounded at the top, square at the bottom.
-                    let (x, y, w, b, r) = (n.x, n.y, n.width, n.band, radius);
-                    let _ = write!(
-                        out,
-                        "<path d=\"M{} L{} Q{} {} L{} Q{} {} L{} Z\" fill=\"{accent}\"/>",
-                        pt((x, y + b)),
-                        pt((x, y + r)),
-                        pt((x, y)),
-                        pt((x + r, y)),
-                        pt((x + w - r, y)),
-                        pt((x + w, y)),
-                        pt((x + w, y + r)),
-                        pt((x + w, y + b)),
-                    );
-                }
-            }
-            Shape::Hexagon { inset } => {
-                let (x, y, w, h) = (n.x, n.y, n.width, n.height);
-                let _ = write!(
-                    out,
-                    "<polygon points=\"{} {} {} {} {} {}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"{dash}/>",
-                    pt((x + inset, y)),
-                    pt((x + w - inset, y)),
-                    pt((x + w, y + h / 2.0)),
-                    pt((x + w - inset, y + h)),
-                    pt((x + inset, y + h)),
-                    pt((x, y + h / 2.0)),
+                    "<path d=\"M{} L{} Q{} {} L{} Q{} {} L{} Z\" fill=\"{accent}\"/>",
+                    pt((x, y + b)),
+                    pt((x, y + r)),
+                    pt((x, y)),
+                    pt((x + r, y)),
+                    pt((x + w - r, y)),
+                    pt((x + w, y)),
+                    pt((x + w, y + r)),
+                    pt((x + w, y + b)),
                 );
             }
-            Shape::Ellipse => {
-                let _ = write!(
-                    out,
-                    "<ellipse cx=\"{}\" cy=\"{}\" rx=\"{}\" ry=\"{}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>",
-                    f(n.x + n.width / 2.0),
-                    f(n.y + n.height / 2.0),
-                    f(n.width / 2.0),
-                    f(n.height / 2.0)
-                );
-            }
+        }
+        // A mark's outline goes over the shape and its band.
+        if let Some((colour, width, dash)) = style {
+            let dash = dash
+                .map(|d| format!(" stroke-dasharray=\"{d}\""))
+                .unwrap_or_default();
+            write_outline(
+                &mut out,
+                n,
+                &format!("class=\"mark\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\"{dash}"),
+            );
         }
         for l in &n.lines {
             let colour = match l.role {
@@ -886,6 +1049,88 @@ pub fn write_svg(d: &Diagram, theme: Theme) -> String {
         }
         out.push_str("</g>\n");
     }
-    out.push_str("</g>\n</svg>\n");
+    out.push_str("</g>\n");
+    if let Some(legend) = &d.legend {
+        write_legend(&mut out, legend, p);
+    }
+    out.push_str("</svg>\n");
     out
+}
+
+/// Writes a node's outline (its shape) with the given attributes.
+fn write_outline(out: &mut String, n: &DrawnNode, attrs: &str) {
+    let _ = match n.shape {
+        Shape::Rect { radius } => write!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" {attrs}/>",
+            f(n.x),
+            f(n.y),
+            f(n.width),
+            f(n.height),
+            f(radius)
+        ),
+        Shape::Hexagon { inset } => {
+            let (x, y, w, h) = (n.x, n.y, n.width, n.height);
+            write!(
+                out,
+                "<polygon points=\"{} {} {} {} {} {}\" {attrs}/>",
+                pt((x + inset, y)),
+                pt((x + w - inset, y)),
+                pt((x + w, y + h / 2.0)),
+                pt((x + w - inset, y + h)),
+                pt((x + inset, y + h)),
+                pt((x, y + h / 2.0)),
+            )
+        }
+        Shape::Ellipse => write!(
+            out,
+            "<ellipse cx=\"{}\" cy=\"{}\" rx=\"{}\" ry=\"{}\" {attrs}/>",
+            f(n.x + n.width / 2.0),
+            f(n.y + n.height / 2.0),
+            f(n.width / 2.0),
+            f(n.height / 2.0)
+        ),
+    };
+}
+
+/// Writes an overlay's legend: its title, and a swatch drawn as the mark is plus its wording
+/// per mark.
+fn write_legend(out: &mut String, legend: &Legend, p: &Palette) {
+    out.push_str("<g class=\"legend\">");
+    if let Some(t) = &legend.title {
+        write_text(out, t, p.text);
+    }
+    for (mark, (x, y), text) in &legend.entries {
+        let (w, h) = LEGEND_SWATCH;
+        let _ = write!(
+            out,
+            "<g class=\"mark-{}\"{}>",
+            mark.name(),
+            opacity(if *mark == Mark::Dim { DIM } else { "" })
+        );
+        let (fill, stroke, _) = p.action;
+        let _ = write!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"/>",
+            f(*x),
+            f(*y),
+            f(w),
+            f(h)
+        );
+        if let Some((colour, width, dash)) = mark_style(*mark, p) {
+            let _ = write!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{}\"{}/>",
+                f(*x),
+                f(*y),
+                f(w),
+                f(h),
+                f(width * 0.7),
+                dash.map(|d| format!(" stroke-dasharray=\"{d}\"")).unwrap_or_default()
+            );
+        }
+        write_text(out, text, p.muted);
+        out.push_str("</g>");
+    }
+    out.push_str("</g>\n");
 }

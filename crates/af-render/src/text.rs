@@ -1,70 +1,77 @@
 //! Text measurement without a font engine, word wrapping, and escaping for XML.
 //!
-//! Widths are estimated from a per-character table of a Helvetica/Arial-like sans-serif face
-//! (advance widths in thousandths of an em), widened by a safety margin so that the common
-//! fallbacks (Liberation Sans, DejaVu Sans, which is wider) still fit.
+//! Widths come from a table of real advance widths ([`crate::metrics`], generated from the
+//! fonts): per character, the widest of DejaVu Sans (the Linux fallback, and the font PNG
+//! output draws with) and Liberation Sans (metric-compatible with Arial and Helvetica), the
+//! fonts the SVG names, plus an allowance for the few pairs kerning sets wider than their
+//! advances. Text sized with it fits whichever of them a viewer uses.
 
-/// Advance widths of ASCII 32..=126 in thousandths of an em (Helvetica metrics).
-const ASCII_WIDTHS: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // ' '../
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, // 0-9
-    278, 278, 584, 584, 584, 556, 1015, // :;<=>?@
-    667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, // A-M
-    722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, // N-Z
-    278, 278, 278, 469, 556, 333, // [\]^_`
-    556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, // a-m
-    556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, // n-z
-    334, 260, 334, 584, // {|}~
-];
+use crate::metrics::{KERN_ALLOWANCE, WIDTHS};
 
-/// Widening applied to every estimate (fallback fonts are up to ~12% wider than Helvetica).
-const SAFETY: f64 = 1.12;
-/// Extra width of bold text.
-const BOLD: f64 = 1.07;
+/// The font stack the SVG names; every family in it was measured into [`crate::metrics`]
+/// (Helvetica and Arial through Liberation Sans, which has their widths).
+pub const FONT_STACK: &str = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif";
 
-/// Estimated advance width of one character, in ems.
-fn char_em(c: char) -> f64 {
-    let code = c as u32;
-    if (32..=126).contains(&code) {
-        return f64::from(ASCII_WIDTHS[(code - 32) as usize]) / 1000.0;
-    }
-    if is_wide(c) {
-        return 1.0;
-    }
+/// Advance width of one character, in ems. Characters the measured fonts do not have are
+/// drawn by some fallback font: they are given a full em, which no common glyph exceeds.
+fn char_em(c: char, bold: bool) -> f64 {
     if c.is_control() || is_zero_width(c) {
         return 0.0;
     }
-    // Latin-1 letters, Greek, Cyrillic and punctuation: about an average letter.
-    0.62
+    match WIDTHS.binary_search_by_key(&(c as u32), |w| w.0) {
+        Ok(i) => f64::from(if bold { WIDTHS[i].2 } else { WIDTHS[i].1 }) / 1000.0,
+        Err(_) => 1.0,
+    }
+}
+
+/// How much wider than their advances pairs starting with `c` can be set, in ems.
+fn kern_em(c: char, bold: bool) -> f64 {
+    match KERN_ALLOWANCE.binary_search_by_key(&(c as u32), |w| w.0) {
+        Ok(i) => {
+            f64::from(if bold {
+                KERN_ALLOWANCE[i].2
+            } else {
+                KERN_ALLOWANCE[i].1
+            }) / 1000.0
+        }
+        Err(_) => 0.0,
+    }
+}
+
+/// Unicode noncharacters: U+FDD0..=U+FDEF and the last two code points of every plane.
+fn is_noncharacter(c: char) -> bool {
+    let code = c as u32;
+    (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
 }
 
 fn is_zero_width(c: char) -> bool {
     matches!(c as u32, 0x200B..=0x200F | 0x0300..=0x036F | 0xFE00..=0xFE0F | 0x2060..=0x2064)
 }
 
-/// East Asian wide and full-width characters and emoji take a full em.
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF | 0x20000..=0x3FFFD)
-}
-
-/// Estimated width in pixels of `text` set at `size` pixels, bold or regular.
+/// Width in pixels of `text` set at `size` pixels, bold or regular, in the widest of the
+/// fonts the SVG names.
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
-    let ems: f64 = text.chars().map(char_em).sum();
-    ems * size * SAFETY * if bold { BOLD } else { 1.0 }
+    let mut ems = 0.0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        ems += char_em(c, bold);
+        if chars.peek().is_some() {
+            ems += kern_em(c, bold);
+        }
+    }
+    ems * size
 }
 
 /// Collapses all runs of whitespace (including line breaks) to single spaces and drops
-/// control characters.
+/// control characters and noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF, …), which neither
+/// XML nor YAML (Mermaid's front matter) allow.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
         if c.is_whitespace() {
             space = !out.is_empty();
-        } else if !c.is_control() {
+        } else if !c.is_control() && !is_noncharacter(c) {
             if space {
                 out.push(' ');
                 space = false;
@@ -215,6 +222,25 @@ mod tests {
     }
 
     #[test]
+    fn widths_are_the_widest_measured_font_plus_kerning() {
+        // DejaVu Sans Bold sets `T` 682/1000 em wide (the widest of the measured fonts), and
+        // kerns `TT` wider than two advances: the pair gets its allowance, the last
+        // character none.
+        assert!(
+            (text_width("T", 1000.0, true) - 683.0).abs() < 1.0,
+            "{}",
+            text_width("T", 1000.0, true)
+        );
+        assert!(text_width("TT", 1000.0, true) > 2.0 * text_width("T", 1000.0, true));
+        assert_eq!(
+            text_width("ab", 1000.0, false),
+            text_width("a", 1000.0, false) + text_width("b", 1000.0, false)
+        );
+        // Characters no measured font has count as a full em.
+        assert_eq!(text_width("漢", 10.0, false), 10.0);
+    }
+
+    #[test]
     fn wrap_respects_width_and_line_limit() {
         let text = "The adversary sends a link to a fake Outlook login page and waits for the password";
         let lines = wrap(text, 120.0, 12.0, false, 3);
@@ -244,6 +270,14 @@ mod tests {
     #[test]
     fn normalize_collapses_whitespace() {
         assert_eq!(normalize("  a\n\n b\tc  "), "a b c");
+    }
+
+    #[test]
+    fn normalize_drops_noncharacters() {
+        assert_eq!(
+            normalize("a\u{fffe}b\u{ffff}c\u{fdd0}\u{10ffff}d\u{fffd}"),
+            "abcd\u{fffd}"
+        );
     }
 
     #[test]

@@ -12,6 +12,22 @@ use af_render::{
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
+/// The laid-out diagram; the flows of these tests are never too large.
+fn drawn(objects: &[Object], options: &SvgOptions) -> Diagram {
+    match diagram(objects, options) {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// The SVG; the flows of these tests are never too large.
+fn svg_of(objects: &[Object], options: &SvgOptions) -> String {
+    match render_svg(objects, options) {
+        Ok(svg) => svg,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 fn examples_dir() -> PathBuf {
     af_testkit::workspace_root().join("examples")
 }
@@ -324,13 +340,13 @@ fn layer_schema() -> jsonschema::Validator {
         "required": ["name", "domain", "versions", "techniques"],
         "properties": {
             "name": {"type": "string", "minLength": 1},
-            "domain": {"enum": ["enterprise-attack", "mobile-attack", "ics-attack"]},
+            "domain": {"enum": ["enterprise-attack", "mobile-attack", "ics-attack", "atlas-atlas"]},
             "description": {"type": "string"},
             "versions": {
                 "type": "object",
                 "required": ["layer"],
                 "properties": {
-                    "layer": {"const": "4.5"},
+                    "layer": {"enum": ["4.5", "4.3"]},
                     "attack": {"type": "string"},
                     "navigator": {"type": "string"}
                 }
@@ -342,7 +358,7 @@ fn layer_schema() -> jsonschema::Validator {
                     "type": "object",
                     "required": ["techniqueID"],
                     "properties": {
-                        "techniqueID": {"type": "string", "pattern": "^T[0-9]{4}(\\.[0-9]{3})?$"},
+                        "techniqueID": {"type": "string", "pattern": "^(AML\\.)?T[0-9]{4}(\\.[0-9]{3})?$"},
                         "tactic": {"type": "string", "pattern": "^[a-z]+(-[a-z]+)*$"},
                         "score": {"type": "number", "minimum": 1},
                         "comment": {"type": "string"},
@@ -359,6 +375,21 @@ fn layer_schema() -> jsonschema::Validator {
             "legendItems": {
                 "type": "array",
                 "items": {"type": "object", "required": ["label", "color"]}
+            }
+        },
+        // ATLAS layers are in the format the ATLAS Navigator reads (MITRE's own: 4.3) and hold
+        // only ATLAS ids; ATT&CK layers are 4.5 and hold only ATT&CK ids.
+        "if": {"properties": {"domain": {"const": "atlas-atlas"}}},
+        "then": {
+            "properties": {
+                "versions": {"properties": {"layer": {"const": "4.3"}}, "not": {"required": ["attack"]}},
+                "techniques": {"items": {"properties": {"techniqueID": {"pattern": "^AML\\."}}}}
+            }
+        },
+        "else": {
+            "properties": {
+                "versions": {"properties": {"layer": {"const": "4.5"}}},
+                "techniques": {"items": {"properties": {"techniqueID": {"pattern": "^T"}}}}
             }
         }
     });
@@ -387,13 +418,14 @@ fn check_all_formats(objects: &[Object], what: &str, schema: &jsonschema::Valida
             direction,
             ..SvgOptions::default()
         };
-        let d = diagram(objects, &options);
+        let d = drawn(objects, &options);
         let what = format!("{what} ({direction:?})");
         check_geometry(&d, &what);
-        let svg = render_svg(objects, &options);
+        check_routes_avoid_nodes(&d, &what);
+        let svg = svg_of(objects, &options);
         check_svg(&svg, &d, &what);
     }
-    let dark = render_svg(
+    let dark = svg_of(
         objects,
         &SvgOptions {
             theme: Theme::Dark,
@@ -432,16 +464,24 @@ fn every_example_renders_in_every_format() {
             &NavigatorOptions::default(),
         );
         let catalog = af_catalog::Catalog::embedded();
-        let uses_attack = objects.iter().any(|o| {
-            o.get("technique_id").and_then(Value::as_str).is_some_and(|id| {
-                af_catalog::CatalogKind::of_id(id) == af_catalog::CatalogKind::Attack
-                    && catalog.technique(id).is_some()
+        let uses = |kind| {
+            objects.iter().any(|o| {
+                o.get("technique_id").and_then(Value::as_str).is_some_and(|id| {
+                    af_catalog::CatalogKind::of_id(id) == kind && catalog.technique(id).is_some()
+                })
             })
-        });
+        };
+        let matrices: Vec<&str> = layers.layers.iter().map(|l| l.matrix).collect();
         assert_eq!(
-            !layers.layers.is_empty(),
-            uses_attack,
-            "{}: a layer exactly when ATT&CK is used",
+            matrices.iter().any(|m| m.ends_with("-attack")),
+            uses(af_catalog::CatalogKind::Attack),
+            "{}: an ATT&CK layer exactly when ATT&CK is used",
+            path.display()
+        );
+        assert_eq!(
+            matrices.contains(&"atlas"),
+            uses(af_catalog::CatalogKind::Atlas),
+            "{}: an ATLAS layer exactly when ATLAS is used",
             path.display()
         );
     }
@@ -462,7 +502,7 @@ fn every_corpus_flow_renders_in_every_format() {
             Err(e) => panic!("{}: {e}", path.display()),
         };
         check_all_formats(&objects, &path.display().to_string(), &schema);
-        let d = diagram(&objects, &SvgOptions::default());
+        let d = drawn(&objects, &SvgOptions::default());
         let actions = objects
             .iter()
             .filter(|o| o.get("type").and_then(Value::as_str) == Some("attack-action"))
@@ -492,7 +532,7 @@ fn node_by_title<'a>(d: &'a Diagram, needle: &str) -> &'a DrawnNode {
 #[test]
 fn attack_tree_draws_its_goal_on_top() {
     let objects = example("attack-tree-vpn-access");
-    let d = diagram(&objects, &SvgOptions::default());
+    let d = drawn(&objects, &SvgOptions::default());
     let goal = node_by_title(&d, "Interactive session on the corporate VPN");
     for n in &d.nodes {
         if n.stix_id != goal.stix_id && n.kind == af_render::NodeKind::Action {
@@ -515,7 +555,7 @@ fn attack_tree_draws_its_goal_on_top() {
 fn flows_run_down_or_right() {
     let objects = example("bec-invoice-fraud");
     for (direction, horizontal) in [(Direction::TopDown, false), (Direction::LeftRight, true)] {
-        let d = diagram(
+        let d = drawn(
             &objects,
             &SvgOptions {
                 direction,
@@ -536,7 +576,7 @@ fn flows_run_down_or_right() {
 #[test]
 fn branch_and_relationship_labels_are_drawn() {
     let objects = example("bec-invoice-fraud");
-    let d = diagram(&objects, &SvgOptions::default());
+    let d = drawn(&objects, &SvgOptions::default());
     let labels: Vec<&str> = d
         .edges
         .iter()
@@ -546,14 +586,14 @@ fn branch_and_relationship_labels_are_drawn() {
     for want in ["true", "false", "consists-of", "targets", "asset"] {
         assert!(labels.contains(&want), "missing edge label {want}: {labels:?}");
     }
-    let svg = render_svg(&objects, &SvgOptions::default());
+    let svg = svg_of(&objects, &SvgOptions::default());
     assert!(svg.contains("class=\"edge on-false\"") && svg.contains("stroke-dasharray=\"7 4\""));
 }
 
 #[test]
 fn action_cards_show_tactic_technique_name_and_description() {
     let objects = example("bec-invoice-fraud");
-    let d = diagram(&objects, &SvgOptions::default());
+    let d = drawn(&objects, &SvgOptions::default());
     let phish = node_by_title(&d, "Send a 'shared document' link");
     let text: Vec<&str> = phish.lines.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(text[0], "Initial Access (TA0001)");
@@ -597,7 +637,7 @@ fn hostile_text_is_escaped_everywhere() {
     ]);
     let schema = layer_schema();
     check_all_formats(&objects, "hostile", &schema);
-    let svg = render_svg(&objects, &SvgOptions::default());
+    let svg = svg_of(&objects, &SvgOptions::default());
     assert!(!svg.contains("<script"));
     assert!(!svg.contains('\u{0}') && !svg.contains('\u{1b}'));
     let mermaid = render_mermaid(&objects, &MermaidOptions::default());
@@ -616,7 +656,7 @@ fn cycles_self_loops_and_isolated_nodes_lay_out() {
         json!({"type": "note", "id": "note--1", "content": "alone"}),
         json!({"type": "identity", "id": "identity--1", "name": "author only"}),
     ]);
-    let d = diagram(&objects, &SvgOptions::default());
+    let d = drawn(&objects, &SvgOptions::default());
     check_geometry(&d, "cycle");
     assert_eq!(d.nodes.len(), 4, "the unreferenced identity is not drawn");
     assert_eq!(d.edges.len(), 4);
@@ -644,7 +684,7 @@ fn builder_style_bundles_render() {
         Ok(o) => o,
         Err(e) => panic!("{e}"),
     };
-    let d = diagram(&objects, &SvgOptions::default());
+    let d = drawn(&objects, &SvgOptions::default());
     check_geometry(&d, "builder");
     assert_eq!(d.edges.len(), 2);
     assert!(
@@ -672,18 +712,18 @@ fn bad_input_is_an_error_not_a_panic() {
     let objects = custom_flow(vec![
         json!({"type": "attack-action", "id": "attack-action--1", "name": 42, "effect_refs": "attack-action--9"}),
     ]);
-    let svg = render_svg(&objects, &SvgOptions::default());
+    let svg = svg_of(&objects, &SvgOptions::default());
     assert!(roxmltree::Document::parse(&svg).is_ok());
     // No objects at all still gives a valid (empty) picture.
-    let svg = render_svg(&[], &SvgOptions::default());
+    let svg = svg_of(&[], &SvgOptions::default());
     assert!(roxmltree::Document::parse(&svg).is_ok());
 }
 
 #[test]
 fn themes_change_the_colours() {
     let objects = example("bec-invoice-fraud");
-    let light = render_svg(&objects, &SvgOptions::default());
-    let dark = render_svg(
+    let light = svg_of(&objects, &SvgOptions::default());
+    let dark = svg_of(
         &objects,
         &SvgOptions {
             theme: Theme::Dark,
@@ -841,8 +881,9 @@ fn navigator_merge_scores_shared_techniques() {
 #[test]
 fn navigator_notes_what_it_leaves_out() {
     let objects = custom_flow(vec![
-        json!({"type": "attack-action", "id": "attack-action--1", "name": "x", "technique_id": "AML.T0051"}),
+        json!({"type": "attack-action", "id": "attack-action--1", "name": "x", "technique_id": "D3-MFA"}),
         json!({"type": "attack-action", "id": "attack-action--2", "name": "y", "technique_id": "T9999"}),
+        json!({"type": "attack-action", "id": "attack-action--3", "name": "z", "technique_id": "AML.T9999"}),
     ]);
     let layers = navigator_layers(
         &[FlowObjects {
@@ -852,7 +893,45 @@ fn navigator_notes_what_it_leaves_out() {
         &NavigatorOptions::default(),
     );
     assert!(layers.layers.is_empty());
-    assert_eq!(layers.notes.len(), 2, "{:?}", layers.notes);
+    assert_eq!(
+        layers.notes,
+        [
+            "f: D3-MFA is a D3FEND technique, which no Navigator shows; left out",
+            "f: T9999 is not in the ATT&CK catalog; left out",
+            "f: AML.T9999 is not in the ATLAS catalog; left out",
+        ]
+    );
+}
+
+#[test]
+fn atlas_techniques_get_a_layer_for_the_atlas_navigator() {
+    let objects = custom_flow(vec![
+        json!({"type": "attack-action", "id": "attack-action--1", "name": "Inject a prompt", "technique_id": "AML.T0051", "tactic_id": "AML.TA0005"}),
+        json!({"type": "attack-action", "id": "attack-action--2", "name": "Phish", "technique_id": "T1566"}),
+    ]);
+    let layers = navigator_layers(
+        &[FlowObjects {
+            name: "f",
+            objects: &objects,
+        }],
+        &NavigatorOptions::default(),
+    );
+    let matrices: Vec<(&str, &str)> = layers.layers.iter().map(|l| (l.matrix, l.domain)).collect();
+    assert_eq!(
+        matrices,
+        [
+            ("enterprise-attack", "enterprise-attack"),
+            ("atlas", "atlas-atlas")
+        ]
+    );
+    let layer = layer_of(&layers, "atlas-atlas");
+    assert_eq!(layer["versions"], json!({"navigator": "4.6.4", "layer": "4.3"}));
+    let t = &layer["techniques"][0];
+    assert_eq!(t["techniqueID"], "AML.T0051");
+    assert_eq!(t["tactic"], "execution");
+    assert_eq!(t["comment"], "Inject a prompt");
+    assert!(layers.notes.is_empty(), "{:?}", layers.notes);
+    check_layer(&layer_schema(), layer, "atlas");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -867,7 +946,7 @@ fn snapshots_of_three_examples() {
     ] {
         let objects = example(name);
         insta::with_settings!({ snapshot_suffix => name, prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!("svg", render_svg(&objects, &SvgOptions::default()));
+            insta::assert_snapshot!("svg", svg_of(&objects, &SvgOptions::default()));
             insta::assert_snapshot!("mermaid", render_mermaid(&objects, &MermaidOptions::default()));
             insta::assert_snapshot!("dot", render_dot(&objects, &DotOptions::default()));
             let layers = navigator_layers(&[FlowObjects { name, objects: &objects }], &NavigatorOptions::default());
@@ -880,9 +959,347 @@ fn snapshots_of_three_examples() {
 #[test]
 fn segments_are_curves_across_gaps() {
     let objects = example("bec-invoice-fraud");
-    let d = diagram(&objects, &SvgOptions::default());
+    let d = drawn(&objects, &SvgOptions::default());
     assert!(d
         .edges
         .iter()
         .all(|e| e.route.segments.iter().any(|s| matches!(s, Segment::Curve(..)))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Large and dense graphs; bundles
+
+/// A flow of `n` actions where action `i` leads to `fanout` others spread over the flow
+/// (forwards and backwards, so there are cycles and edges of every length), or to every
+/// action (itself included) when `fanout` is `n`.
+fn dense_flow(n: usize, fanout: usize) -> Vec<Object> {
+    let id = |i: usize| format!("attack-action--{i:08}-0000-4000-8000-000000000000");
+    let mut extra = Vec::with_capacity(n);
+    for i in 0..n {
+        let targets: Vec<String> = if fanout >= n {
+            (0..n).map(id).collect()
+        } else {
+            (1..=fanout).map(|k| id((i + k * 37 + 1) % n)).collect()
+        };
+        extra.push(
+            json!({"type": "attack-action", "id": id(i), "name": format!("n{i}"), "effect_refs": targets}),
+        );
+    }
+    let mut objects = custom_flow(extra);
+    objects[0].insert("start_refs".into(), json!([id(0)]));
+    objects
+}
+
+fn path_points(d: &Diagram) -> usize {
+    d.edges.iter().map(|e| e.route.segments.len() + 1).sum()
+}
+
+#[test]
+fn dense_graphs_stay_linear_in_their_edges() {
+    // 600 actions and 9,600 edges (the 300 × 300 graph of the issue has 90,000 and took
+    // 3 GB; 600 × 600 aborted): laid out, and the drawing grows with the edges, not with
+    // edges × ranks.
+    let objects = dense_flow(600, 16);
+    let d = drawn(&objects, &SvgOptions::default());
+    assert_eq!((d.nodes.len(), d.edges.len()), (600, 9_600));
+    check_geometry(&d, "dense");
+    let points = path_points(&d);
+    assert!(
+        points <= 2 * af_render::layout::ROUTE_BUDGET + 6 * d.edges.len(),
+        "{points} path points for {} edges",
+        d.edges.len()
+    );
+    let svg = svg_of(&objects, &SvgOptions::default());
+    assert!(svg.len() < 12_000_000, "{} bytes of SVG", svg.len());
+    assert!(roxmltree::Document::parse(&svg).is_ok());
+}
+
+#[test]
+fn graphs_beyond_the_documented_size_are_refused_not_aborted() {
+    // Every one of 300 actions leads to every other: 90,000 edges.
+    let objects = dense_flow(300, 300);
+    let err = match diagram(&objects, &SvgOptions::default()) {
+        Ok(d) => panic!("{} edges laid out", d.edges.len()),
+        Err(e) => e,
+    };
+    assert_eq!(
+        err,
+        af_render::RenderError::TooLarge {
+            nodes: 300,
+            edges: 90_000
+        }
+    );
+    assert!(
+        err.to_string().contains("at most 2,000 nodes and 10,000 edges"),
+        "{err}"
+    );
+    // Mermaid and DOT have no layout to protect and stay linear.
+    let dot = render_dot(&objects, &DotOptions::default());
+    assert_eq!(dot.matches(" -> ").count(), 90_000);
+}
+
+/// Total length of the distinct pieces of the given routes (shared pieces count once).
+fn ink(routes: &[&af_render::layout::Route]) -> f64 {
+    let key = |p: (f64, f64)| ((p.0 * 10.0).round() as i64, (p.1 * 10.0).round() as i64);
+    let mut pieces = std::collections::HashSet::new();
+    let mut total = 0.0;
+    for r in routes {
+        let mut at = r.start;
+        for s in &r.segments {
+            let end = match s {
+                Segment::Line(p) | Segment::Curve(_, _, p) => *p,
+            };
+            if pieces.insert((key(at), key(end))) {
+                total += ((end.0 - at.0).powi(2) + (end.1 - at.1).powi(2)).sqrt();
+            }
+            at = end;
+        }
+    }
+    total
+}
+
+#[test]
+fn a_context_object_with_many_targets_draws_one_bundle() {
+    // A chain of twelve actions; four of them use a tool each, and the threat actor uses all
+    // four tools: its `uses` edges reach down the whole flow.
+    let action = |i: usize| format!("attack-action--{i}");
+    let tool = |i: usize| format!("tool--{i}");
+    let mut extra = vec![json!({"type": "threat-actor", "id": "threat-actor--1", "name": "Actor"})];
+    for i in 1..=12 {
+        let next: Vec<String> = if i < 12 { vec![action(i + 1)] } else { vec![] };
+        extra.push(json!({"type": "attack-action", "id": action(i), "name": format!("Step {i}"), "effect_refs": next}));
+    }
+    for (k, i) in [2, 5, 8, 11].into_iter().enumerate() {
+        extra.push(json!({"type": "tool", "id": tool(i), "name": format!("Tool {i}")}));
+        extra.push(json!({"type": "relationship", "id": format!("relationship--a{i}"), "relationship_type": "related-to", "source_ref": action(i), "target_ref": tool(i)}));
+        extra.push(json!({"type": "relationship", "id": format!("relationship--u{k}"), "relationship_type": "uses", "source_ref": "threat-actor--1", "target_ref": tool(i)}));
+    }
+    let d = drawn(&custom_flow(extra), &SvgOptions::default());
+    check_geometry(&d, "actor");
+    let uses: Vec<_> = d
+        .edges
+        .iter()
+        .filter(|e| e.kind == af_render::EdgeKind::Relationship("uses".into()))
+        .collect();
+    assert_eq!(uses.len(), 4);
+    let labels = uses.iter().filter(|e| e.label.is_some()).count();
+    assert_eq!(labels, 1, "one `uses` label for the bundle, not one per edge");
+    let starts: Vec<_> = uses.iter().map(|e| e.route.start).collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] == w[1]),
+        "the bundle leaves the actor from one point: {starts:?}"
+    );
+    // The edges share their path while they run together: the ink is little more than the
+    // longest edge, not the sum of all four.
+    let routes: Vec<_> = uses.iter().map(|e| &e.route).collect();
+    let longest = routes.iter().map(|r| ink(&[r])).fold(0.0, f64::max);
+    let all = ink(&routes);
+    assert!(
+        all < 1.35 * longest,
+        "{all:.0} px of ink for a longest edge of {longest:.0} px"
+    );
+}
+
+/// A chain of `n` actions.
+fn chain(n: usize) -> Vec<Object> {
+    let id = |i: usize| format!("attack-action--{i}");
+    let extra = (1..=n)
+        .map(|i| {
+            let next: Vec<String> = if i < n { vec![id(i + 1)] } else { vec![] };
+            json!({"type": "attack-action", "id": id(i), "name": format!("Step number {i} of the long intrusion"), "technique_id": "T1078", "effect_refs": next})
+        })
+        .collect();
+    custom_flow(extra)
+}
+
+/// No point of any edge's path lies inside a node's box (its own ends excepted).
+fn check_routes_avoid_nodes(d: &Diagram, what: &str) {
+    for e in &d.edges {
+        let mut points = vec![e.route.start];
+        for s in &e.route.segments {
+            match s {
+                Segment::Line(p) => points.push(*p),
+                Segment::Curve(a, b, p) => points.extend([*a, *b, *p]),
+            }
+        }
+        for (i, n) in d.nodes.iter().enumerate() {
+            if i == e.from || i == e.to {
+                continue;
+            }
+            for p in &points {
+                let inside = p.0 > n.x + EPS
+                    && p.0 < n.x + n.width - EPS
+                    && p.1 > n.y + EPS
+                    && p.1 < n.y + n.height - EPS;
+                assert!(
+                    !inside,
+                    "{what}: edge {} -> {} runs through {}",
+                    e.from, e.to, n.stix_id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn long_chains_wrap_into_rows_instead_of_a_strip() {
+    let objects = chain(40);
+    for direction in [Direction::LeftRight, Direction::TopDown] {
+        let what = format!("chain {direction:?}");
+        let d = drawn(
+            &objects,
+            &SvgOptions {
+                direction,
+                ..SvgOptions::default()
+            },
+        );
+        check_geometry(&d, &what);
+        check_routes_avoid_nodes(&d, &what);
+        let (along, across) = match direction {
+            Direction::LeftRight => (d.width, d.height),
+            Direction::TopDown => (d.height, d.width),
+        };
+        assert!(
+            along / across < 3.0,
+            "{what}: a {:.0} × {:.0} strip",
+            d.width,
+            d.height
+        );
+        // It still reads in order: each step follows the one before it along the flow, or
+        // starts the next band.
+        let mut bands = 1;
+        for w in d.nodes.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let (next_along, next_band) = match direction {
+                Direction::LeftRight => (
+                    b.x > a.x && (b.y - a.y).abs() < 1.0,
+                    b.y > a.y + a.height && b.x < a.x,
+                ),
+                Direction::TopDown => (
+                    b.y > a.y && (b.x - a.x).abs() < 1.0,
+                    b.x > a.x + a.width && b.y < a.y,
+                ),
+            };
+            assert!(
+                next_along || next_band,
+                "{what}: {} does not follow {}",
+                b.stix_id,
+                a.stix_id
+            );
+            bands += usize::from(next_band);
+        }
+        assert!(bands >= 2, "{what}: not wrapped");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overlays
+
+fn overlay_flow() -> Vec<Object> {
+    custom_flow(vec![
+        json!({"type": "attack-action", "id": "attack-action--1", "name": "Phish", "technique_id": "T1566", "effect_refs": ["attack-operator--1"]}),
+        json!({"type": "attack-action", "id": "attack-action--2", "name": "Guess", "technique_id": "T1110", "effect_refs": ["attack-operator--1"]}),
+        json!({"type": "attack-operator", "id": "attack-operator--1", "operator": "OR", "effect_refs": ["attack-action--3"]}),
+        json!({"type": "attack-action", "id": "attack-action--3", "name": "Encrypt", "technique_id": "T1486", "asset_refs": ["attack-asset--1"]}),
+        json!({"type": "attack-asset", "id": "attack-asset--1", "name": "File server"}),
+    ])
+}
+
+fn marked_options(overlay: af_render::Overlay) -> SvgOptions {
+    SvgOptions {
+        overlay: Some(std::sync::Arc::new(overlay)),
+        ..SvgOptions::default()
+    }
+}
+
+#[test]
+fn an_empty_overlay_changes_nothing() {
+    let objects = overlay_flow();
+    assert_eq!(
+        svg_of(&objects, &marked_options(af_render::Overlay::new())),
+        svg_of(&objects, &SvgOptions::default())
+    );
+}
+
+#[test]
+fn overlay_marks_nodes_and_edges_without_moving_them() {
+    use af_render::Mark;
+    let objects = overlay_flow();
+    let mut overlay = af_render::Overlay::new();
+    overlay
+        .mark_node("attack-action--1", Mark::Detected)
+        .mark_node("attack-action--2", Mark::Undetected)
+        .mark_node("attack-operator--1", Mark::Partial)
+        .mark_node("attack-asset--1", Mark::Dim)
+        .mark_node("attack-action--404", Mark::Detected)
+        .mark_edge("attack-action--2", "attack-operator--1", Mark::Highlight)
+        .mark_edge("attack-action--3", "attack-asset--1", Mark::Dim);
+    overlay.title = Some("Detection coverage: 1 of 3 steps".into());
+    overlay
+        .labels
+        .insert(Mark::Highlight, "the undetected way to Encrypt".into());
+    let plain = drawn(&objects, &SvgOptions::default());
+    let d = drawn(&objects, &marked_options(overlay.clone()));
+    // Same layout: marks never move anything.
+    for (a, b) in plain.nodes.iter().zip(&d.nodes) {
+        assert_eq!((a.x, a.y, a.width, a.height), (b.x, b.y, b.width, b.height));
+    }
+    check_geometry(&d, "overlay");
+    let mark_of = |id: &str| d.nodes.iter().find(|n| n.stix_id == id).and_then(|n| n.mark);
+    assert_eq!(mark_of("attack-action--1"), Some(Mark::Detected));
+    assert_eq!(mark_of("attack-action--3"), None);
+    let undetected = d.nodes.iter().find(|n| n.stix_id == "attack-action--2");
+    assert!(
+        undetected.is_some_and(|n| n.title.ends_with("[undetected]")),
+        "the title names the mark"
+    );
+    let highlighted: Vec<_> = d
+        .edges
+        .iter()
+        .filter(|e| e.mark == Some(Mark::Highlight))
+        .collect();
+    assert_eq!(highlighted.len(), 1);
+    assert!(highlighted[0].title.ends_with("[the undetected way to Encrypt]"));
+    // The legend lists the marks used, in order, below the flow and inside the picture.
+    let legend = match &d.legend {
+        Some(l) => l,
+        None => panic!("no legend"),
+    };
+    let entries: Vec<(Mark, &str)> = legend
+        .entries
+        .iter()
+        .map(|(m, _, t)| (*m, t.text.as_str()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (Mark::Detected, "detected"),
+            (Mark::Partial, "partly detected"),
+            (Mark::Undetected, "undetected"),
+            (Mark::Highlight, "the undetected way to Encrypt"),
+            (Mark::Dim, "not involved"),
+        ]
+    );
+    let bottom = d.nodes.iter().map(|n| n.y + n.height).fold(0.0, f64::max);
+    for (_, (x, y), t) in &legend.entries {
+        assert!(*y > bottom, "legend below the nodes");
+        assert!(t.extent().1 <= d.width && y + af_render::svg::LEGEND_SWATCH.1 <= d.height);
+        assert!(*x >= 0.0);
+    }
+    let svg = svg_of(&objects, &marked_options(overlay));
+    assert!(roxmltree::Document::parse(&svg).is_ok());
+    for needle in [
+        "class=\"node action mark-detected\"",
+        "class=\"node action mark-undetected\"",
+        "class=\"node operator mark-partial\"",
+        "class=\"node asset mark-dim\" id=\"node-4\" data-stix-id=\"attack-asset--1\" opacity=\"0.3\"",
+        "class=\"edge effect mark-highlight\"",
+        "marker-end=\"url(#arrow-highlight)\"",
+        "<marker id=\"arrow-highlight\"",
+        "<g class=\"legend\">",
+        "Detection coverage: 1 of 3 steps",
+    ] {
+        assert!(svg.contains(needle), "missing {needle}");
+    }
+    insta::assert_snapshot!("svg_overlay", svg);
 }

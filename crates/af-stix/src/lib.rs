@@ -7,8 +7,8 @@
 //! timestamps ([`timestamp`]), deterministic ids ([`id`]), the Attack Flow extension objects
 //! ([`attack_flow`]), TLP marking definitions ([`marking`]), the confidence scales
 //! ([`confidence`]), the compact [`Object`] the compiler builds ([`object`]), the `report` that
-//! wraps a flow for threat-intelligence platforms ([`report`]), and the output writer with its
-//! fixed key order ([`writer`]).
+//! wraps a flow for threat-intelligence platforms ([`report`]), the output writer with its
+//! fixed key order ([`writer`]), and how bundle text is read ([`input`]).
 //!
 //! This crate must not know the `.af` syntax, source spans or diagnostics: the compiler, the
 //! importer, the validator, the renderers and the language server call it with plain strings
@@ -28,6 +28,7 @@ pub mod flow;
 pub mod format;
 mod generated_types;
 pub mod id;
+pub mod input;
 pub mod language;
 pub mod marking;
 pub mod object;

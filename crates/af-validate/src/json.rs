@@ -159,9 +159,7 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
         pos: 0,
         depth: 0,
     };
-    if text.starts_with('\u{feff}') {
-        p.pos = '\u{feff}'.len_utf8();
-    }
+    p.pos = text.len() - af_stix::input::strip_bom(text).len();
     p.skip_ws();
     let value = p.value()?;
     p.skip_ws();

@@ -316,9 +316,10 @@ impl Flow {
         self.compiled().map(|c| c.bundle.clone())
     }
 
-    /// The flow as SVG, as `afc render` draws it; `None` when there are errors.
+    /// The flow as SVG, as `afc render` draws it; `None` when there are errors, or when the
+    /// flow is beyond the SVG layout's limits (`af_render::layout::MAX_NODES`, `MAX_EDGES`).
     pub fn svg(&self, options: &RenderOptions) -> Option<String> {
-        self.compiled().map(|c| svg_of(&c.objects, options))
+        self.compiled().and_then(|c| svg_of(&c.objects, options).ok())
     }
 
     /// The flow as a Mermaid flowchart; `None` when there are errors.
@@ -479,15 +480,16 @@ fn convert_diagnostics(diags: &[Diagnostic], text: &str, offsets: &Offsets) -> V
         .collect()
 }
 
-fn svg_of(objects: &[af_render::Object], options: &RenderOptions) -> String {
+fn svg_of(objects: &[af_render::Object], options: &RenderOptions) -> Result<String, String> {
     af_render::render_svg(
         objects,
         &af_render::SvgOptions {
             theme: options.theme(),
             direction: options.direction(),
-            catalog: None,
+            ..af_render::SvgOptions::default()
         },
     )
+    .map_err(|e| e.to_string())
 }
 
 /// Imports a STIX bundle (`format` `"stix"`), an Attack Flow Builder file (`"afb"`), or either
@@ -522,7 +524,7 @@ pub fn import(text: &str, format: Option<&str>) -> Result<Imported, String> {
 /// Draws the objects of a STIX bundle (from afc or any other tool) as SVG.
 pub fn render_bundle_svg(json: &str, options: &RenderOptions) -> Result<String, String> {
     let objects = af_render::parse_objects(json).map_err(|e| e.to_string())?;
-    Ok(svg_of(&objects, options))
+    svg_of(&objects, options)
 }
 
 /// Techniques whose id or name matches `query`, best first (at most `limit`).

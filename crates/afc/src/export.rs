@@ -42,9 +42,12 @@ pub struct Args {
     attack_bundle: Option<PathBuf>,
 }
 
-/// The centres of the boxes of afc's SVG layout, by STIX id.
+/// The centres of the boxes of afc's SVG layout, by STIX id; none for a flow too large to lay
+/// out (the exporter then places the objects itself).
 fn positions(objects: &[af_render::Object]) -> af_import::Positions {
-    let diagram = af_render::diagram(objects, &af_render::SvgOptions::default());
+    let Ok(diagram) = af_render::diagram(objects, &af_render::SvgOptions::default()) else {
+        return af_import::Positions::default();
+    };
     diagram
         .nodes
         .iter()

@@ -186,14 +186,16 @@ pub fn create_dir(dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
-/// Whether `path` holds exactly `text`.
-pub fn same_content(path: &Path, text: &str) -> bool {
-    std::fs::read(path).is_ok_and(|b| b == text.as_bytes())
+/// Whether `path` holds exactly `data`.
+pub fn same_content(path: &Path, data: impl AsRef<[u8]>) -> bool {
+    std::fs::read(path).is_ok_and(|b| b == data.as_ref())
 }
 
-/// Writes `text` to `path`, creating its directory. A file that already holds `text` is left
-/// untouched, so its modification time stays (build tools rely on it).
-pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
+/// Writes `data` (text, or the bytes of a PNG) to `path`, creating its directory. A file that
+/// already holds `data` is left untouched, so its modification time stays (build tools rely on
+/// it).
+pub fn write_file(path: &Path, data: impl AsRef<[u8]>) -> Result<(), String> {
+    let text = data.as_ref();
     if same_content(path, text) {
         return Ok(());
     }

@@ -75,12 +75,16 @@ enum Command {
     /// habits, and technique ids against the MITRE catalogs. Files are checked in parallel;
     /// --format sarif / github make output for CI.
     Validate(validate::Args),
-    /// Draw flows: SVG (laid out by afc), Mermaid, Graphviz DOT, or ATT&CK Navigator layers.
+    /// Draw flows: SVG (laid out by afc), PNG, Mermaid, Graphviz DOT, or ATT&CK and ATLAS
+    /// Navigator layers.
     ///
     /// Inputs are `.af` files (compiled first; errors stop that file) or Attack Flow STIX
     /// bundles from any tool. One input goes to standard output unless -o is given; several
     /// are written beside their sources or to --out-dir. `--to navigator` merges all inputs
-    /// into one heat-map layer per ATT&CK domain.
+    /// into one heat-map layer per matrix (ATT&CK domain, or ATLAS).
+    #[command(
+        after_help = "Examples:\n  afc render flow.af > flow.svg\n  afc render flow.af --to png --scale 2 -o flow.png\n  afc render 'exports/*.json' --to mermaid --out-dir diagrams\n  afc render --to navigator flows/ -o heatmap   # heatmap-enterprise-attack.json, heatmap-atlas.json, ..."
+    )]
     Render(render::Args),
     /// Import Attack Flow STIX 2.1 bundles and Attack Flow Builder .afb files as flow source.
     ///

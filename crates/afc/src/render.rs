@@ -1,10 +1,10 @@
-//! `afc render`: flows (`.af` sources or Attack Flow STIX bundles) to SVG, Mermaid, Graphviz
-//! DOT, or ATT&CK Navigator layers.
+//! `afc render`: flows (`.af` sources or Attack Flow STIX bundles) to SVG, PNG, Mermaid,
+//! Graphviz DOT, or ATT&CK and ATLAS Navigator layers.
 
 use crate::input::{self, Input};
 use crate::output::{self, Format};
 use af_render::{Direction, Object, Theme};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,6 +12,8 @@ use std::sync::Arc;
 pub enum To {
     /// A standalone SVG picture, laid out by afc.
     Svg,
+    /// The SVG picture as a PNG image, drawn with a bundled font (the same bytes everywhere).
+    Png,
     /// A Mermaid flowchart (for Markdown on GitHub and elsewhere).
     Mermaid,
     /// Graphviz DOT.
@@ -24,6 +26,7 @@ impl To {
     fn extension(self) -> &'static str {
         match self {
             To::Svg => "svg",
+            To::Png => "png",
             To::Mermaid => "mmd",
             To::Dot => "dot",
             To::Navigator => "json",
@@ -58,19 +61,23 @@ pub struct Args {
     /// Output format.
     #[arg(long = "to", value_enum, default_value_t = To::Svg)]
     to: To,
-    /// Write to this file (one input). For navigator layers of several ATT&CK domains, a
-    /// prefix: OUT-enterprise-attack.json, OUT-mobile-attack.json, …
+    /// Write to this file (one input). For navigator layers, a prefix: each layer goes to
+    /// OUT-<matrix>.json (OUT-enterprise-attack.json, OUT-atlas.json, …).
     #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
     output: Option<PathBuf>,
-    /// Write each output to DIR/<name>.<svg|mmd|dot>, or layers to DIR/<name>-<domain>.json.
+    /// Write each output to DIR/<name>.<svg|png|mmd|dot>, or layers to DIR/<name>-<matrix>.json.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// Colour theme (svg, mermaid, dot).
+    /// Colour theme (svg, png, mermaid, dot).
     #[arg(long, value_enum, default_value_t = ThemeArg::Light)]
     theme: ThemeArg,
-    /// Flow direction (svg, mermaid, dot); attack trees keep their goal first.
+    /// Flow direction (svg, png, mermaid, dot); attack trees keep their goal first. Long,
+    /// narrow SVG and PNG drawings wrap into rows (lr) or columns (tb).
     #[arg(long, value_enum, default_value_t = DirectionArg::Tb)]
     direction: DirectionArg,
+    /// Pixels per SVG unit of PNG output (2 for high-density screens and slides).
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_scale)]
+    scale: f32,
     /// Name of the Navigator layer (default: the flow's name, or "N attack flows").
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
@@ -78,6 +85,14 @@ pub struct Args {
     /// ATT&CK v19.1.
     #[arg(long, value_name = "FILE", env = "AFC_ATTACK_BUNDLE")]
     attack_bundle: Option<PathBuf>,
+}
+
+/// `--scale`: a number from 0.1 to 10.
+fn parse_scale(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(f) if (0.1..=10.0).contains(&f) => Ok(f),
+        _ => Err(format!("`{text}` is not a scale from 0.1 to 10")),
+    }
 }
 
 /// Why an input produced no objects.
@@ -91,7 +106,9 @@ pub(crate) enum Failure {
 fn is_bundle(inp: &Input, text: &str) -> bool {
     match &inp.path {
         Some(p) => p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")),
-        None => text.trim_start().starts_with(['{', '[']),
+        None => af_stix::input::strip_bom(text)
+            .trim_start()
+            .starts_with(['{', '[']),
     }
 }
 
@@ -119,9 +136,9 @@ pub(crate) fn load(inp: &Input, options: &af_compile::Options, color: bool) -> R
         .collect())
 }
 
-fn write_stdout(text: &str) -> bool {
+fn write_stdout(data: &[u8]) -> bool {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_ok()
+    out.write_all(data).and_then(|_| out.flush()).is_ok()
 }
 
 pub fn run(args: Args, color: bool) -> u8 {
@@ -172,26 +189,35 @@ pub fn run(args: Args, color: bool) -> u8 {
                 continue;
             }
         };
-        let text = render_one(&objects, args.to, theme, direction, catalog.clone());
-        let dest = if let Some(o) = &args.output {
-            Some(o.clone())
-        } else if let Some(dir) = &args.out_dir {
-            Some(dir.join(format!("{}.{}", input::stem(inp), args.to.extension())))
-        } else if !many {
-            None
-        } else {
-            match &inp.path {
-                Some(p) => Some(p.with_extension(args.to.extension())),
-                None => {
-                    output::fail("standard input has no place beside it: give -o or --out-dir");
-                    io_error = true;
-                    continue;
-                }
+        let data = match render_one(&objects, args.to, args.scale, theme, direction, catalog.clone()) {
+            Ok(data) => data,
+            Err(e) => {
+                output::fail(format!("{}: {e}", inp.name));
+                failed = true;
+                continue;
+            }
+        };
+        let dest = match input::destination(
+            args.output.as_deref(),
+            args.out_dir.as_deref(),
+            inp,
+            !many,
+            args.to.extension(),
+        ) {
+            Ok(d) => d,
+            Err(e) => {
+                output::fail(format!("{}: {e}", inp.name));
+                io_error = true;
+                continue;
             }
         };
         match dest {
-            None => io_error |= !write_stdout(&text),
-            Some(path) => match input::write_file(&path, &text) {
+            input::Dest::Stdout if args.to == To::Png && std::io::stdout().is_terminal() => {
+                output::fail("a PNG is binary: give -o FILE or --out-dir DIR, or redirect the output");
+                io_error = true;
+            }
+            input::Dest::Stdout => io_error |= !write_stdout(&data),
+            input::Dest::File(path) => match input::write_file(&path, &data) {
                 Ok(()) => {
                     if many || args.out_dir.is_some() {
                         eprintln!("wrote {}", path.display());
@@ -213,22 +239,42 @@ pub fn run(args: Args, color: bool) -> u8 {
     }
 }
 
+/// The output of one flow, as bytes (text for every format but PNG, which is drawn at `scale`);
+/// an error for a flow too large to lay out.
 pub(crate) fn render_one(
     objects: &[Object],
     to: To,
+    scale: f32,
     theme: Theme,
     direction: Direction,
     catalog: Option<Arc<af_catalog::Catalog>>,
-) -> String {
-    match to {
-        To::Svg => af_render::render_svg(
+) -> Result<Vec<u8>, String> {
+    let svg = |catalog| {
+        af_render::render_svg(
             objects,
             &af_render::SvgOptions {
                 theme,
                 direction,
                 catalog,
+                overlay: None,
             },
-        ),
+        )
+        .map_err(|e| e.to_string())
+    };
+    Ok(match to {
+        To::Svg => svg(catalog)?.into_bytes(),
+        To::Png => {
+            let png = af_png::svg_to_png(&svg(catalog)?, scale).map_err(|e| e.to_string())?;
+            if png.scaled_down {
+                eprintln!(
+                    "note: the picture is larger than {} megapixels; scaled down to {} × {}",
+                    af_png::MAX_PIXELS / 1_000_000,
+                    png.width,
+                    png.height
+                );
+            }
+            png.data
+        }
         To::Mermaid => af_render::render_mermaid(
             objects,
             &af_render::MermaidOptions {
@@ -236,9 +282,8 @@ pub(crate) fn render_one(
                 direction,
                 catalog,
             },
-        ),
-        // Layers merge every input and are written by `navigator`.
-        To::Navigator => String::new(),
+        )
+        .into_bytes(),
         To::Dot => af_render::render_dot(
             objects,
             &af_render::DotOptions {
@@ -246,8 +291,11 @@ pub(crate) fn render_one(
                 direction,
                 catalog,
             },
-        ),
-    }
+        )
+        .into_bytes(),
+        // Layers merge every input and are written by `navigator`.
+        To::Navigator => Vec::new(),
+    })
 }
 
 fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color: bool) -> u8 {
@@ -282,44 +330,43 @@ fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color
         eprintln!("note: {note}");
     }
     if result.layers.is_empty() {
-        output::fail("no ATT&CK techniques in the inputs; no layer written");
+        output::fail("no ATT&CK or ATLAS techniques in the inputs; no layer written");
         return output::FAILED;
     }
     let several = result.layers.len() > 1;
-    let base = if inputs.len() == 1 {
-        input::stem(&inputs[0])
-    } else {
-        "layer".to_string()
-    };
     if several && args.output.is_none() && args.out_dir.is_none() {
-        let domains: Vec<&str> = result.layers.iter().map(|l| l.domain).collect();
+        let matrices: Vec<&str> = result.layers.iter().map(|l| l.matrix).collect();
         output::fail(format!(
-            "the flows use techniques of {} ATT&CK domains ({}): give -o PREFIX or --out-dir DIR \
-             for one layer file per domain",
-            domains.len(),
-            domains.join(", ")
+            "the flows use techniques of {} matrices ({}): give -o PREFIX or --out-dir DIR \
+             for one layer file per matrix",
+            matrices.len(),
+            matrices.join(", ")
         ));
         return output::USAGE;
     }
+    // One rule, whatever the matrices: PREFIX-<matrix>.json, PREFIX being -o's value (less a
+    // `.json` ending) or DIR/<name of the input, or `layer` for several>.
+    let prefix = match (&args.output, &args.out_dir) {
+        (Some(o), _) if o.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) => {
+            Some(o.with_extension(""))
+        }
+        (Some(o), _) => Some(o.clone()),
+        (None, Some(dir)) => Some(dir.join(if inputs.len() == 1 {
+            input::stem(&inputs[0])
+        } else {
+            "layer".to_string()
+        })),
+        (None, None) => None,
+    };
     for layer in &result.layers {
         let text = layer.text();
-        let dest = match (&args.output, &args.out_dir) {
-            (Some(o), _) if !several => Some(o.clone()),
-            (Some(o), _) => {
-                let prefix = if o.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-                    o.with_extension("")
-                } else {
-                    o.clone()
-                };
-                let mut name = prefix.into_os_string();
-                name.push(format!("-{}.json", layer.domain));
-                Some(PathBuf::from(name))
-            }
-            (None, Some(dir)) => Some(dir.join(format!("{base}-{}.json", layer.domain))),
-            (None, None) => None,
-        };
+        let dest = prefix.as_ref().map(|p| {
+            let mut name = p.clone().into_os_string();
+            name.push(format!("-{}.json", layer.matrix));
+            PathBuf::from(name)
+        });
         match dest {
-            None => io_error |= !write_stdout(&text),
+            None => io_error |= !write_stdout(text.as_bytes()),
             Some(path) => match input::write_file(&path, &text) {
                 Ok(()) => eprintln!("wrote {}", path.display()),
                 Err(e) => {

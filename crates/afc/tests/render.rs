@@ -1,6 +1,7 @@
 //! `afc render`, run as the built binary: each format to stdout and to files, bundles and
-//! `.af` inputs, Navigator layers merged over several flows and split per domain, and the
-//! errors (compile errors, bad bundles, several domains without a destination).
+//! `.af` inputs, PNG output, Navigator layers merged over several flows and split per matrix
+//! under one naming rule, and the errors (compile errors, bad bundles, several matrices
+//! without a destination).
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -183,11 +184,181 @@ fn navigator_needs_a_destination_for_several_domains() {
 }
 
 #[test]
-fn navigator_without_attack_techniques_fails_with_a_reason() {
+fn navigator_file_names_do_not_depend_on_the_data() {
+    // One matrix or three: `-o heatmap` always gives heatmap-<matrix>.json.
+    let dir = temp_dir("naming");
+    let prefix = dir.join("heatmap").display().to_string();
+    let r = afc(&[
+        &example("ics-water-treatment.af"),
+        "--to",
+        "navigator",
+        "-o",
+        &prefix,
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let r = afc(&[
+        &example("bec-invoice-fraud.af"),
+        &example("mobile-smishing-banking-trojan.af"),
+        &example("llm-prompt-injection.af"),
+        "--to",
+        "navigator",
+        "-o",
+        &prefix,
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "heatmap-atlas.json",
+            "heatmap-enterprise-attack.json",
+            "heatmap-ics-attack.json",
+            "heatmap-mobile-attack.json"
+        ]
+    );
+    // --out-dir: DIR/<input name>-<matrix>.json, one input or several.
+    let out = dir.join("out");
+    let r = afc(&[
+        &example("ics-water-treatment.af"),
+        "--to",
+        "navigator",
+        "--out-dir",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(out.join("ics-water-treatment-ics-attack.json").is_file());
+}
+
+#[test]
+fn atlas_techniques_give_a_layer_for_the_atlas_navigator() {
     let r = afc(&[&example("llm-prompt-injection.af"), "--to", "navigator"]);
-    assert_eq!(r.code, Some(1));
-    assert!(r.stderr.contains("not an ATT&CK technique"), "{}", r.stderr);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let layer = json(&r.stdout);
+    assert_eq!(layer["domain"], "atlas-atlas");
+    assert_eq!(layer["versions"]["layer"], "4.3");
+    let techniques = layer["techniques"].as_array().cloned().unwrap_or_default();
+    assert!(
+        techniques
+            .iter()
+            .any(|t| t["techniqueID"] == "AML.T0051.001" && t["score"] == 1),
+        "{techniques:#?}"
+    );
+    assert!(techniques.iter().all(|t| t["techniqueID"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("AML.T"))));
+}
+
+#[test]
+fn navigator_without_navigator_techniques_fails_with_a_reason() {
+    let dir = temp_dir("d3fend");
+    let flow = dir.join("d3fend.af");
+    let ok = std::fs::write(
+        &flow,
+        "flow \"Harden\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n}\naction mfa D3-MFA \"Require a second factor\"\n",
+    );
+    assert!(ok.is_ok());
+    let r = afc(&[&flow.display().to_string(), "--to", "navigator"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("D3FEND technique, which no Navigator shows"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("no layer written"), "{}", r.stderr);
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(data: &[u8]) -> Option<(u32, u32)> {
+    if !data.starts_with(b"\x89PNG\r\n\x1a\n") || data.get(12..16) != Some(b"IHDR") {
+        return None;
+    }
+    let word = |at: usize| {
+        data.get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    Some((word(16)?, word(20)?))
+}
+
+/// The `width` and `height` of an SVG's root element.
+fn svg_size(svg: &str) -> Option<(f64, f64)> {
+    let attr = |name: &str| {
+        let at = svg.find(&format!(" {name}=\""))? + name.len() + 3;
+        svg[at..].split('"').next()?.parse::<f64>().ok()
+    };
+    Some((attr("width")?, attr("height")?))
+}
+
+#[test]
+fn png_output_is_the_svg_picture_and_the_same_every_time() {
+    let dir = temp_dir("png");
+    let src = example("bec-invoice-fraud.af");
+    let (a, b) = (dir.join("a.png"), dir.join("b.png"));
+    for (out, scale) in [(&a, "1"), (&b, "2")] {
+        let r = afc(&[
+            &src,
+            "--to",
+            "png",
+            "--scale",
+            scale,
+            "-o",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+    }
+    let svg = afc(&[&src]).stdout;
+    let (w, h) = svg_size(&svg).unwrap_or_default();
+    let one = std::fs::read(&a).unwrap_or_default();
+    let two = std::fs::read(&b).unwrap_or_default();
+    assert_eq!(png_size(&one), Some((w.ceil() as u32, h.ceil() as u32)));
+    assert_eq!(
+        png_size(&two),
+        Some(((2.0 * w).ceil() as u32, (2.0 * h).ceil() as u32))
+    );
+    // Standard output (redirected) carries the same bytes, and a second run writes them again.
+    let piped = Command::new(env!("CARGO_BIN_EXE_afc"))
+        .args(["render", &src, "--to", "png"])
+        .output();
+    assert!(piped
+        .as_ref()
+        .is_ok_and(|o| o.status.success() && o.stdout == one));
+    // --out-dir names it <name>.png.
+    let r = afc(&[
+        &src,
+        "--to",
+        "png",
+        "--out-dir",
+        &dir.join("out").display().to_string(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(dir.join("out/bec-invoice-fraud.png")).ok(),
+        Some(one)
+    );
+}
+
+#[test]
+fn png_scale_out_of_range_is_a_usage_error() {
+    for bad in ["0", "-1", "NaN", "100", "big"] {
+        let scale = format!("--scale={bad}");
+        let r = afc(&[
+            &example("bec-invoice-fraud.af"),
+            "--to",
+            "png",
+            &scale,
+            "-o",
+            "x.png",
+        ]);
+        assert_eq!(r.code, Some(2), "--scale {bad}");
+        assert!(r.stderr.contains("scale from 0.1 to 10"), "{}", r.stderr);
+        assert!(!Path::new("x.png").exists());
+    }
 }
 
 #[test]
@@ -214,4 +385,96 @@ fn compile_errors_and_bad_bundles_exit_1() {
     assert!(r.stderr.contains("not a STIX bundle"), "{}", r.stderr);
     let r = afc(&[&dir.join("missing.af").display().to_string()]);
     assert_eq!(r.code, Some(2));
+}
+
+#[test]
+fn a_dense_graph_is_refused_with_a_reason_and_the_others_still_render() {
+    // The reproduction of the hostile-input report: 300 actions, every one leading to every
+    // one (90,000 edges; it used to take 45 s, 3 GB and write 553 MB of SVG).
+    let dir = temp_dir("dense");
+    let names: Vec<String> = (0..300).map(|i| format!("n{i}")).collect();
+    let mut source = String::from(
+        "flow \"Dense\" {\n  scope: incident\n  start_refs: [n0]\n  created: 2026-01-01T00:00:00Z\n  description: \"dense\"\n}\n",
+    );
+    for n in &names {
+        source.push_str(&format!("action {n} T1078 \"Step {n}\"\n"));
+    }
+    source.push_str(&format!("{} -> {}\n", names.join(", "), names.join(", ")));
+    let dense = dir.join("dense.af");
+    assert!(std::fs::write(&dense, source).is_ok());
+    let out = dir.join("out");
+    let r = afc(&[
+        &dense.display().to_string(),
+        &example("bec-invoice-fraud.af"),
+        "--out-dir",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("dense.af: too large to lay out: 300 nodes and 90,000 edges")
+            && r.stderr.contains("at most 2,000 nodes and 10,000 edges"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !out.join("dense.svg").exists(),
+        "nothing is written for the refused flow"
+    );
+    assert!(
+        out.join("bec-invoice-fraud.svg").exists(),
+        "the other input is drawn"
+    );
+    // DOT has no layout to protect.
+    let r = afc(&[&dense.display().to_string(), "--to", "dot"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stdout.matches(" -> ").count(), 90_000);
+}
+
+#[test]
+fn a_bundle_with_a_byte_order_mark_renders_as_validate_and_import_read_it() {
+    let dir = temp_dir("bom");
+    let plain = dir.join("plain.json");
+    let compiled = Command::new(env!("CARGO_BIN_EXE_afc"))
+        .args(["compile", &example("bec-invoice-fraud.af"), "-o"])
+        .arg(&plain)
+        .output();
+    assert!(compiled.is_ok_and(|o| o.status.success()));
+    let text = std::fs::read_to_string(&plain).unwrap_or_default();
+    let bom = dir.join("bom.json");
+    assert!(std::fs::write(&bom, format!("\u{feff}{text}")).is_ok());
+    let expected = afc(&[&plain.display().to_string(), "--to", "mermaid"]);
+    let r = afc(&[&bom.display().to_string(), "--to", "mermaid"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stdout, expected.stdout);
+    // The same file from standard input is still taken for a bundle.
+    let piped = Command::new(env!("CARGO_BIN_EXE_afc"))
+        .args(["render", "-", "--to", "mermaid"])
+        .stdin(match std::fs::File::open(&bom) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        })
+        .output();
+    let piped = match piped {
+        Ok(o) => o,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(
+        piped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&piped.stdout), expected.stdout);
+    // validate and import accept it too.
+    for command in ["validate", "import"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_afc"))
+            .arg(command)
+            .arg(&bom)
+            .output();
+        assert!(
+            out.as_ref().is_ok_and(|o| o.status.success()),
+            "{command}: {:?}",
+            out.map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+        );
+    }
 }
