@@ -117,10 +117,20 @@ impl<'a> Lowering<'a> {
         let bundle_id = af_stix::id::derive("bundle", &[&self.flow_id]);
         let mut diagnostics = self.diags;
         diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+        let declared = self
+            .nodes
+            .iter()
+            .map(|n| crate::Declared {
+                id: n.id.clone(),
+                name: n.name.text.clone(),
+                span: n.name.span.clone(),
+            })
+            .collect();
         Compiled {
             bundle_id,
             objects,
             diagnostics,
+            declared,
         }
     }
 
