@@ -10,10 +10,14 @@ use std::path::Path;
 pub const DIAGNOSTICS_DOC: &str = "docs/diagnostics.md";
 
 /// Every code afc can report, with its summary: the compiler's table, then the validator's
-/// (codes both use appear once).
+/// (codes both use appear once), then the coverage findings of `afc coverage`.
 pub fn rules() -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&str, &str)> = Vec::new();
-    for (code, summary) in af_compile::CODES.iter().chain(af_validate::CODES) {
+    for (code, summary) in af_compile::CODES
+        .iter()
+        .chain(af_validate::CODES)
+        .chain(af_analyze::CODES)
+    {
         if !out.iter().any(|(c, _)| c == code) {
             out.push((code, summary));
         }

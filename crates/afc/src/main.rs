@@ -6,13 +6,17 @@ mod batch;
 mod check;
 mod ci;
 mod compile;
+mod coverage;
 mod diagnose;
+mod flows;
 mod fmt;
 mod glob;
 mod import;
 mod input;
 mod output;
+mod paths;
 mod render;
+mod suggest;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -76,6 +80,34 @@ enum Command {
     /// Files with syntax errors are reported and left alone. --check writes nothing, lists the
     /// files that are not formatted and exits 1 if there are any.
     Fmt(fmt::Args),
+    /// The ways an adversary reaches each goal of a flow, its choke points and minimal cut
+    /// sets.
+    ///
+    /// Goals are the actions that lead nowhere, or those named with --goal. An AND needs
+    /// every input, an OR any one; a condition leads on through either branch. Choke points
+    /// are the actions every way passes through; cut sets are the smallest sets of actions
+    /// (up to three) whose blocking stops every way. See docs/analysis.md.
+    #[command(
+        after_help = "Examples:\n  afc paths examples/ransomware-double-extortion.af\n  afc paths flow.af --goal encrypt --limit 3\n  afc paths bundle.json --format json"
+    )]
+    Paths(paths::Args),
+    /// Detection coverage of flows: which steps your Sigma rules, Navigator layers or id
+    /// lists detect, and which ways to each goal avoid every detection.
+    ///
+    /// A rule on a technique detects it; a rule on a sub-technique covers only that
+    /// sub-technique; a rule on a parent technique covers its sub-techniques as partial.
+    /// Revoked and renamed ids are followed through the catalog. --fail-on-gaps exits 1 when
+    /// a way to a goal avoids every detection. See docs/analysis.md.
+    #[command(
+        after_help = "Examples:\n  afc coverage flows/ --detections sigma/rules\n  afc coverage flow.af -d rules/ -d layer.json --format markdown\n  afc coverage flows/ -d rules/ --format sarif --fail-on-gaps > coverage.sarif"
+    )]
+    Coverage(coverage::Args),
+    /// ATT&CK techniques often reported together with a flow's techniques (MITRE CTID's
+    /// Technique Inference Engine). Co-occurrence in public reports, not an order of steps.
+    #[command(
+        after_help = "Examples:\n  afc suggest examples/ransomware-double-extortion.af\n  afc suggest flows/ --limit 10 --format json"
+    )]
+    Suggest(suggest::Args),
     /// Run the language server on standard input and output (for editors: VS Code, Neovim,
     /// Helix, Zed, Emacs). See docs/editors.md.
     Lsp,
@@ -92,6 +124,9 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(args, color),
         Command::Import(args) => import::run(args),
         Command::Fmt(args) => fmt::run(args, color),
+        Command::Paths(args) => paths::run(args, color),
+        Command::Coverage(args) => coverage::run(args, color),
+        Command::Suggest(args) => suggest::run(args, color),
         Command::Lsp => match af_lsp::run_stdio() {
             Ok(()) => output::OK,
             Err(e) => {
