@@ -69,12 +69,19 @@ pub fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<L
     })?;
     let ext = extension(inp);
     let looks_json = text.trim_start().starts_with(['{', '[']);
+    let is_afb = ext.as_deref() == Some("afb");
     let compile = |source: &str,
                    name: &str,
                    shown: &str|
      -> Result<(Vec<Object>, Vec<af_compile::Declared>), Failure> {
         let compiled = af_compile::compile_str(source, options);
-        output::emit(&compiled.diagnostics, name, shown, Format::Human, color);
+        if is_afb {
+            // The imported source is not the user's text: only errors matter here.
+            let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+            output::emit(&errors, name, shown, Format::Human, color);
+        } else {
+            output::emit(&compiled.diagnostics, name, shown, Format::Human, color);
+        }
         if compiled.has_errors() {
             return Err(Failure::Content);
         }
