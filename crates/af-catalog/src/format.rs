@@ -5,14 +5,16 @@
 //! @attack-version<TAB>19.1
 //! A  catalog domain id name shortname stix_id name_v18 deprecated        (tactic)
 //! T  catalog domains id name stix_id tactics tactics_v18 platforms parent status status_ref name_v18   (technique)
-//! O  kind domains id name stix_id status status_ref                      (group / software / mitigation)
+//! O  kind domains id name stix_id status status_ref aliases              (group / software / campaign / mitigation)
+//! L  mitigates mitigation_id technique_ids                                (relationships)
 //! ```
 //!
 //! `catalog` is `attack`/`atlas`/`d3fend`/`f3`; domains are `E`/`M`/`I` (comma-separated
 //! lists); lists (tactics, platforms) are comma-separated; `status` is `A` active, `D`
 //! deprecated, `R` revoked (status_ref: end of the revoked-by chain), `X` not current in v19
 //! (status_ref: name-matched successor); `deprecated` is `1` or empty; empty fields mean none.
-//! Records appear in listing order (tactics in matrix order, techniques by catalog then id).
+//! Records appear in listing order (tactics in matrix order, techniques by catalog then id,
+//! objects by kind then id, links by mitigation id).
 
 use crate::error::CatalogError;
 use crate::model::{AttackObject, CatalogKind, Domain, ObjectKind, Status, Tactic, Technique, Text};
@@ -25,12 +27,15 @@ pub(crate) struct Parts {
     pub tactics: Vec<Tactic>,
     pub techniques: Vec<Technique>,
     pub objects: Vec<AttackObject>,
+    /// (mitigation id, technique id), sorted.
+    pub mitigates: Vec<(Text, Text)>,
     pub attack_version: Option<Text>,
 }
 
 const TACTIC_FIELDS: usize = 9;
 const TECHNIQUE_FIELDS: usize = 13;
-const OBJECT_FIELDS: usize = 8;
+const OBJECT_FIELDS: usize = 9;
+const LINK_FIELDS: usize = 4;
 
 /// Parses the data file. Malformed lines are skipped and described in the returned warnings
 /// (the committed file is checked by tests to produce none).
@@ -54,6 +59,7 @@ pub(crate) fn read(text: &'static str) -> (Parts, Vec<String>) {
             "A" => read_tactic(&fields).map(|t| parts.tactics.push(t)),
             "T" => read_technique(&fields).map(|t| parts.techniques.push(t)),
             "O" => read_object(&fields).map(|o| parts.objects.push(o)),
+            "L" => read_links(&fields).map(|links| parts.mitigates.extend(links)),
             other => Err(format!("unknown record kind `{other}`")),
         };
         if let Err(why) = result {
@@ -163,7 +169,17 @@ fn read_object(f: &[&'static str]) -> Result<AttackObject, String> {
         name: nonempty(f[4], "name")?,
         stix_id: opt(f[5]),
         status: status(f[6], f[7])?,
+        aliases: list(f[8]),
     })
+}
+
+fn read_links(f: &[&'static str]) -> Result<Vec<(Text, Text)>, String> {
+    check_len(f, LINK_FIELDS)?;
+    if f[1] != "mitigates" {
+        return Err(format!("unknown relationship `{}`", f[1]));
+    }
+    let from = nonempty(f[2], "mitigation id")?;
+    Ok(list(f[3]).into_iter().map(|t| (from.clone(), t)).collect())
 }
 
 /// Writes the data file. Fails when a value contains a tab or line break, or a list item a
@@ -226,8 +242,22 @@ pub(crate) fn write(parts: &Parts, header: &str) -> Result<String, CatalogError>
             opt_field(&o.stix_id)?,
             o.status.code().to_string(),
             field(o.status.replacement().unwrap_or(""))?,
+            list_field(&o.aliases)?,
         ];
         push_row(&mut out, &row);
+    }
+    let mut rest = parts.mitigates.as_slice();
+    while let Some((from, _)) = rest.first() {
+        let n = rest.iter().take_while(|(f, _)| f == from).count();
+        let targets: Vec<Text> = rest[..n].iter().map(|(_, t)| t.clone()).collect();
+        let row = [
+            "L".to_string(),
+            "mitigates".to_string(),
+            field(from)?,
+            list_field(&targets)?,
+        ];
+        push_row(&mut out, &row);
+        rest = &rest[n..];
     }
     Ok(out)
 }

@@ -5,7 +5,8 @@
 //!
 //! v19.1 decides what is current (names, tactics, STIX ids); v18.1 adds platforms, parents,
 //! v18.1 tactics, ids that are gone in v19.1 (revoked, deprecated, or removed), tactic short
-//! names, and groups, software and mitigations.
+//! names, groups, software, campaigns and mitigations with their aliases, and which
+//! mitigation mitigates which technique.
 
 use crate::error::CatalogError;
 use crate::format::{self, Parts};
@@ -33,7 +34,8 @@ repository (see shared/attack/README.md and shared/attack/LICENSE-mitre-cti.txt)
 Records (tab-separated; lists comma-separated; empty = none):
 A catalog domain id name shortname stix_id name_v18 deprecated(1)          -- tactic
 T catalog domains id name stix_id tactics tactics_v18 platforms parent status status_ref name_v18   -- technique
-O kind(G/S/M) domains id name stix_id status status_ref                    -- group, software, mitigation
+O kind(G/S/C/M) domains id name stix_id status status_ref aliases        -- group, software, campaign, mitigation
+L mitigates mitigation_id technique_ids                                    -- the mitigations of techniques (ATT&CK v18.1 ids)
 domains: E enterprise, M mobile, I ICS. status: A active, D deprecated, R revoked (ref = end of revoked-by chain),
 X active in v18.1, not current in v19.1 (ref = new v19.1 technique with the same name, a hint).";
 
@@ -290,19 +292,28 @@ fn build(inputs: &Inputs) -> Result<Parts, CatalogError> {
         parts.techniques.extend(techniques);
     }
 
-    parts.objects = v18
+    (parts.objects, parts.mitigates) = objects_of(&v18);
+    Ok(parts)
+}
+
+/// The groups, software, campaigns and mitigations of ATT&CK bundle data, and the
+/// `mitigates` links (mitigation id, technique id).
+pub(crate) fn objects_of(data: &AttackData) -> (Vec<AttackObject>, Vec<(Text, Text)>) {
+    let objects = data
         .objects
         .iter()
         .map(|o| AttackObject {
             id: owned(&o.id),
             name: owned(&o.name),
             kind: o.kind,
+            aliases: o.aliases.iter().map(|a| owned(a)).collect(),
             domains: o.domains.clone(),
             stix_id: Some(owned(&o.stix_id)),
             status: bundle_status(o.revoked, o.deprecated, o.revoked_by.as_deref()),
         })
         .collect();
-    Ok(parts)
+    let links = data.mitigates.iter().map(|(m, t)| (owned(m), owned(t))).collect();
+    (objects, links)
 }
 
 pub(crate) fn bundle_status(revoked: bool, deprecated: bool, by: Option<&str>) -> Status {

@@ -1,7 +1,14 @@
 //! The MITRE technique catalogs afc embeds, so that it can fill technique and tactic names and
 //! STIX refs and catch typos, revoked ids and wrong tactics without a network connection:
 //! ATT&CK (v19.1 enterprise, mobile, ICS, plus ids from v18.1 that are gone), ATLAS, D3FEND
-//! and F3, with ATT&CK groups, software and mitigations (ids and names only).
+//! and F3, with ATT&CK groups, software, campaigns and mitigations (ids, names and aliases)
+//! and which mitigation mitigates which technique.
+//!
+//! Besides lookups by id, it answers the questions `afc attack` asks — search over techniques
+//! and objects by id, name and alias ([`Catalog::search_all`]), lookup by name
+//! ([`Catalog::objects_named`], [`Catalog::find_object`]), did-you-mean
+//! ([`Catalog::did_you_mean`]) — and describes records in the stable JSON shapes of
+//! `afc attack --format json` ([`views`]), so the CLI only prints.
 //!
 //! The data lives in one generated, committed file (`data/catalog.tsv`, written by the
 //! `gen-catalog` binary from `shared/`) that is compiled into the crate and parsed lazily on
@@ -27,9 +34,11 @@ pub mod generate;
 mod model;
 mod search;
 mod stix;
+pub mod views;
 
 pub use error::{CatalogError, MAX_BUNDLE_BYTES};
 pub use model::{AttackObject, CatalogKind, Domain, ObjectKind, Status, Tactic, Technique, Text};
+pub use search::{Filter, Hit, Record, Suggestion};
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -53,9 +62,61 @@ pub struct Catalog {
     object_index: Vec<(Text, u32)>,
     /// Parallel to `techniques`.
     search: Vec<search::Entry>,
+    /// Parallel to `objects`: the name and aliases, for search.
+    object_search: Vec<search::Names>,
+    /// (name or alias as a slug, index into `objects`), sorted.
+    object_names: Vec<(Box<str>, u32)>,
+    /// (technique index, mitigation object index) of `mitigates` links, sorted; includes the
+    /// links of an inactive technique copied to its replacement.
+    mitigations: Vec<(u32, u32)>,
     attack_version: Option<Text>,
     attack_from_bundle: bool,
     warnings: Vec<String>,
+}
+
+/// Resolves `mitigates` links (mitigation id, technique id) to indices, and copies the links
+/// of a technique that is no longer current to the technique that replaces it (MITRE's v18.1
+/// data links mitigations to ids that ATT&CK v19 replaced).
+fn link_mitigations(
+    techniques: &[Technique],
+    technique_index: &[(Text, u32)],
+    objects: &[AttackObject],
+    object_index: &[(Text, u32)],
+    mitigates: &[(Text, Text)],
+    warnings: &mut Vec<String>,
+) -> Vec<(u32, u32)> {
+    let technique = |id: &str| {
+        technique_index
+            .binary_search_by(|(k, _)| cmp_upper(k, id))
+            .ok()
+            .map(|p| technique_index[p].1)
+    };
+    let mitigation = |id: &str| {
+        let start = object_index.partition_point(|(k, _)| cmp_upper(k, id) == Ordering::Less);
+        object_index[start..]
+            .iter()
+            .take_while(|(k, _)| cmp_upper(k, id) == Ordering::Equal)
+            .map(|(_, i)| *i)
+            .find(|i| objects[*i as usize].kind == ObjectKind::Mitigation)
+    };
+    let mut links = Vec::with_capacity(mitigates.len());
+    for (m, t) in mitigates {
+        match (mitigation(m), technique(t)) {
+            (Some(mi), Some(ti)) => {
+                links.push((ti, mi));
+                let replaced = &techniques[ti as usize].status;
+                if let Some(ri) = replaced.replacement().and_then(&technique) {
+                    if !replaced.is_active() && techniques[ri as usize].status.is_active() {
+                        links.push((ri, mi));
+                    }
+                }
+            }
+            _ => warnings.push(format!("{m} mitigates {t}: one of them is not in the catalog")),
+        }
+    }
+    links.sort_unstable();
+    links.dedup();
+    links
 }
 
 /// Compares `key` (already uppercase ASCII) with `query` as if `query` were uppercased.
@@ -169,18 +230,7 @@ impl Catalog {
                 .filter(|t| t.catalog != CatalogKind::Attack)
                 .cloned(),
         );
-        parts.objects = data
-            .objects
-            .iter()
-            .map(|o| AttackObject {
-                id: own(&o.id),
-                name: own(&o.name),
-                kind: o.kind,
-                domains: o.domains.clone(),
-                stix_id: Some(own(&o.stix_id)),
-                status: generate::bundle_status(o.revoked, o.deprecated, o.revoked_by.as_deref()),
-            })
-            .collect();
+        (parts.objects, parts.mitigates) = generate::objects_of(&data);
         Ok(Catalog::from_parts(parts, data.warnings, true))
     }
 
@@ -215,6 +265,7 @@ impl Catalog {
             tactics,
             mut techniques,
             objects,
+            mitigates,
             attack_version,
         } = parts;
 
@@ -275,6 +326,29 @@ impl Catalog {
                 .then(a.1.cmp(&b.1))
         });
 
+        let object_search: Vec<search::Names> = objects.iter().map(search::Names::new).collect();
+        let mut object_names: Vec<(Box<str>, u32)> = objects
+            .iter()
+            .enumerate()
+            .flat_map(|(i, o)| {
+                std::iter::once(&o.name)
+                    .chain(&o.aliases)
+                    .map(move |n| (search::slug(n).into_boxed_str(), i as u32))
+            })
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+        object_names.sort();
+        object_names.dedup();
+
+        let mitigations = link_mitigations(
+            &techniques,
+            &technique_index,
+            &objects,
+            &object_index,
+            &mitigates,
+            &mut warnings,
+        );
+
         Catalog {
             techniques,
             tactics,
@@ -282,6 +356,9 @@ impl Catalog {
             technique_index,
             object_index,
             search,
+            object_search,
+            object_names,
+            mitigations,
             attack_version,
             attack_from_bundle: from_bundle,
             warnings,
@@ -417,7 +494,7 @@ impl Catalog {
         best(&|t| search::slug(&t.name) == wanted)
     }
 
-    /// All groups, software and mitigations, by kind then id.
+    /// All groups, software, campaigns and mitigations, by kind then id.
     pub fn objects(&self) -> impl Iterator<Item = &AttackObject> + '_ {
         self.object_index.iter().map(|(_, i)| &self.objects[*i as usize])
     }
@@ -463,6 +540,111 @@ impl Catalog {
     /// An ATT&CK mitigation (`M1049`).
     pub fn mitigation(&self, id: &str) -> Option<&AttackObject> {
         self.object(ObjectKind::Mitigation, id)
+    }
+
+    /// An ATT&CK campaign (`C0024`).
+    pub fn campaign(&self, id: &str) -> Option<&AttackObject> {
+        self.object(ObjectKind::Campaign, id)
+    }
+
+    /// Groups, software, campaigns and mitigations whose name or an alias is `name`
+    /// (case-insensitive; spaces, dashes and underscores alike: `cozy bear`, `Cozy-Bear`),
+    /// the preferred first as in [`Catalog::objects_with_id`].
+    pub fn objects_named(&self, name: &str) -> Vec<&AttackObject> {
+        let key = search::slug(name);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let start = self.object_names.partition_point(|(k, _)| **k < *key);
+        let mut found: Vec<u32> = self.object_names[start..]
+            .iter()
+            .take_while(|(k, _)| **k == *key)
+            .map(|(_, i)| *i)
+            .collect();
+        // The object index's order: kind, active first, domain.
+        let rank: std::collections::HashMap<u32, usize> = self
+            .object_index
+            .iter()
+            .enumerate()
+            .map(|(r, (_, i))| (*i, r))
+            .collect();
+        found.sort_by_key(|i| {
+            let o = &self.objects[*i as usize];
+            // An exact name beats an alias.
+            (
+                !search::slug(&o.name).eq(&key),
+                rank.get(i).copied().unwrap_or(usize::MAX),
+            )
+        });
+        found.dedup();
+        found.into_iter().map(|i| &self.objects[i as usize]).collect()
+    }
+
+    /// The object of one of `kinds` (all when empty) with this ATT&CK id, else with this name
+    /// or alias: what a flow means by `malware m S0154` or `intrusion-set g "Cozy Bear"`.
+    /// Active objects win over revoked ones.
+    pub fn find_object(&self, kinds: &[ObjectKind], id_or_name: &str) -> Option<&AttackObject> {
+        let fits = |o: &&AttackObject| kinds.is_empty() || kinds.contains(&o.kind);
+        self.objects_with_id(id_or_name)
+            .find(fits)
+            .or_else(|| self.objects_named(id_or_name).into_iter().find(fits))
+    }
+
+    /// The mitigations of a technique (ATT&CK `mitigates` relationships), by id. A technique
+    /// that replaced another (revoked by MITRE, or its likely v19 successor) also gets the
+    /// mitigations of the one it replaced.
+    pub fn mitigations_of(&self, technique_id: &str) -> Vec<&AttackObject> {
+        let Some(ti) = self
+            .technique_index
+            .binary_search_by(|(k, _)| cmp_upper(k, technique_id.trim()))
+            .ok()
+            .map(|p| self.technique_index[p].1)
+        else {
+            return Vec::new();
+        };
+        let start = self.mitigations.partition_point(|(t, _)| *t < ti);
+        let mut out: Vec<&AttackObject> = self.mitigations[start..]
+            .iter()
+            .take_while(|(t, _)| *t == ti)
+            .map(|(_, m)| &self.objects[*m as usize])
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// The techniques a mitigation mitigates, by id.
+    pub fn techniques_mitigated_by(&self, mitigation_id: &str) -> Vec<&Technique> {
+        let Some(m) = self.mitigation(mitigation_id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&Technique> = self
+            .mitigations
+            .iter()
+            .filter(|(_, mi)| std::ptr::eq(&self.objects[*mi as usize], m))
+            .map(|(t, _)| &self.techniques[*t as usize])
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out.dedup_by(|a, b| a.id == b.id);
+        out
+    }
+
+    /// Search over techniques and ATT&CK objects together: ids, names and aliases
+    /// (`cobalt strike` finds S0154 Cobalt Strike, `cozy bear` finds G0016 APT29). Ranking:
+    /// exact id, id prefix, exact name or alias, every query word starting a word of a name,
+    /// names containing every query word; within a rank, active first, then the order of
+    /// [`Catalog::search`] for techniques and shorter names first for objects. `catalogs`
+    /// and `kinds` empty mean all; techniques count as [`Record::Technique`]'s kind filter
+    /// `None`.
+    pub fn search_all(&self, query: &str, filter: &search::Filter, limit: usize) -> Vec<Hit<'_>> {
+        search::search_all(self, query, filter, limit)
+    }
+
+    /// Did-you-mean for something `afc attack show` did not find: tactic-, group-,
+    /// software-, campaign- and mitigation-shaped ids get close ids of their kind (`G0O16` →
+    /// G0016), technique-shaped ids and words get close techniques, names get objects with a
+    /// close name or alias. At most 3, best first.
+    pub fn did_you_mean(&self, input: &str) -> Vec<Suggestion> {
+        search::did_you_mean(self, input)
     }
 
     /// Word search over technique names and ids (case-insensitive), deterministic.
@@ -514,7 +696,7 @@ impl Catalog {
         }
         n += self.objects.capacity() * size_of::<AttackObject>();
         for o in &self.objects {
-            n += text(&o.id) + text(&o.name) + opt(&o.stix_id) + status(&o.status);
+            n += text(&o.id) + text(&o.name) + opt(&o.stix_id) + status(&o.status) + texts(&o.aliases);
             n += o.domains.capacity() * size_of::<Domain>();
         }
         for index in [&self.technique_index, &self.object_index] {
@@ -523,6 +705,15 @@ impl Catalog {
         }
         n += self.search.capacity() * size_of::<search::Entry>();
         n += self.search.iter().map(search::Entry::heap_size).sum::<usize>();
+        n += self.object_search.capacity() * size_of::<search::Names>();
+        n += self
+            .object_search
+            .iter()
+            .map(search::Names::heap_size)
+            .sum::<usize>();
+        n += self.object_names.capacity() * size_of::<(Box<str>, u32)>();
+        n += self.object_names.iter().map(|(k, _)| k.len()).sum::<usize>();
+        n += self.mitigations.capacity() * size_of::<(u32, u32)>();
         n += self.warnings.iter().map(String::capacity).sum::<usize>();
         n
     }

@@ -1,5 +1,5 @@
-//! The records a catalog holds: techniques, tactics, and ATT&CK groups, software and
-//! mitigations.
+//! The records a catalog holds: techniques, tactics, and ATT&CK groups, software, campaigns
+//! and mitigations.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -194,17 +194,27 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The one-word status of `afc attack --format json`: `active`, `deprecated`, `revoked`,
+    /// `removed`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Deprecated => "deprecated",
+            Status::Revoked { .. } => "revoked",
+            Status::Removed { .. } => "removed",
+        }
+    }
+}
+
+/// The brief form, for lists: `active`, `deprecated`, `revoked, replaced by T1574.001`,
+/// `removed, likely successor T1693.002`. [`crate::views::StatusNote`] is the full sentence.
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Status::Active => f.write_str("active"),
-            Status::Deprecated => f.write_str("deprecated"),
-            Status::Revoked { by: Some(by) } => write!(f, "revoked (replaced by {by})"),
-            Status::Revoked { by: None } => f.write_str("revoked"),
-            Status::Removed { successor: Some(s) } => {
-                write!(f, "no longer current in ATT&CK v19 (likely replaced by {s})")
-            }
-            Status::Removed { successor: None } => f.write_str("no longer current in ATT&CK v19"),
+            Status::Revoked { by: Some(by) } => write!(f, "revoked, replaced by {by}"),
+            Status::Removed { successor: Some(s) } => write!(f, "removed, likely successor {s}"),
+            other => f.write_str(other.word()),
         }
     }
 }
@@ -331,15 +341,26 @@ pub enum ObjectKind {
     Group,
     /// A `malware` or `tool` (`S0154`).
     Software,
+    /// A `campaign` (`C0024`).
+    Campaign,
     /// A `course-of-action` with an `M` id (`M1049`).
     Mitigation,
 }
 
 impl ObjectKind {
+    /// Every kind, in listing order.
+    pub const ALL: [ObjectKind; 4] = [
+        ObjectKind::Group,
+        ObjectKind::Software,
+        ObjectKind::Campaign,
+        ObjectKind::Mitigation,
+    ];
+
     pub(crate) fn code(self) -> &'static str {
         match self {
             ObjectKind::Group => "G",
             ObjectKind::Software => "S",
+            ObjectKind::Campaign => "C",
             ObjectKind::Mitigation => "M",
         }
     }
@@ -348,7 +369,20 @@ impl ObjectKind {
         match code {
             "G" => Some(ObjectKind::Group),
             "S" => Some(ObjectKind::Software),
+            "C" => Some(ObjectKind::Campaign),
             "M" => Some(ObjectKind::Mitigation),
+            _ => None,
+        }
+    }
+
+    /// The kind of a STIX object type: `intrusion-set`, `malware`, `tool`, `campaign`,
+    /// `course-of-action`.
+    pub fn of_stix_type(stix_type: &str) -> Option<ObjectKind> {
+        match stix_type {
+            "intrusion-set" => Some(ObjectKind::Group),
+            "malware" | "tool" => Some(ObjectKind::Software),
+            "campaign" => Some(ObjectKind::Campaign),
+            "course-of-action" => Some(ObjectKind::Mitigation),
             _ => None,
         }
     }
@@ -359,23 +393,28 @@ impl fmt::Display for ObjectKind {
         f.write_str(match self {
             ObjectKind::Group => "group",
             ObjectKind::Software => "software",
+            ObjectKind::Campaign => "campaign",
             ObjectKind::Mitigation => "mitigation",
         })
     }
 }
 
-/// An ATT&CK group, software or mitigation: id, name and STIX id only.
+/// An ATT&CK group, software, campaign or mitigation: id, name, aliases and STIX id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttackObject {
-    /// `G0016`, `S0154`, `M1049`.
+    /// `G0016`, `S0154`, `C0024`, `M1049`.
     pub id: Text,
     /// The name (`APT29`).
     pub name: Text,
-    /// Group, software or mitigation.
+    /// Group, software, campaign or mitigation.
     pub kind: ObjectKind,
+    /// Other names MITRE lists (`aliases`, `x_mitre_aliases`), without the name itself:
+    /// `Cozy Bear`, `NOBELIUM`, … for APT29.
+    pub aliases: Vec<Text>,
     /// ATT&CK domains the object appears in.
     pub domains: Vec<Domain>,
-    /// The STIX id (`intrusion-set--…`, `malware--…`, `tool--…`, `course-of-action--…`).
+    /// The STIX id (`intrusion-set--…`, `malware--…`, `tool--…`, `campaign--…`,
+    /// `course-of-action--…`).
     pub stix_id: Option<Text>,
     /// Whether the id is current; `Revoked { by }` ends the object's `revoked-by` chain.
     pub status: Status,
@@ -387,8 +426,25 @@ impl AttackObject {
         let section = match self.kind {
             ObjectKind::Group => "groups",
             ObjectKind::Software => "software",
+            ObjectKind::Campaign => "campaigns",
             ObjectKind::Mitigation => "mitigations",
         };
         format!("https://attack.mitre.org/{section}/{}/", self.id)
+    }
+
+    /// The STIX type, from the STIX id (`malware`, `tool`, `intrusion-set`, …); for
+    /// software this says whether it is malware or a tool.
+    pub fn stix_type(&self) -> Option<&str> {
+        self.stix_id.as_deref()?.split_once("--").map(|(t, _)| t)
+    }
+
+    /// True when `name` is the object's name or one of its aliases (case-insensitive, and
+    /// spaces, dashes and underscores count alike: `cozy-bear` is `Cozy Bear`).
+    pub fn is_called(&self, name: &str) -> bool {
+        let wanted = crate::search::slug(name);
+        !wanted.is_empty()
+            && std::iter::once(&self.name)
+                .chain(&self.aliases)
+                .any(|n| crate::search::slug(n) == wanted)
     }
 }

@@ -1,7 +1,8 @@
 //! Reading ATT&CK STIX 2.x bundles (mitre/cti or attack-stix-data) into plain records:
 //! techniques with resolved tactic ids, parents and revoked-by chain ends; tactics in matrix
-//! order; groups, software and mitigations. Descriptions and all other properties are skipped
-//! while parsing, so they are never held in memory.
+//! order; groups, software, campaigns and mitigations with their aliases; which mitigation
+//! mitigates which technique. Descriptions and all other properties are skipped while
+//! parsing, so they are never held in memory.
 
 use crate::error::CatalogError;
 use crate::model::{Domain, ObjectKind};
@@ -34,6 +35,8 @@ struct RawObject {
     source_ref: Option<String>,
     target_ref: Option<String>,
     tactic_refs: Option<Vec<String>>,
+    aliases: Option<Vec<String>>,
+    x_mitre_aliases: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -76,13 +79,15 @@ pub(crate) struct BundleTactic {
     pub deprecated: bool,
 }
 
-/// A group, software or mitigation read from a bundle.
+/// A group, software, campaign or mitigation read from a bundle.
 #[derive(Debug, Clone)]
 pub(crate) struct BundleObject {
     pub id: String,
     pub stix_id: String,
     pub name: String,
     pub kind: ObjectKind,
+    /// Other names, without the name itself, in the bundle's order.
+    pub aliases: Vec<String>,
     pub domains: Vec<Domain>,
     pub revoked: bool,
     pub deprecated: bool,
@@ -96,6 +101,9 @@ pub(crate) struct AttackData {
     /// In matrix order: current matrices (enterprise, mobile, ICS), then the rest.
     pub tactics: Vec<BundleTactic>,
     pub objects: Vec<BundleObject>,
+    /// (mitigation ATT&CK id, technique ATT&CK id) of every `mitigates` relationship between
+    /// objects that have ATT&CK ids, sorted, without repeats.
+    pub mitigates: Vec<(String, String)>,
     /// `x_mitre_version` of an `x-mitre-collection`, when the bundle has one.
     pub version: Option<String>,
     /// Things that were skipped, one line each.
@@ -234,6 +242,7 @@ fn build(objects: &[RawObject]) -> AttackData {
     // Relationships.
     let mut revoked_by: HashMap<&str, &str> = HashMap::new();
     let mut parent_of: HashMap<&str, &str> = HashMap::new();
+    let mut mitigates: Vec<(&str, &str)> = Vec::new();
     for o in objects.iter().filter(|o| kind_of(o) == "relationship") {
         if o.revoked == Some(true) {
             continue;
@@ -248,6 +257,7 @@ fn build(objects: &[RawObject]) -> AttackData {
             Some("subtechnique-of") => {
                 parent_of.entry(src).or_insert(dst);
             }
+            Some("mitigates") => mitigates.push((src, dst)),
             _ => {}
         }
     }
@@ -397,13 +407,11 @@ fn build(objects: &[RawObject]) -> AttackData {
         }
     }
 
-    // Groups, software, mitigations.
+    // Groups, software, campaigns, mitigations.
+    let mut mitigation_ids: HashSet<&str> = HashSet::new();
     for o in objects {
-        let kind = match kind_of(o) {
-            "intrusion-set" => ObjectKind::Group,
-            "malware" | "tool" => ObjectKind::Software,
-            "course-of-action" => ObjectKind::Mitigation,
-            _ => continue,
+        let Some(kind) = ObjectKind::of_stix_type(kind_of(o)) else {
+            continue;
         };
         let (Some(stix), Some(id)) = (o.id.as_deref(), attack_id(o)) else {
             continue;
@@ -412,11 +420,23 @@ fn build(objects: &[RawObject]) -> AttackData {
         if kind == ObjectKind::Mitigation && !id.starts_with('M') {
             continue;
         }
+        if kind == ObjectKind::Mitigation {
+            mitigation_ids.insert(stix);
+        }
+        let name = o.name.clone().unwrap_or_else(|| id.to_string());
+        let mut aliases: Vec<String> = Vec::new();
+        for a in o.aliases.iter().chain(&o.x_mitre_aliases).flatten() {
+            let a = a.trim();
+            if !a.is_empty() && a != name && !aliases.iter().any(|x| x == a) {
+                aliases.push(a.to_string());
+            }
+        }
         data.objects.push(BundleObject {
             id: id.to_string(),
             stix_id: stix.to_string(),
-            name: o.name.clone().unwrap_or_else(|| id.to_string()),
+            name,
             kind,
+            aliases,
             domains: domains_of(o),
             revoked: o.revoked == Some(true),
             deprecated: o.x_mitre_deprecated == Some(true),
@@ -427,6 +447,24 @@ fn build(objects: &[RawObject]) -> AttackData {
             },
         });
     }
+    let techniques_by_stix: HashSet<&str> = objects
+        .iter()
+        .filter(|o| kind_of(o) == "attack-pattern")
+        .filter_map(|o| o.id.as_deref())
+        .collect();
+    let mut links: Vec<(String, String)> = mitigates
+        .into_iter()
+        .filter(|(m, t)| mitigation_ids.contains(m) && techniques_by_stix.contains(t))
+        .filter_map(|(m, t)| {
+            Some((
+                stix_to_attack.get(m)?.to_string(),
+                stix_to_attack.get(t)?.to_string(),
+            ))
+        })
+        .collect();
+    links.sort();
+    links.dedup();
+    data.mitigates = links;
     data.objects
         .sort_by(|a, b| (a.kind, &a.id, &a.domains).cmp(&(b.kind, &b.id, &b.domains)));
     data.techniques.sort_by(|a, b| a.id.cmp(&b.id));

@@ -374,3 +374,120 @@ fn loaded_catalog_is_small() {
     assert!(heap > 100_000, "estimate {heap} looks too small to be real");
     assert!(heap + af_catalog::EMBEDDED_DATA.len() < 5 * 1024 * 1024);
 }
+
+#[test]
+fn groups_software_and_campaigns_by_name_and_alias() {
+    let apt29 = cat().objects_named("apt29");
+    assert_eq!(apt29.first().map(|o| o.id.as_ref()), Some("G0016"));
+    // Aliases, whatever the case and separators.
+    for alias in ["Cozy Bear", "cozy-bear", "NOBELIUM", "midnight blizzard"] {
+        let found = cat().objects_named(alias);
+        assert!(found.iter().any(|o| o.id == "G0016"), "{alias}: {found:?}");
+    }
+    let cobalt = cat().objects_named("Cobalt Strike");
+    assert_eq!(cobalt.first().map(|o| o.id.as_ref()), Some("S0154"));
+    assert_eq!(cobalt[0].stix_type(), Some("malware"));
+    assert!(cat().objects_named("").is_empty());
+    assert!(cat().objects_named("no such group at all").is_empty());
+    let campaign = cat().campaign("C0024").unwrap_or_else(|| panic!("C0024"));
+    assert_eq!(campaign.kind, ObjectKind::Campaign);
+    assert!(campaign.url().ends_with("/campaigns/C0024/"));
+    assert!(campaign.is_called(&campaign.name));
+}
+
+#[test]
+fn find_object_by_id_or_name_for_the_compiler() {
+    let by_id = cat().find_object(&[ObjectKind::Software], "s0154");
+    assert_eq!(by_id.map(|o| o.name.as_ref()), Some("Cobalt Strike"));
+    let by_name = cat().find_object(&[ObjectKind::Group], "Cozy Bear");
+    assert_eq!(by_name.map(|o| o.id.as_ref()), Some("G0016"));
+    // The kind filter applies to names too: APT29 is not software.
+    assert!(cat().find_object(&[ObjectKind::Software], "APT29").is_none());
+    assert!(cat().find_object(&[], "APT29").is_some());
+}
+
+#[test]
+fn mitigations_of_techniques_and_techniques_of_mitigations() {
+    let m = cat().mitigations_of("T1566");
+    let ids: Vec<&str> = m.iter().map(|o| o.id.as_ref()).collect();
+    assert!(ids.contains(&"M1049") && ids.contains(&"M1017"), "{ids:?}");
+    assert!(m.iter().all(|o| o.kind == ObjectKind::Mitigation));
+    assert!(ids.windows(2).all(|w| w[0] <= w[1]), "{ids:?}");
+    let back = cat().techniques_mitigated_by("M1049");
+    assert!(
+        back.iter().any(|t| t.id == "T1566"),
+        "M1049 should mitigate T1566"
+    );
+    // A technique that replaced a removed v18.1 id inherits that id's mitigations.
+    let replaced = cat()
+        .techniques()
+        .find(|t| {
+            matches!(t.status, Status::Removed { successor: Some(_) })
+                && !cat().mitigations_of(&t.id).is_empty()
+        })
+        .unwrap_or_else(|| panic!("no removed technique with mitigations"));
+    let successor = replaced.status.replacement().unwrap_or_default();
+    for mitigation in cat().mitigations_of(&replaced.id) {
+        assert!(
+            cat()
+                .mitigations_of(successor)
+                .iter()
+                .any(|m| m.id == mitigation.id),
+            "{successor} lacks {} of {}",
+            mitigation.id,
+            replaced.id
+        );
+    }
+    assert!(cat().mitigations_of("T0000").is_empty());
+}
+
+#[test]
+fn search_all_finds_software_groups_and_techniques() {
+    let everything = af_catalog::Filter::default();
+    let first = |q: &str| {
+        cat()
+            .search_all(q, &everything, 5)
+            .first()
+            .map(|h| h.record.id().to_string())
+    };
+    assert_eq!(first("cobalt strike").as_deref(), Some("S0154"));
+    assert_eq!(first("APT29").as_deref(), Some("G0016"));
+    assert_eq!(first("G0016").as_deref(), Some("G0016"));
+    assert_eq!(first("phishing").as_deref(), Some("T1566"));
+    let cozy = cat().search_all("cozy bear", &everything, 5);
+    assert_eq!(
+        cozy.first().map(|h| (h.record.id(), h.alias)),
+        Some(("G0016", Some("Cozy Bear")))
+    );
+    // Filters: objects only, one kind, or a catalog without objects.
+    let groups = af_catalog::Filter {
+        techniques: false,
+        objects: vec![ObjectKind::Group],
+        ..Default::default()
+    };
+    let hits = cat().search_all("bear", &groups, 50);
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.record.kind() == "group"));
+    let atlas = af_catalog::Filter {
+        catalogs: vec![CatalogKind::Atlas],
+        ..Default::default()
+    };
+    assert!(cat()
+        .search_all("cobalt strike", &atlas, 5)
+        .iter()
+        .all(|h| h.record.kind() == "technique"));
+}
+
+#[test]
+fn did_you_mean_covers_ids_and_names_of_every_kind() {
+    let ids = |q: &str| -> Vec<String> { cat().did_you_mean(q).into_iter().map(|s| s.id).collect() };
+    assert_eq!(ids("G0O16").first().map(String::as_str), Some("G0016"));
+    assert_eq!(ids("TA00O5").first().map(String::as_str), Some("TA0005"));
+    assert!(ids("T1566.01").contains(&"T1566.001".to_string()));
+    let close = cat().did_you_mean("Cobalt Strik");
+    assert_eq!(
+        close.first().map(|s| (s.id.as_str(), s.kind.as_str())),
+        Some(("S0154", "software"))
+    );
+    assert!(cat().did_you_mean("phishng").iter().any(|s| s.id == "T1566"));
+}

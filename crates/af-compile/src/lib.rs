@@ -7,6 +7,7 @@
 //! [`Compiled::to_json`] writes the bundle through [`af_stix::writer`]. This crate never prints and never reads files: the CLI and the language
 //! server do that. It must not know how diagnostics are rendered.
 
+mod allow;
 mod codes;
 mod edges;
 mod lower;
@@ -18,6 +19,7 @@ mod values;
 /// iterated in hash order and inputs are the user's own files.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
+pub use allow::allowed_codes;
 pub use codes::CODES;
 
 use af_diagnostics::Diagnostic;
@@ -83,11 +85,16 @@ pub fn compile_str(source: &str, options: &Options) -> Compiled {
     let parsed = af_syntax::parse(source);
     let mut compiled = compile(&parsed.file, options);
     compiled.diagnostics.extend(parsed.diagnostics);
+    allow::apply(&parsed.file, &mut compiled.diagnostics);
     compiled.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     compiled
 }
 
 /// Checks a parsed file and lowers it to STIX objects.
+///
+/// Warnings the file allows (`# afc: allow W0104`) are left out.
 pub fn compile(file: &File, options: &Options) -> Compiled {
-    lower::Lowering::new(file, options).run()
+    let mut compiled = lower::Lowering::new(file, options).run();
+    allow::apply(file, &mut compiled.diagnostics);
+    compiled
 }

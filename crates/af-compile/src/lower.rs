@@ -34,6 +34,8 @@ pub(crate) struct Lowering<'a> {
     pub created: SmolStr,
     pub author_id: Option<SmolStr>,
     pub markings: Vec<SmolStr>,
+    /// Which copy of the Attack Flow extension objects the bundle carries (`extension:`).
+    pub extension_copy: af_stix::attack_flow::ExtensionCopy,
     /// Objects produced for each node (index-aligned with `nodes`).
     pub objects: Vec<Option<Object>>,
     /// Which object the refs being resolved belong to: 0 is the flow, `i + 1` is node `i`.
@@ -62,6 +64,7 @@ impl<'a> Lowering<'a> {
             created: SmolStr::new_static(DEFAULT_CREATED),
             author_id: None,
             markings: Vec::new(),
+            extension_copy: Default::default(),
             objects: Vec::new(),
             current: 0,
             links: Vec::new(),
@@ -87,10 +90,10 @@ impl<'a> Lowering<'a> {
         self.check_connected();
 
         let mut objects = Vec::new();
-        // The extension definition and its creator, unless the file declares its own variant.
+        // The extension definition and its creator (the copy the header's `extension:` names),
+        // unless the file declares its own variant.
         let ext_id = af_stix::attack_flow::EXTENSION_ID;
-        let ext = af_stix::attack_flow::extension_definition();
-        let creator = af_stix::attack_flow::extension_creator();
+        let [ext, creator] = self.extension_copy.objects();
         let creator_id = creator
             .get("id")
             .and_then(Json::as_str)
@@ -345,6 +348,15 @@ impl<'a> Lowering<'a> {
                     )
                     .with_help("write `author: \"Jane Analyst\" { identity_class: individual }`"),
                 ),
+            }
+        }
+        if let Some(v) = find(body, "extension") {
+            let words: Vec<&str> = af_stix::attack_flow::ExtensionCopy::ALL
+                .iter()
+                .map(|(w, _)| *w)
+                .collect();
+            if let Some(Json::String(w)) = self.enum_value("extension", v, &words) {
+                self.extension_copy = af_stix::attack_flow::ExtensionCopy::from_word(&w).unwrap_or_default();
             }
         }
         if let Some(marking) = find(body, "marking") {

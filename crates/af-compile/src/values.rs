@@ -357,7 +357,7 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn enum_value(&mut self, key: &str, v: &Value, allowed: &[&str]) -> Option<Json> {
+    pub(crate) fn enum_value(&mut self, key: &str, v: &Value, allowed: &[&str]) -> Option<Json> {
         let text = match &v.kind {
             ValueKind::Word(w) => w.as_str(),
             ValueKind::Str(s) => s.value.as_str(),

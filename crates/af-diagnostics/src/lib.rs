@@ -14,6 +14,25 @@ pub use render::{render_human, to_json, JsonDiagnostic};
 use serde::Serialize;
 use std::ops::Range;
 
+/// The project's address: the `repository` setting of the workspace `Cargo.toml`, the one
+/// place a fork changes. Documentation links (SARIF `helpUri`, LSP `codeDescription`) and
+/// `afc --help` are built from it.
+pub const PROJECT_URL: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where every diagnostic code is documented, inside the repository.
+pub const CODES_DOC: &str = "docs/diagnostics.md";
+
+/// The documentation link of a code: its heading anchor in `docs/diagnostics.md` on the
+/// repository's web pages (`…/blob/main/docs/diagnostics.md#e0105`); a relative link when the
+/// project has no address.
+pub fn code_doc_url(code: &str) -> String {
+    let anchor = code.to_ascii_lowercase();
+    match PROJECT_URL.trim_end_matches('/') {
+        "" => format!("{CODES_DOC}#{anchor}"),
+        repo => format!("{repo}/blob/main/{CODES_DOC}#{anchor}"),
+    }
+}
+
 /// A byte range into the source text a diagnostic is about.
 pub type Span = Range<usize>;
 
@@ -214,6 +233,13 @@ fn distance(a: &[char], b: &[char], prev: &mut Vec<usize>, cur: &mut Vec<usize>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_links_point_into_the_codes_doc() {
+        let url = code_doc_url("E0105");
+        assert!(url.starts_with(PROJECT_URL), "{url}");
+        assert!(url.ends_with("/blob/main/docs/diagnostics.md#e0105"), "{url}");
+    }
 
     #[test]
     fn closest_agrees_with_the_plain_definition() {

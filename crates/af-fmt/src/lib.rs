@@ -6,8 +6,9 @@
 //! handing it back, so a file is never mangled. [`format_file`] pretty-prints a tree that is
 //! already parsed. The rules are documented in the "Formatting" section of
 //! `docs/language.md`: two-space indentation, the flow header first, statements otherwise in
-//! source order, one property per line, lists on one line when they fit in [`WIDTH`]
-//! columns, and every comment kept where it belongs.
+//! source order, one property per line (a block with one scalar or list value on one line),
+//! lists on one line when they fit in [`WIDTH`] columns, and every comment kept where it
+//! belongs (trailing comments that were aligned stay aligned).
 //!
 //! This crate only knows the syntax tree: nothing about STIX, the catalogs or what a node
 //! means. Formatting never changes meaning because it never reorders nodes or edges and never
@@ -132,7 +133,9 @@ mod tests {
         );
         assert!(out.ends_with("    asset_number_29,\n  ]\n}\n"), "{out}");
         let short = fmt("action a { asset_refs: [\n  x,\n  y,\n] }\n");
-        assert_eq!(short, "action a {\n  asset_refs: [x, y]\n}\n");
+        assert_eq!(short, "action a { asset_refs: [x, y] }\n");
+        let two = fmt("action a { asset_refs: [\n  x,\n  y,\n], confidence: 5 }\n");
+        assert_eq!(two, "action a {\n  asset_refs: [x, y]\n  confidence: 5\n}\n");
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub(crate) fn print_file(file: &File, src: &str) -> String {
         let multi = p.out.len() - stmt_start > 1;
         p.flush_before(usize::MAX, 0);
         if !first && (multi || prev_multi || blank_in_source) {
-            p.out.insert(chunk_start, String::new());
+            p.out.insert(chunk_start, OutLine::blank());
         }
         first = false;
         prev_multi = multi;
@@ -78,10 +78,12 @@ pub(crate) fn print_file(file: &File, src: &str) -> String {
         let blank_in_source = blank_between(src, last_bound, pos);
         p.flush_before(usize::MAX, 0);
         if !first && blank_in_source {
-            p.out.insert(chunk_start, String::new());
+            p.out.insert(chunk_start, OutLine::blank());
         }
     }
-    let mut text = p.out.join("\n");
+    align_trailing_comments(&mut p.out);
+    let lines: Vec<String> = p.out.into_iter().map(|l| l.text).collect();
+    let mut text = lines.join("\n");
     if !text.is_empty() {
         text.push('\n');
     }
@@ -90,10 +92,14 @@ pub(crate) fn print_file(file: &File, src: &str) -> String {
 
 struct Printer<'a> {
     src: &'a str,
+    /// Offsets of the source's line breaks.
+    newlines: Vec<usize>,
     comments: Vec<&'a Comment>,
     used: Vec<bool>,
     /// Finished lines.
-    out: Vec<String>,
+    out: Vec<OutLine>,
+    /// The trailing comment appended to the line being built.
+    cur_trailing: Option<Trailing>,
     /// The line being built (with its indentation).
     cur: String,
     cur_indent: usize,
@@ -114,9 +120,11 @@ impl<'a> Printer<'a> {
         let used = vec![false; comments.len()];
         Printer {
             src,
+            newlines: src.match_indices('\n').map(|(i, _)| i).collect(),
             comments,
             used,
             out: Vec::new(),
+            cur_trailing: None,
             cur: String::new(),
             cur_indent: 0,
             cur_has_token: false,
@@ -326,7 +334,8 @@ impl<'a> Printer<'a> {
         self.newline();
         let rest: Vec<&str> = lines.collect();
         if let Some((closing, content)) = rest.split_last() {
-            self.out.extend(content.iter().map(|l| l.to_string()));
+            self.out
+                .extend(content.iter().map(|l| OutLine::plain(l.to_string())));
             self.cur.push_str(closing);
         }
         self.cur_indent = indent;
@@ -371,22 +380,25 @@ impl<'a> Printer<'a> {
         Some(format!("[{}]", parts.join(", ")))
     }
 
-    /// `{}` or `{ key: scalar }`: the only blocks written on one line.
+    /// `{}`, or `{ key: value }` where the value is a scalar or a one-line list: the only
+    /// blocks written on one line. A list counts like a scalar, so that neighbouring nodes with
+    /// one property each are laid out alike (`{ tactic: TA0001 }`, `{ asset_refs: [laptop] }`).
     fn flat_block(&self, b: &Block) -> Option<String> {
         match b.entries.as_slice() {
             [] => Some("{}".to_string()),
             [p] => {
                 let v = p.value.as_ref()?;
-                let scalar = match &v.kind {
+                let one_line = match &v.kind {
                     ValueKind::Str(_)
                     | ValueKind::Int(_)
                     | ValueKind::Float(_)
                     | ValueKind::Timestamp(_)
                     | ValueKind::Word(_)
-                    | ValueKind::Bool(_) => self.flat_value(v)?,
+                    | ValueKind::Bool(_)
+                    | ValueKind::List(_) => self.flat_value(v)?,
                     _ => return None,
                 };
-                Some(format!("{{ {}: {scalar} }}", key_text(&p.key)))
+                Some(format!("{{ {}: {one_line} }}", key_text(&p.key)))
             }
             _ => None,
         }
@@ -454,19 +466,21 @@ impl<'a> Printer<'a> {
         if let Some((&last, rest)) = deferred.split_last() {
             for &i in rest {
                 let line = format!("{}{}", " ".repeat(self.cur_indent), self.comments[i].text);
-                self.out.push(line);
+                self.out.push(OutLine::plain(line));
             }
             let c = self.comments[last];
-            append_trailing(&mut self.cur, c, self.src);
+            let trailing = append_trailing(&mut self.cur, c, self.src, &self.newlines);
+            self.cur_trailing = Some(trailing);
         }
         let had_token = self.cur_has_token;
         let line = self.cur.trim_end_matches(' ').to_string();
+        let trailing = self.cur_trailing.take();
         self.cur.clear();
         self.cur_has_token = false;
         if line.is_empty() && !had_token {
             return;
         }
-        self.out.push(line);
+        self.out.push(OutLine { text: line, trailing });
         if self.last == Last::Cur {
             self.last = Last::Line(self.out.len() - 1);
         }
@@ -514,7 +528,8 @@ impl<'a> Printer<'a> {
                 return;
             }
             Last::Line(k) if same_line && k + 1 == self.out.len() => {
-                append_trailing(&mut self.out[k], c, self.src);
+                let trailing = append_trailing(&mut self.out[k].text, c, self.src, &self.newlines);
+                self.out[k].trailing = Some(trailing);
                 self.last_end = c.span.end;
                 return;
             }
@@ -523,10 +538,11 @@ impl<'a> Printer<'a> {
         if self.cur_has_token {
             // In the middle of a line: give the comment its own line just before it.
             let line = format!("{}{}", " ".repeat(self.cur_indent), c.text);
-            self.out.push(line);
+            self.out.push(OutLine::plain(line));
         } else {
             self.maybe_blank(c.span.start);
-            self.out.push(format!("{}{}", " ".repeat(indent), c.text));
+            self.out
+                .push(OutLine::plain(format!("{}{}", " ".repeat(indent), c.text)));
             self.allow_blank = true;
             self.last = Last::None;
         }
@@ -537,9 +553,9 @@ impl<'a> Printer<'a> {
     fn maybe_blank(&mut self, pos: usize) {
         if self.allow_blank
             && blank_between(self.src, self.last_end, pos)
-            && self.out.last().is_some_and(|l| !l.is_empty())
+            && self.out.last().is_some_and(|l| !l.text.is_empty())
         {
-            self.out.push(String::new());
+            self.out.push(OutLine::blank());
         }
     }
 
@@ -554,18 +570,95 @@ impl<'a> Printer<'a> {
     }
 }
 
-/// Appends a trailing comment, keeping the spaces the source had before it (at least one),
-/// so aligned comments stay aligned.
-fn append_trailing(line: &mut String, c: &Comment, src: &str) {
+/// A finished output line, and where its trailing comment came from.
+struct OutLine {
+    text: String,
+    trailing: Option<Trailing>,
+}
+
+impl OutLine {
+    fn plain(text: String) -> Self {
+        OutLine { text, trailing: None }
+    }
+
+    fn blank() -> Self {
+        OutLine::plain(String::new())
+    }
+}
+
+/// A trailing comment on an output line.
+#[derive(Clone, Copy)]
+struct Trailing {
+    /// Where the code before the comment ends in the output line (characters).
+    code_end: usize,
+    /// The spaces the source had before the comment.
+    gap: usize,
+    /// The comment's line and column (characters) in the source.
+    src_line: usize,
+    src_col: usize,
+}
+
+/// Appends a trailing comment, keeping the spaces the source had before it (at least one).
+/// `newlines` holds the offsets of the source's line breaks.
+fn append_trailing(line: &mut String, c: &Comment, src: &str, newlines: &[usize]) -> Trailing {
     line.truncate(line.trim_end_matches(' ').len());
     let before = src.get(..c.span.start).unwrap_or("");
     let gap = before
         .chars()
         .rev()
         .take_while(|ch| *ch == ' ' || *ch == '\t')
-        .count();
-    line.push_str(&" ".repeat(gap.max(1)));
+        .count()
+        .max(1);
+    let src_line = newlines.partition_point(|&nl| nl < c.span.start);
+    let line_start = src_line.checked_sub(1).map_or(0, |l| newlines[l] + 1);
+    let trailing = Trailing {
+        code_end: width(line),
+        gap,
+        src_line,
+        src_col: width(before.get(line_start..).unwrap_or("")),
+    };
+    line.push_str(&" ".repeat(gap));
     line.push_str(&c.text);
+    trailing
+}
+
+/// Trailing comments that stood in one column on consecutive source lines, and still stand on
+/// consecutive output lines, are put in one column again: the column that keeps the smallest
+/// gap the source had (so a group whose code did not change keeps its column, and one whose
+/// code grew moves right as a whole).
+fn align_trailing_comments(out: &mut [OutLine]) {
+    let mut k = 0;
+    while k < out.len() {
+        let Some(first) = out[k].trailing else {
+            k += 1;
+            continue;
+        };
+        let mut end = k + 1;
+        let mut prev = first;
+        while let Some(t) = out.get(end).and_then(|l| l.trailing) {
+            if t.src_col != first.src_col || t.src_line != prev.src_line + 1 {
+                break;
+            }
+            prev = t;
+            end += 1;
+        }
+        if end - k > 1 {
+            let group: Vec<Trailing> = out[k..end].iter().filter_map(|l| l.trailing).collect();
+            let gap = group.iter().map(|t| t.gap).min().unwrap_or(1);
+            let column = group.iter().map(|t| t.code_end + gap).max().unwrap_or(0);
+            for line in &mut out[k..end] {
+                let Some(t) = line.trailing else { continue };
+                let code: String = line.text.chars().take(t.code_end).collect();
+                let comment: String = line.text.chars().skip(t.code_end + t.gap).collect();
+                line.text = format!("{code}{}{comment}", " ".repeat(column - t.code_end));
+                line.trailing = Some(Trailing {
+                    gap: column - t.code_end,
+                    ..t
+                });
+            }
+        }
+        k = end;
+    }
 }
 
 fn width(s: &str) -> usize {

@@ -3,6 +3,7 @@
 //! Builder-style condition branches.
 
 use crate::{describe, ImportError, ImportOptions, Model};
+use af_stix::attack_flow::ExtensionCopy;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 
@@ -69,31 +70,80 @@ pub(crate) fn read(value: Json, options: &ImportOptions) -> Result<Model, Import
         1 => {}
         count => return Err(ImportError::ManyFlows { count }),
     }
-    drop_published_extension(&mut objects, &mut notes);
+    take_off_report(&mut objects, &mut notes);
+    let extension = drop_standard_extension(&mut objects, options.exact, &mut notes);
     report_or_repair_branches(&mut objects, options.repair, &mut notes);
     Ok(Model {
         objects,
         notes,
+        extension,
         ..Model::default()
     })
 }
 
-/// The compiler adds the published extension-definition and its creator identity unless the
-/// file declares objects with their ids; identical copies are dropped, variants kept.
-fn drop_published_extension(objects: &mut Vec<Map<String, Json>>, notes: &mut Vec<String>) {
-    let published = [
-        af_stix::attack_flow::extension_definition(),
-        af_stix::attack_flow::extension_creator(),
-    ];
-    for p in published {
-        let Json::Object(p) = p else { continue };
+/// A `report` that is exactly what `afc compile --wrap report` wraps the flow in
+/// ([`af_stix::report::find_wrapper`]) is taken off: compiling with `--wrap report` gives it
+/// back. Any other report stays a node.
+fn take_off_report(objects: &mut Vec<Map<String, Json>>, notes: &mut Vec<String>) {
+    let compact: Vec<af_stix::Object> = objects.iter().cloned().map(af_stix::Object::from).collect();
+    if let Some(at) = af_stix::report::find_wrapper(&compact) {
+        objects.remove(at);
+        notes.push(
+            "the bundle wraps the flow in a `report` exactly as `afc compile --wrap report` does; it is left out of the source (compile with `--wrap report` to get it back)"
+                .to_string(),
+        );
+    }
+}
+
+/// The compiler adds the extension-definition and its creator identity (the copy the
+/// header's `extension:` names) unless the file declares objects with their ids: identical
+/// copies are dropped and the copy is recorded, variants kept as nodes. `--exact` keeps the
+/// Builder's copy as nodes too, as earlier versions did.
+pub(crate) fn drop_standard_extension(
+    objects: &mut Vec<Map<String, Json>>,
+    exact: bool,
+    notes: &mut Vec<String>,
+) -> ExtensionCopy {
+    let position = |objects: &[Map<String, Json>], id: &str| {
+        objects
+            .iter()
+            .position(|o| o.get("id").and_then(Json::as_str) == Some(id))
+    };
+    let copies = ExtensionCopy::ALL
+        .iter()
+        .map(|(_, c)| *c)
+        .filter(|c| !exact || *c == ExtensionCopy::Published);
+    for copy in copies {
+        let [Json::Object(def), Json::Object(creator)] = copy.objects() else {
+            continue;
+        };
+        let Some(d) = position(objects, af_stix::attack_flow::EXTENSION_ID) else {
+            break;
+        };
+        if objects[d] != def {
+            continue;
+        }
+        match position(objects, copy.creator_id()) {
+            Some(c) if objects[c] == creator => {
+                objects.retain(|o| *o != def && *o != creator);
+                return copy;
+            }
+            // The compiler would add the creator with the definition.
+            _ if copy != ExtensionCopy::Published => continue,
+            _ => {
+                objects.remove(d);
+                return copy;
+            }
+        }
+    }
+    let [Json::Object(def), Json::Object(creator)] = ExtensionCopy::Published.objects() else {
+        return ExtensionCopy::Published;
+    };
+    for p in [def, creator] {
         let Some(id) = p.get("id").and_then(Json::as_str) else {
             continue;
         };
-        let Some(pos) = objects
-            .iter()
-            .position(|o| o.get("id").and_then(Json::as_str) == Some(id))
-        else {
+        let Some(pos) = position(objects, id) else {
             continue;
         };
         if objects[pos] == p {
@@ -121,6 +171,7 @@ fn drop_published_extension(objects: &mut Vec<Map<String, Json>>, notes: &mut Ve
                 .join(", ")
         ));
     }
+    ExtensionCopy::Published
 }
 
 /// Relationships `condition -[related-to]-> step`: how the Attack Flow Builder writes the

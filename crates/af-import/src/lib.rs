@@ -1,6 +1,10 @@
 //! Importing existing Attack Flows as afc flow language source: STIX 2.1 bundles (as the
 //! Attack Flow Builder exports them, or as any tool writes them) with [`import_bundle`], and
-//! the Builder's own `.afb` save files with [`import_afb`].
+//! the Builder's own `.afb` save files with [`import_afb`]; and the way back to the Builder:
+//! [`export_afb`] writes a flow's STIX objects as an `.afb` file. Reading and writing `.afb`
+//! live together because they share the format's rules (`afb/mod.rs`). A set of objects holding several
+//! flows (a TAXII collection) is split per flow with [`split_flows`] and each part imported
+//! with [`import_objects`].
 //!
 //! Both readers turn their input into a list of STIX objects (the *model*); one writer turns
 //! the model into source text, which is then laid out by [`af_fmt`]. A bundle is imported
@@ -10,16 +14,20 @@
 //! [`Imported::notes`], never dropped silently.
 //!
 //! This crate reads JSON text and returns text: it never touches files or the terminal, and
-//! it knows nothing about how the CLI presents notes or errors.
+//! it knows nothing about how the CLI presents notes or errors, nor how a flow is laid out
+//! (the caller hands [`export_afb`] the positions).
 
 mod afb;
 mod bundle;
+mod collection;
 mod names;
 mod verify;
 mod write;
 
+pub use collection::{split_flows, FlowObjects, Split};
+
 use serde_json::{Map, Value as Json};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// Inputs larger than this are refused (the CLI checks the file size before reading it).
@@ -32,6 +40,11 @@ pub struct ImportOptions {
     /// branches of a condition as `related-to` relationships; with `repair` they become real
     /// branches (`on_true_refs`, written `cond -> step`).
     pub repair: bool,
+    /// Keep the input's own form: objects in the input's order, every `id`, the Attack Flow
+    /// extension objects as nodes when they are not the published ones. Without it the import
+    /// reads as if a person wrote it: steps in flow order with a comment per tactic, context
+    /// objects next to what uses them, and only what compiling would not reproduce.
+    pub exact: bool,
 }
 
 /// An imported flow.
@@ -101,6 +114,53 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+/// Why a flow cannot be exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportError {
+    /// There is no `attack-flow` object.
+    NoFlow,
+    /// There is more than one `attack-flow` object.
+    ManyFlows { count: usize },
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::NoFlow => {
+                f.write_str("there is no `attack-flow` object, so there is no flow to export")
+            }
+            ExportError::ManyFlows { count } => write!(
+                f,
+                "there are {count} `attack-flow` objects; a Builder file holds exactly one flow"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+/// An Attack Flow Builder file written by [`export_afb`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    /// The `.afb` file (JSON).
+    pub text: String,
+    /// What could not be written, one sentence each.
+    pub notes: Vec<String>,
+}
+
+/// Where the caller's layout puts each object: the centre of its box, by STIX id, in the
+/// units of afc's SVG drawing. Objects without a position are placed in rows below the rest.
+pub type Positions = HashMap<String, (f64, f64)>;
+
+/// Writes a flow's STIX objects (a compiled flow, or the `objects` of a bundle) as an Attack
+/// Flow Builder 3 file that the Builder opens with every object, property, branch and
+/// operator in place, laid out at `positions`. Properties the Builder has no field for are
+/// kept in the file for afc (the Builder ignores them), so that [`import_afb`] gives back the
+/// same objects.
+pub fn export_afb(objects: &[Map<String, Json>], positions: &Positions) -> Result<Exported, ExportError> {
+    afb::write::write(objects, positions)
+}
+
 /// The objects to write, in order (the `attack-flow` among them), and how to write them.
 #[derive(Debug, Default)]
 pub(crate) struct Model {
@@ -109,6 +169,8 @@ pub(crate) struct Model {
     pub derived_ids: HashSet<String>,
     /// `start_refs` is left to the compiler's default (Builder files).
     pub default_start_refs: bool,
+    /// The copy of the Attack Flow extension objects the input had (and the compiler adds).
+    pub extension: af_stix::attack_flow::ExtensionCopy,
     /// What the reader changed or dropped.
     pub notes: Vec<String>,
 }
@@ -118,6 +180,22 @@ pub fn import_bundle(json: &str, options: &ImportOptions) -> Result<Imported, Im
     check_size(json)?;
     let value = parse_json(json)?;
     let model = bundle::read(value, options)?;
+    Ok(finish(model, options))
+}
+
+/// Imports the objects of one flow (one entry of [`split_flows`], objects fetched from a
+/// TAXII collection) as if they were a bundle.
+pub fn import_objects(
+    objects: Vec<Map<String, Json>>,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let mut bundle = Map::new();
+    bundle.insert("type".into(), Json::from("bundle"));
+    bundle.insert(
+        "objects".into(),
+        Json::Array(objects.into_iter().map(Json::Object).collect()),
+    );
+    let model = bundle::read(Json::Object(bundle), options)?;
     Ok(finish(model))
 }
 
@@ -126,12 +204,12 @@ pub fn import_bundle(json: &str, options: &ImportOptions) -> Result<Imported, Im
 pub fn import_afb(json: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
     check_size(json)?;
     let value = parse_json(json)?;
-    let model = afb::read(value, options)?;
-    Ok(finish(model))
+    let model = afb::read::read(value, options)?;
+    Ok(finish(model, options))
 }
 
-fn finish(mut model: Model) -> Imported {
-    let mut written = write::write(&model);
+fn finish(mut model: Model, options: &ImportOptions) -> Imported {
+    let mut written = write::write(&model, options);
     let mut notes = std::mem::take(&mut model.notes);
     notes.append(&mut written.notes);
     let source = match af_fmt::format_source(&written.text) {
@@ -144,8 +222,30 @@ fn finish(mut model: Model) -> Imported {
             written.text
         }
     };
-    notes.extend(verify::verify(&model, &source, &written.explained));
+    let verified = verify::verify(&model, &source, &written.explained);
+    notes.extend(verified.notes);
+    let source = allow_warnings(source, &verified.warnings, &mut notes);
     Imported { source, notes }
+}
+
+/// Acknowledges the warnings of the imported source in an `# afc: allow …` comment above the
+/// header, so that the file checks clean (they are about what the input says, which the import
+/// keeps), and says which they were in a note.
+fn allow_warnings(source: String, warnings: &[(String, usize)], notes: &mut Vec<String>) -> String {
+    if warnings.is_empty() {
+        return source;
+    }
+    let codes: Vec<&str> = warnings.iter().map(|(c, _)| c.as_str()).collect();
+    let counted: Vec<String> = warnings.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+    notes.push(format!(
+        "the input's content gives warnings, kept as imported and allowed by the `# afc: allow` comment at the top (delete it to see them with `afc check`): {}",
+        counted.join(", ")
+    ));
+    let text = format!(
+        "# afc: allow {} (what the input says, kept as imported)\n{source}",
+        codes.join(", ")
+    );
+    af_fmt::format_source(&text).unwrap_or(text)
 }
 
 fn check_size(json: &str) -> Result<(), ImportError> {

@@ -9,16 +9,35 @@ use std::collections::{HashMap, HashSet};
 /// At most this many differences are listed one by one.
 const MAX_LISTED: usize = 20;
 
-pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, String)>) -> Vec<String> {
+/// What compiling the imported source showed.
+pub(crate) struct Verified {
+    /// Differences from the input, and errors.
+    pub notes: Vec<String>,
+    /// The warnings the source has: each code with its count, by code.
+    pub warnings: Vec<(String, usize)>,
+}
+
+pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, String)>) -> Verified {
     let compiled = compile_str(source, &Options::default());
+    let mut warnings: Vec<(String, usize)> = Vec::new();
+    for d in compiled.diagnostics.iter().filter(|d| !d.is_error()) {
+        match warnings.iter_mut().find(|(c, _)| *c == d.code) {
+            Some((_, n)) => *n += 1,
+            None => warnings.push((d.code.to_string(), 1)),
+        }
+    }
+    warnings.sort();
     let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.is_error()).collect();
     if let Some(first) = errors.first() {
-        return vec![format!(
-            "the imported flow does not compile yet: {} error(s), the first is {} ({})",
-            errors.len(),
-            first.code,
-            first.message
-        )];
+        return Verified {
+            notes: vec![format!(
+                "the imported flow does not compile yet: {} error(s), the first is {} ({})",
+                errors.len(),
+                first.code,
+                first.message
+            )],
+            warnings,
+        };
     }
     let out: HashMap<String, &af_stix::Object> = compiled
         .objects
@@ -60,10 +79,7 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
             ));
         }
     }
-    let implicit = [
-        af_stix::attack_flow::EXTENSION_ID,
-        af_stix::attack_flow::EXTENSION_CREATOR_ID,
-    ];
+    let implicit = [af_stix::attack_flow::EXTENSION_ID, model.extension.creator_id()];
     for c in &compiled.objects {
         let Some(id) = c.get_str("id").map(str::to_string) else {
             continue;
@@ -76,7 +92,7 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
         if implicit.contains(&id.as_str()) && (!declared_variant || model.default_start_refs) {
             continue;
         }
-        if id == af_stix::attack_flow::EXTENSION_CREATOR_ID {
+        if id == model.extension.creator_id() {
             diffs.push(format!(
                 "the compiled flow has `{id}` (the published creator of the Attack Flow extension), which the input does not: the compiler adds it even when the file declares its own extension-definition"
             ));
@@ -95,7 +111,7 @@ pub(crate) fn verify(model: &Model, source: &str, explained: &HashSet<(String, S
             diffs.len() - MAX_LISTED
         ));
     }
-    notes
+    Verified { notes, warnings }
 }
 
 fn show(v: Option<&Json>) -> String {

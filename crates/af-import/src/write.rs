@@ -7,10 +7,12 @@
 //! where the compiler's expansion gives exactly what the object holds. What cannot be written
 //! is reported in a note and recorded in `explained`, so the verifier does not report it twice.
 
-use crate::names::Namer;
-use crate::Model;
+use crate::names::{self, Wanted};
+use crate::{ImportOptions, Model};
 use af_catalog::Catalog;
 use af_fmt::{is_word, string_literal};
+use af_stix::attack_flow::ExtensionCopy;
+use af_stix::refs::RefRole;
 use af_stix::types::{self, Category, PropKind};
 use af_syntax::strings::quote;
 use serde_json::{Map, Number, Value as Json};
@@ -41,8 +43,8 @@ pub(crate) struct Written {
     pub explained: HashSet<(String, String)>,
 }
 
-pub(crate) fn write(model: &Model) -> Written {
-    let mut w = Writer::new(model);
+pub(crate) fn write(model: &Model, options: &ImportOptions) -> Written {
+    let mut w = Writer::new(model, *options);
     w.plan();
     let text = w.emit();
     Written {
@@ -62,6 +64,7 @@ struct FlowEdge {
 
 struct Writer<'a> {
     model: &'a Model,
+    options: ImportOptions,
     catalog: &'static Catalog,
     flow: Option<usize>,
     /// Objects written as nodes, in order.
@@ -107,9 +110,10 @@ fn bare(s: &str) -> bool {
 }
 
 impl<'a> Writer<'a> {
-    fn new(model: &'a Model) -> Self {
+    fn new(model: &'a Model, options: ImportOptions) -> Self {
         Writer {
             model,
+            options,
             catalog: Catalog::embedded(),
             flow: None,
             nodes: Vec::new(),
@@ -218,14 +222,179 @@ impl<'a> Writer<'a> {
             .into_iter()
             .filter(|&i| !hidden.contains(self.id(i)))
             .collect();
-        let mut namer = Namer::default();
-        for &i in &self.nodes {
-            let name = namer.name(self.ty(i), self.obj(i));
+        if !self.options.exact {
+            self.nodes = self.flow_order();
+        }
+        // Named in the order they are written, so numbered names count down the file.
+        let wanted: Vec<Wanted> = self.nodes.iter().map(|&i| self.wanted(i)).collect();
+        for (&i, name) in self.nodes.iter().zip(names::assign(&wanted)) {
             self.names.insert(self.id(i), name);
             self.types.insert(self.id(i), self.ty(i));
             self.index_of.insert(self.id(i), i);
         }
         self.plan_flow_edges();
+    }
+
+    /// What node `i`'s name is made from: its title (an action's technique name next), or
+    /// its kind and a number.
+    fn wanted(&self, i: usize) -> Wanted {
+        let (t, obj) = (self.ty(i), self.obj(i));
+        let text = |key: &str| str_of(obj, key).map(str::to_string);
+        let kind = t.strip_prefix("attack-").unwrap_or(t).replace('-', "_");
+        let texts: Vec<String> = match t {
+            "attack-operator" => {
+                return Wanted {
+                    kind,
+                    texts: text("operator").into_iter().collect(),
+                    numbered: true,
+                }
+            }
+            "attack-action" => {
+                let technique = str_of(obj, "technique_id")
+                    .and_then(|id| self.catalog.technique(id))
+                    .map(|t| t.full_name());
+                text("name").into_iter().chain(technique).collect()
+            }
+            "attack-asset" => text("name").into_iter().collect(),
+            "attack-condition" => text("description").into_iter().collect(),
+            t => types::display_property(t)
+                .and_then(text)
+                .or_else(|| text("name"))
+                .into_iter()
+                .collect(),
+        };
+        Wanted {
+            kind,
+            texts,
+            numbered: false,
+        }
+    }
+
+    /// The nodes in the order a person would write them: the steps of the flow in a
+    /// topological walk from its starts (each branch followed to its end before the next;
+    /// a step after a join comes after every branch into it), each followed by the context
+    /// objects it is the first to use (assets, processes, malware, … and what those use in
+    /// turn); objects no step leads to come last, in bundle order.
+    fn flow_order(&self) -> Vec<usize> {
+        let n = self.nodes.len();
+        let pos: HashMap<&str, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(p, &i)| (self.id(i), p))
+            .collect();
+        let is_step = |p: usize| af_stix::flow::is_flow_node(self.ty(self.nodes[p]));
+        let ids = |v: &'a Json| -> Vec<&'a str> {
+            match v {
+                Json::String(s) => vec![s.as_str()],
+                Json::Array(items) => items.iter().filter_map(Json::as_str).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let mut next: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut entered = vec![false; n];
+        let mut context: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (p, &i) in self.nodes.iter().enumerate() {
+            for (key, v) in self.obj(i) {
+                // Who made an object and how it is marked do not place it.
+                let flow_ref = match af_stix::refs::reference(self.ty(i), key).map(|r| r.role) {
+                    None | Some(RefRole::Metadata) => continue,
+                    Some(role) => matches!(role, RefRole::Flow(_)),
+                };
+                for q in ids(v).into_iter().filter_map(|id| pos.get(id).copied()) {
+                    if flow_ref && is_step(p) && is_step(q) {
+                        next[p].push(q);
+                        entered[q] = true;
+                    } else {
+                        context[p].push(q);
+                        context[q].push(p);
+                    }
+                }
+            }
+        }
+        for &e in &self.edges {
+            let o = self.obj(e);
+            let end = |key: &str| str_of(o, key).and_then(|id| pos.get(id).copied());
+            let (Some(s), Some(d)) = (end("source_ref"), end("target_ref")) else {
+                continue;
+            };
+            let branch = af_stix::flow::is_builder_branch(
+                str_of(o, "relationship_type").unwrap_or(""),
+                self.ty(self.nodes[s]),
+                self.ty(self.nodes[d]),
+            );
+            if branch {
+                // A branch as the Attack Flow Builder writes it.
+                next[s].push(d);
+                entered[d] = true;
+            } else {
+                context[s].push(d);
+                context[d].push(s);
+            }
+        }
+        let starts: Vec<usize> = self
+            .flow
+            .and_then(|f| self.obj(f).get("start_refs"))
+            .map(|v| ids(v).into_iter().filter_map(|id| pos.get(id).copied()).collect())
+            .unwrap_or_default();
+        let roots: Vec<usize> = starts
+            .into_iter()
+            .chain((0..n).filter(|&p| is_step(p) && !entered[p]))
+            .filter(|&p| is_step(p))
+            .collect();
+        // Reverse postorder of a depth-first walk (roots and successors taken last to first,
+        // so that the first ones come first): a topological order where there are no cycles.
+        let mut seen = vec![false; n];
+        let mut post = Vec::with_capacity(n);
+        let walk = |root: usize, seen: &mut Vec<bool>, post: &mut Vec<usize>| {
+            if seen[root] {
+                return;
+            }
+            seen[root] = true;
+            let mut stack = vec![(root, next[root].len())];
+            while let Some(top) = stack.last_mut() {
+                let (p, left) = *top;
+                if left == 0 {
+                    post.push(p);
+                    stack.pop();
+                    continue;
+                }
+                top.1 -= 1;
+                let q = next[p][left - 1];
+                if !seen[q] {
+                    seen[q] = true;
+                    stack.push((q, next[q].len()));
+                }
+            }
+        };
+        for &r in roots.iter().rev() {
+            walk(r, &mut seen, &mut post);
+        }
+        post.reverse();
+        let mut steps = post;
+        // Steps only reachable around a cycle that nothing enters from outside.
+        for p in 0..n {
+            if is_step(p) && !seen[p] {
+                let mut more = Vec::new();
+                walk(p, &mut seen, &mut more);
+                more.reverse();
+                steps.extend(more);
+            }
+        }
+        let mut placed = vec![false; n];
+        let mut order = Vec::with_capacity(n);
+        for p in steps.into_iter().chain(0..n) {
+            let mut stack = vec![p];
+            while let Some(q) = stack.pop() {
+                if placed[q] || (q != p && is_step(q)) {
+                    continue;
+                }
+                placed[q] = true;
+                order.push(self.nodes[q]);
+                stack.extend(context[q].iter().rev().copied().filter(|&r| !placed[r]));
+            }
+        }
+        order
     }
 
     /// Chooses the `author:` and `marking:` sugar that reproduces the bundle, preferring
@@ -427,10 +596,19 @@ impl<'a> Writer<'a> {
             let header = self.flow_header(f);
             out.push_str(&header);
         }
+        let mut section: Option<String> = None;
         for n in 0..self.nodes.len() {
             let i = self.nodes[n];
             let text = self.node(i);
             out.push('\n');
+            if !self.options.exact {
+                if let Some(tactic) = self.tactic_section(i) {
+                    if section.as_deref() != Some(tactic.as_str()) {
+                        let _ = writeln!(out, "# --- {tactic} ---");
+                        section = Some(tactic);
+                    }
+                }
+            }
             out.push_str(&text);
         }
         if !self.flow_edges.is_empty() {
@@ -446,6 +624,37 @@ impl<'a> Writer<'a> {
             out.push_str(&text);
         }
         out
+    }
+
+    /// The section an action opens: its tactic's name (the id when the catalogs do not know
+    /// it). Other nodes stay in the section they follow.
+    fn tactic_section(&self, i: usize) -> Option<String> {
+        if self.ty(i) != "attack-action" {
+            return None;
+        }
+        let id = str_of(self.obj(i), "tactic_id")?;
+        let name = self.catalog.tactic(id).map(|t| t.name.to_string());
+        let text = name.unwrap_or_else(|| id.to_string());
+        // One line of plain text.
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        (!text.trim().is_empty()).then(|| text.trim().to_string())
+    }
+
+    /// The id the compiler derives for the flow: from its explicit id, else from its name.
+    fn flow_id(&self) -> String {
+        let f = self.flow.map(|f| self.obj(f));
+        match f.and_then(|f| str_of(f, "id")) {
+            Some(id) if af_stix::id::split_id(id).map(|(t, _)| t) == Some("attack-flow") => id.to_string(),
+            _ => af_stix::id::derive("attack-flow", &[f.and_then(|f| str_of(f, "name")).unwrap_or("")]),
+        }
+    }
+
+    /// Whether `id:` can be left out because compiling derives this very id (never in `--exact`).
+    fn derived(&self, id: &str, stix_type: &str, parts: &[&str]) -> bool {
+        !self.options.exact && af_stix::id::derive(stix_type, parts) == id
     }
 
     /// The flow edges as chains: `a -> b -> c, d` where `b` is the only target of `a`.
@@ -496,8 +705,11 @@ impl<'a> Writer<'a> {
         let obj = self.obj(f);
         let id = self.id(f);
         let mut props: Vec<(String, String)> = Vec::new();
+        let name = str_of(obj, "name").unwrap_or("");
         if af_stix::id::split_id(id).map(|(t, _)| t) == Some("attack-flow") {
-            props.push(("id".into(), quote(id)));
+            if !self.derived(id, "attack-flow", &[name]) {
+                props.push(("id".into(), quote(id)));
+            }
         } else {
             self.lost(
                 f,
@@ -550,6 +762,9 @@ impl<'a> Writer<'a> {
             };
             props.push(("marking".into(), text));
         }
+        if self.model.extension != ExtensionCopy::default() {
+            props.push(("extension".into(), self.model.extension.word().into()));
+        }
         let mut skip: HashSet<&str> = ["name", "start_refs"].into_iter().collect();
         if self.default_created.is_some() {
             skip.insert("created");
@@ -569,9 +784,15 @@ impl<'a> Writer<'a> {
             return quote(a);
         };
         let name = str_of(self.obj(i), "name").unwrap_or("");
-        let mut props = vec![("id".to_string(), quote(a))];
+        let mut props = Vec::new();
+        if !self.derived(a, "identity", &["author", name]) {
+            props.push(("id".to_string(), quote(a)));
+        }
         let skip: HashSet<&str> = ["name", "created", "modified"].into_iter().collect();
         self.properties(i, &skip, &mut props);
+        if props.is_empty() {
+            return quote(name);
+        }
         let inner: Vec<String> = props.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         format!("{} {{ {} }}", quote(name), inner.join(", "))
     }
@@ -626,7 +847,10 @@ impl<'a> Writer<'a> {
                 }
             }
         }
-        let mut props = vec![("id".to_string(), quote(self.id(i)))];
+        let mut props = Vec::new();
+        if !self.derived(self.id(i), t, &[&self.flow_id(), &name]) {
+            props.push(("id".to_string(), quote(self.id(i))));
+        }
         props.extend(sugar_props);
         self.properties(i, &skip, &mut props);
         block(&mut head, &props);
@@ -691,7 +915,9 @@ impl<'a> Writer<'a> {
             .unwrap_or_default();
         let label = str_of(obj, "relationship_type").unwrap_or("related-to");
         let mut props = Vec::new();
-        if !self.model.derived_ids.contains(self.id(i)) {
+        let derived = self.model.derived_ids.contains(self.id(i))
+            || self.derived(self.id(i), "relationship", &[&self.flow_id(), &src, label, &dst]);
+        if !derived {
             props.push(("id".to_string(), quote(self.id(i))));
         }
         let skip: HashSet<&str> = ["relationship_type", "source_ref", "target_ref"]

@@ -43,6 +43,63 @@ fn by_id(objects: &[Map<String, Json>]) -> HashMap<String, &Map<String, Json>> {
         .collect()
 }
 
+/// The id the first node of `source` compiles to: its `id:`, or the one the compiler derives.
+fn first_node_id(source: &str, compiled: &Compiled) -> Option<String> {
+    let parsed = af_syntax::parse(source);
+    let node = parsed.file.items.iter().find_map(|i| match i {
+        af_syntax::Item::Node(n) => Some(n),
+        _ => None,
+    })?;
+    let explicit = node.body.as_ref().and_then(|b| {
+        b.entries
+            .iter()
+            .find(|p| p.key.text == "id")
+            .and_then(|p| match &p.value.as_ref()?.kind {
+                af_syntax::ValueKind::Str(s) => Some(s.value.clone()),
+                _ => None,
+            })
+    });
+    let stix_type = af_stix::language::kind_type(&node.kind.text).ok()?;
+    let flow_id = compiled
+        .objects
+        .iter()
+        .find(|o| o.get_str("type") == Some("attack-flow"))?
+        .get_str("id")?
+        .to_string();
+    Some(explicit.unwrap_or_else(|| {
+        af_stix::id::derive(
+            &stix_type,
+            &[&flow_id, node.name.as_ref().map_or("", |n| n.text.as_str())],
+        )
+    }))
+}
+
+/// The default import reads as a person would write it: it checks clean (what the input
+/// says is acknowledged in its `# afc: allow` line) and starts with the flow's first step.
+fn assert_idiomatic(name: &str, source: &str, compiled: &Compiled) {
+    let warnings: Vec<String> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(
+        warnings.is_empty(),
+        "{name}: `afc check --deny-warnings` would fail: {warnings:#?}"
+    );
+    let flow = compiled
+        .objects
+        .iter()
+        .find(|o| o.get_str("type") == Some("attack-flow"))
+        .map(af_stix::Object::to_map)
+        .expect("a flow");
+    let first_step = flow["start_refs"][0].as_str().expect("a first step");
+    assert_eq!(
+        first_node_id(source, compiled).as_deref(),
+        Some(first_step),
+        "{name}: the file does not start with the flow's first step"
+    );
+}
+
 #[test]
 fn every_corpus_bundle_round_trips() {
     let Some(shared) = af_testkit::shared_or_skip("every_corpus_bundle_round_trips") else {
@@ -50,14 +107,25 @@ fn every_corpus_bundle_round_trips() {
     };
     let paths = files(&shared.join("corpus/stix"), "json");
     assert!(!paths.is_empty(), "no corpus bundles");
-    for path in paths {
+    let exact = ImportOptions {
+        exact: true,
+        ..ImportOptions::default()
+    };
+    for (path, options) in paths
+        .iter()
+        .flat_map(|p| [(p, ImportOptions::default()), (p, exact)])
+    {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let json = std::fs::read_to_string(&path).expect("readable");
-        let imported =
-            import_bundle(&json, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let name = if options.exact {
+            format!("{name} (--exact)")
+        } else {
+            name
+        };
+        let json = std::fs::read_to_string(path).expect("readable");
+        let imported = import_bundle(&json, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
         let unexpected: Vec<&String> = imported
             .notes
             .iter()
@@ -67,6 +135,13 @@ fn every_corpus_bundle_round_trips() {
             .collect();
         assert!(unexpected.is_empty(), "{name}: {unexpected:#?}");
         let compiled = compile_ok(&name, &imported.source);
+        if !options.exact {
+            assert_idiomatic(&name, &imported.source, &compiled);
+            assert!(
+                !imported.source.contains("extension-definition "),
+                "{name}: the standard extension objects should be implied"
+            );
+        }
         let original: Json = serde_json::from_str(&json).expect("json");
         let original: Vec<Map<String, Json>> = original["objects"]
             .as_array()
@@ -134,7 +209,14 @@ fn repair_turns_builder_branches_into_true_branches() {
                         .then_some((o["id"].as_str()?, s, t))
                 })
                 .collect();
-        let imported = import_bundle(&json, &ImportOptions { repair: true }).expect("imports");
+        let imported = import_bundle(
+            &json,
+            &ImportOptions {
+                repair: true,
+                ..ImportOptions::default()
+            },
+        )
+        .expect("imports");
         let compiled = compile_ok(&name, &imported.source);
         let compiled_maps = maps(&compiled.objects);
         let after = by_id(&compiled_maps);
@@ -178,6 +260,7 @@ fn every_afb_file_imports_to_valid_stix_with_the_builder_ids() {
             .collect();
         assert!(bad.is_empty(), "{name}: {bad:#?}");
         let compiled = compile_ok(&name, &imported.source);
+        assert_idiomatic(&name, &imported.source, &compiled);
         let bundle: Json = serde_json::from_str(&compiled.to_json()).expect("compiled JSON");
         let problems = schemas.validate_bundle(&bundle);
         assert!(problems.is_empty(), "{name}: {problems:#?}");

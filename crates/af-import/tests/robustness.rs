@@ -60,7 +60,7 @@ proptest! {
         }
         let text = bundle.to_string();
         check(import_bundle(&text, &ImportOptions::default()))?;
-        check(import_bundle(&text, &ImportOptions { repair: true }))?;
+        check(import_bundle(&text, &ImportOptions { repair: true, ..ImportOptions::default() }))?;
     }
 
     #[test]
@@ -70,7 +70,7 @@ proptest! {
             let at = object.min(items.len());
             items.insert(at, value.clone());
         }
-        check(import_bundle(&bundle.to_string(), &ImportOptions { repair: true }))?;
+        check(import_bundle(&bundle.to_string(), &ImportOptions { repair: true, ..ImportOptions::default() }))?;
         check(import_bundle(&value.to_string(), &ImportOptions::default()))?;
         check(import_afb(&value.to_string(), &ImportOptions::default()))?;
     }

@@ -38,8 +38,14 @@ fn builder_branch_as_is() {
 
 #[test]
 fn builder_branch_repaired() {
-    let imported =
-        import_bundle(&fixture("builder-branch.json"), &ImportOptions { repair: true }).expect("imports");
+    let imported = import_bundle(
+        &fixture("builder-branch.json"),
+        &ImportOptions {
+            repair: true,
+            ..ImportOptions::default()
+        },
+    )
+    .expect("imports");
     assert!(!imported.source.contains("-[related-to]->"));
     insta::assert_snapshot!(report(&imported));
 }

@@ -1,7 +1,10 @@
 //! Editor latency on a generated 5,000-line flow: a change until its diagnostics are ready
 //! (parse, check, convert to protocol diagnostics; target under 20 ms) and a completion at a
-//! technique id (target under 10 ms). Also prints the resident memory with every catalog
-//! loaded (target under 60 MB).
+//! technique id (target under 10 ms). On large documents, through the whole server: an edit
+//! of a 100,000-line flow until its diagnostics are out, and completion right after an edit
+//! of a 50,000-line flow (which must not wait for that edit's check). Also prints the
+//! resident memory with every catalog loaded (`cargo bench -p afc --bench lsp_memory`
+//! measures the server process).
 
 use af_lsp::snapshot::{Config, Snapshot};
 use af_lsp::{completion, convert};
@@ -115,6 +118,104 @@ impl PipeClient {
             }
         }
     }
+
+    async fn wait_response(&mut self, id: i64) -> serde_json::Value {
+        loop {
+            let m = self.next().await;
+            if m["id"] == id && m.get("method").is_none() {
+                return m;
+            }
+        }
+    }
+
+    /// A client with `text` open as `uri` (version 1), its first diagnostics received.
+    async fn with_document(uri: &str, text: &str) -> PipeClient {
+        let mut c = PipeClient::start();
+        c.send(serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }))
+            .await;
+        let _ = c.next().await;
+        c.send(serde_json::json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }))
+            .await;
+        c.send(
+            serde_json::json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": { "uri": uri, "languageId": "afc", "version": 1, "text": text } } }),
+        )
+        .await;
+        c.wait_diagnostics(1).await;
+        c
+    }
+
+    /// Inserts `text` at the start of line `line` as version `version`.
+    async fn insert(&mut self, uri: &str, version: i64, line: usize, text: &str) {
+        let at = serde_json::json!({ "line": line, "character": 0 });
+        self.send(
+            serde_json::json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{ "range": { "start": at, "end": at }, "text": text }] } }),
+        )
+        .await;
+    }
+}
+
+/// The server runtime as `afc lsp` builds it (bounded blocking pool).
+fn server_runtime() -> tokio::runtime::Runtime {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(af_lsp::server::WORKER_THREADS + 2)
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => panic!("runtime: {e}"),
+    }
+}
+
+/// Through the whole server: an edit of a 100,000-line flow until its diagnostics are out,
+/// and a completion requested right after an edit of a 50,000-line flow.
+fn large_documents(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lsp_large");
+    group.sample_size(10);
+    let rt = server_runtime();
+    let big = generated_flow(100_000);
+    let uri = "file:///big.af";
+    let mut client = rt.block_on(PipeClient::with_document(uri, &big));
+    let end = big.lines().count();
+    let mut version = 1i64;
+    group.bench_function("server_change_to_diagnostics_100k_lines", |b| {
+        b.iter(|| {
+            version += 1;
+            rt.block_on(async {
+                client.insert(uri, version, end, "#").await;
+                client.wait_diagnostics(version).await;
+            })
+        })
+    });
+    drop(client);
+
+    let mut typed = generated_flow(50_000);
+    typed.push_str("action typed T15\n");
+    let uri = "file:///typing.af";
+    let mut client = rt.block_on(PipeClient::with_document(uri, &typed));
+    let line = typed.lines().count() - 1;
+    let mut version = 1i64;
+    let mut id = 100i64;
+    group.bench_function("server_complete_after_edit_50k_lines", |b| {
+        b.iter(|| {
+            version += 1;
+            id += 1;
+            rt.block_on(async {
+                // A keystroke elsewhere, then completion at the technique id: the answer must
+                // not wait for the check of the new version.
+                client.insert(uri, version, 5, "#").await;
+                client
+                    .send(serde_json::json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/completion", "params": {
+                        "textDocument": { "uri": uri }, "position": { "line": line, "character": 16 } } }))
+                    .await;
+                let r = client.wait_response(id).await;
+                assert!(r["result"]["items"].as_array().is_some_and(|a| !a.is_empty()), "{r}");
+            })
+        })
+    });
+    group.finish();
 }
 
 fn bench(c: &mut Criterion) {
@@ -226,5 +327,5 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, large_documents);
 criterion_main!(benches);

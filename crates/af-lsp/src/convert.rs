@@ -7,7 +7,6 @@ use crate::navigate::HighlightKind;
 use crate::semantic::SemanticToken;
 use crate::snapshot::Snapshot;
 use crate::symbols::{Symbol, SymbolKind as Kind};
-use crate::DIAGNOSTICS_DOC_URL;
 use af_diagnostics::{Edit, LineIndex, Severity};
 use af_syntax::Span;
 use tower_lsp_server::ls_types as lsp;
@@ -77,9 +76,7 @@ pub fn code_url(code: &str) -> Option<lsp::Uri> {
     if !known {
         return None;
     }
-    format!("{DIAGNOSTICS_DOC_URL}#{}", code.to_ascii_lowercase())
-        .parse()
-        .ok()
+    af_diagnostics::code_doc_url(code).parse().ok()
 }
 
 /// A diagnostic in protocol form: code with its documentation link, severity, labels as
@@ -380,7 +377,7 @@ mod tests {
         let dup = dup.expect("E0103 reported");
         assert_eq!(
             dup.code_description.as_ref().map(|c| c.href.as_str().to_string()),
-            Some(format!("{DIAGNOSTICS_DOC_URL}#e0103"))
+            Some(af_diagnostics::code_doc_url("E0103"))
         );
         let related = dup.related_information.clone().unwrap_or_default();
         assert_eq!(related.len(), 1);

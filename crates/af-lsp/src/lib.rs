@@ -44,23 +44,72 @@ pub use snapshot::{Config, Snapshot};
 #[cfg(feature = "server")]
 pub use transport::serve;
 
-/// Where each diagnostic code is documented; a code's anchor is its lowercase form
-/// (`…/diagnostics.md#e0105`).
-pub const DIAGNOSTICS_DOC_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/diagnostics.md");
+/// How `afc lsp` runs: what the client said on the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// The client's process id (`--clientProcessId`): the server stops when that process is
+    /// gone, as the protocol asks, even if the client never closed the pipe. Checked where
+    /// `/proc` exists (Linux); ignored elsewhere.
+    pub client_process_id: Option<u32>,
+}
+
+/// The exit code of a server that stopped: `0` after `shutdown` and `exit` (or when the
+/// client closed the stream), `1` when `exit` came without `shutdown` or the client process
+/// went away, as the protocol says.
+pub type ExitCode = u8;
+
+/// How often the client process is looked for.
+#[cfg(feature = "server")]
+const CLIENT_POLL: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Serves one client on standard input and output (what `afc lsp` runs). Blocks until the
-/// client sends `exit` or closes standard input.
+/// client sends `exit`, closes standard input, or (with a client process id) its process
+/// ends; returns the exit code.
+///
+/// Checks and features run on a bounded pool: [`server::WORKER_THREADS`] workers, plus one
+/// thread reading standard input and one writing standard output (tokio does both on its
+/// blocking pool), so the number of threads, and with it the allocator's per-thread arenas,
+/// does not grow with the number of requests in flight.
 #[cfg(feature = "server")]
-pub fn run_stdio() -> std::io::Result<()> {
+pub fn run_stdio(options: RunOptions) -> std::io::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .max_blocking_threads(server::WORKER_THREADS + 2)
         .build()?;
-    runtime.block_on(serve(
-        tokio::io::stdin(),
-        tokio::io::stdout(),
-        ServerOptions::default(),
-    ));
+    let code = runtime.block_on(async {
+        let serve = serve(tokio::io::stdin(), tokio::io::stdout(), ServerOptions::default());
+        match options.client_process_id.filter(|_| process_watch_supported()) {
+            None => serve.await,
+            Some(pid) => {
+                tokio::select! {
+                    code = serve => code,
+                    () = client_gone(pid) => 1,
+                }
+            }
+        }
+    });
     // Do not wait for the thread blocked reading standard input.
     runtime.shutdown_background();
-    Ok(())
+    Ok(code)
+}
+
+#[cfg(feature = "server")]
+fn process_watch_supported() -> bool {
+    std::path::Path::new("/proc/self").exists()
+}
+
+/// Resolves when process `pid` no longer exists (or has become a zombie).
+#[cfg(feature = "server")]
+async fn client_gone(pid: u32) {
+    loop {
+        let alive = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                != Some("Z")
+        });
+        if !alive {
+            return;
+        }
+        tokio::time::sleep(CLIENT_POLL).await;
+    }
 }

@@ -202,7 +202,9 @@ impl Model {
         for p in &block.entries {
             let Some(v) = &p.value else { continue };
             let key = p.key.text.as_str();
-            if header && af_stix::language::sugar("attack-flow", key).is_some() {
+            let names_nodes =
+                af_stix::language::sugar("attack-flow", key).is_some_and(|s| !s.targets.is_empty());
+            if header && names_nodes {
                 self.collect_header_names(v, owner, key);
             } else {
                 self.collect_value(v, owner, key, key);

@@ -171,7 +171,10 @@ fn value(snap: &Snapshot, v: &Value, key: &str, r: &mut Roles, header: bool) {
                 TokenType::Macro
             } else if header && af_stix::language::is_tlp_word(key, w) {
                 TokenType::EnumMember
-            } else if is_ref_key(key) || (header && af_stix::language::sugar("attack-flow", key).is_some()) {
+            } else if is_ref_key(key)
+                || (header
+                    && af_stix::language::sugar("attack-flow", key).is_some_and(|s| !s.targets.is_empty()))
+            {
                 TokenType::Variable
             } else {
                 TokenType::EnumMember

@@ -1,17 +1,28 @@
 //! The protocol layer: the document store, settings, and one handler per LSP method. Each
 //! handler finds the snapshot, runs the feature function on the blocking pool under
 //! `catch_unwind`, and converts the result.
+//!
+//! Scheduling keeps time and memory bounded whatever the client sends:
+//! - one snapshot per document version, computed once by whoever needs it first;
+//! - at most one check per document at a time: edits that arrive while a document is being
+//!   checked are coalesced, and the check then starts over on the newest text, so a burst
+//!   of edits costs one or two checks, not one per edit;
+//! - at most [`CHECK_LANES`] checks run at once, on a pool of [`WORKER_THREADS`] threads
+//!   (set by `run_stdio`), so requests always find a free thread;
+//! - completion does not wait for a check: when the current version's snapshot is not ready
+//!   it uses a syntax-only snapshot ([`Depth::Syntax`]) of that version.
 
 use crate::convert;
-use crate::snapshot::{Config, Snapshot};
+use crate::snapshot::{Config, Depth, Snapshot};
 use crate::{actions, completion, folding, format, hover, inlay, navigate, semantic, stix, symbols};
 use af_catalog::{Catalog, CatalogKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
@@ -23,6 +34,16 @@ pub const COMPILED_STIX_METHOD: &str = "afc/compiledStix";
 /// A request that panics inside a feature, to test that the server survives; only answered
 /// when [`ServerOptions::debug_requests`] is set.
 pub const DEBUG_PANIC_METHOD: &str = "afc/debugPanic";
+/// A request that holds back (`{ "held": true }`) or lets go (`{ "held": false }`) every full
+/// check, and answers how many snapshots of each depth were computed so far; only answered
+/// when [`ServerOptions::debug_requests`] is set. Tests use it to show what waits for a check
+/// and what does not.
+pub const DEBUG_CHECKS_METHOD: &str = "afc/debugChecks";
+
+/// Worker threads for checks and features (the size of the runtime's blocking pool).
+pub const WORKER_THREADS: usize = 4;
+/// How many documents may be checked at once; the other workers stay free for requests.
+pub const CHECK_LANES: usize = 2;
 
 /// How the server is built.
 #[derive(Debug, Clone, Copy, Default)]
@@ -38,7 +59,8 @@ pub struct ServerOptions {
 pub struct Settings {
     /// An ATT&CK STIX bundle to check against instead of the embedded ATT&CK.
     pub attack_bundle: Option<String>,
-    /// Which catalogs completion offers (`attack`, `atlas`, `d3fend`, `f3`); all when absent.
+    /// Which catalogs completion offers (`attack`, `atlas`, `d3fend`, `f3`); all when absent
+    /// or empty.
     pub catalogs: Option<Vec<String>>,
     /// Report warnings as errors.
     pub warnings_as_errors: Option<bool>,
@@ -46,17 +68,23 @@ pub struct Settings {
 
 impl Settings {
     /// Reads settings from a client's JSON, bare or under `afc`. `None` when there is nothing
-    /// that looks like settings.
+    /// that looks like settings: `null` (what LSP 3.17 answers to `workspace/configuration`
+    /// for a section the client has no settings for, and what Eglot sends), `{}`,
+    /// `{ "afc": null }`, or anything that is not an object.
     pub fn from_json(v: &Json) -> Option<std::result::Result<Settings, String>> {
-        let inner = match v.get("afc") {
-            Some(inner) => inner,
-            None if v.is_object() => v,
-            None => return None,
-        };
-        if inner.as_object().is_some_and(|m| m.is_empty()) {
-            return None;
+        let wrapped = v.get("afc");
+        match wrapped.unwrap_or(v) {
+            Json::Null => None,
+            Json::Object(m) if m.is_empty() => None,
+            Json::Object(m) => Some(
+                serde_json::from_value(Json::Object(m.clone()))
+                    .map_err(|e| format!("invalid afc settings: {e}")),
+            ),
+            other if wrapped.is_some() => Some(Err(format!(
+                "invalid afc settings: expected an object under `afc`, found {other}"
+            ))),
+            _ => None,
         }
-        Some(serde_json::from_value(inner.clone()).map_err(|e| format!("invalid afc settings: {e}")))
     }
 }
 
@@ -65,6 +93,23 @@ impl Settings {
 pub struct CompiledStixParams {
     /// The document.
     pub uri: lsp::Uri,
+}
+
+/// Parameters of `afc/debugChecks`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DebugChecksParams {
+    /// Hold back full checks (`true`), let them go (`false`), or leave as is (absent).
+    pub held: Option<bool>,
+}
+
+/// The answer of `afc/debugChecks`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DebugChecks {
+    /// Full snapshots computed so far (each one parse, check and model of a version).
+    pub full: usize,
+    /// Syntax-only snapshots computed so far (for completion).
+    pub syntax: usize,
 }
 
 /// The answer of `afc/compiledStix` and `afc.showStix`.
@@ -76,11 +121,38 @@ pub struct CompiledStix {
     pub diagnostics: Vec<lsp::Diagnostic>,
 }
 
+type Cell = Arc<OnceCell<Arc<Snapshot>>>;
+
 struct Doc {
     text: Arc<String>,
     version: i32,
     /// The snapshot of `version`, computed once by whoever needs it first.
-    cell: Arc<OnceCell<Arc<Snapshot>>>,
+    cell: Cell,
+    /// A syntax-only snapshot of `version`, for completion while `cell` is not ready.
+    quick: Cell,
+    /// A check task is running for this document.
+    checking: bool,
+    /// The document changed (or the settings did) since the running check started.
+    dirty: bool,
+}
+
+impl Doc {
+    fn new(text: String, version: i32) -> Doc {
+        Doc {
+            text: Arc::new(text),
+            version,
+            cell: Cell::default(),
+            quick: Cell::default(),
+            checking: false,
+            dirty: false,
+        }
+    }
+
+    /// Forgets the snapshots (the text or the settings changed); returns the old ones, to be
+    /// dropped off the async thread.
+    fn invalidate(&mut self) -> (Cell, Cell) {
+        (std::mem::take(&mut self.cell), std::mem::take(&mut self.quick))
+    }
 }
 
 struct Shared {
@@ -92,6 +164,12 @@ struct Shared {
     initial: Mutex<Option<Json>>,
     /// The client answers `workspace/configuration`.
     pull_config: Mutex<bool>,
+    /// Permits for running checks ([`CHECK_LANES`]).
+    check_lanes: Semaphore,
+    /// While true, full snapshots wait (`afc/debugChecks`, tests only).
+    held: tokio::sync::watch::Sender<bool>,
+    /// Snapshots computed: full, syntax-only.
+    computed: [AtomicUsize; 2],
 }
 
 /// The language server.
@@ -121,11 +199,15 @@ pub fn service(options: ServerOptions) -> (LspService<Backend>, ClientSocket) {
             bundle: Mutex::new(None),
             initial: Mutex::new(None),
             pull_config: Mutex::new(false),
+            check_lanes: Semaphore::new(CHECK_LANES),
+            held: tokio::sync::watch::Sender::new(false),
+            computed: Default::default(),
         }),
         options,
     })
     .custom_method(COMPILED_STIX_METHOD, Backend::compiled_stix)
     .custom_method(DEBUG_PANIC_METHOD, Backend::debug_panic)
+    .custom_method(DEBUG_CHECKS_METHOD, Backend::debug_checks)
     .finish()
 }
 
@@ -141,20 +223,22 @@ impl Backend {
             let d = docs.get(uri)?;
             (d.text.clone(), d.version, d.cell.clone())
         };
-        let config = self.config();
-        let snap = cell
-            .get_or_init(|| async move {
-                let job =
-                    tokio::task::spawn_blocking(move || Snapshot::new((*text).clone(), version, config));
-                match job.await {
-                    Ok(s) => Arc::new(s),
-                    // Snapshot::new catches panics itself; a failed join means the runtime
-                    // is going away. Give an empty snapshot rather than none.
-                    Err(_) => Arc::new(Snapshot::new(String::new(), version, Arc::new(Config::default()))),
-                }
-            })
-            .await;
-        Some(snap.clone())
+        Some(compute(&self.shared, &cell, text, version, self.config(), Depth::Full).await)
+    }
+
+    /// What completion reads: the current version's snapshot when it is ready, else a
+    /// syntax-only snapshot of that version (computed at most once), so completion never
+    /// waits for a check.
+    async fn quick_snapshot(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
+        let (text, version, cell, quick) = {
+            let docs = lock(&self.shared.docs);
+            let d = docs.get(uri)?;
+            (d.text.clone(), d.version, d.cell.clone(), d.quick.clone())
+        };
+        if let Some(full) = cell.get() {
+            return Some(full.clone());
+        }
+        Some(compute(&self.shared, &quick, text, version, self.config(), Depth::Syntax).await)
     }
 
     /// Runs a feature on a document's snapshot off the async thread, turning a panic into an
@@ -167,6 +251,14 @@ impl Backend {
         let Some(snap) = self.snapshot(uri).await else {
             return Ok(None);
         };
+        self.run_on(snap, name, f).await
+    }
+
+    async fn run_on<T, F>(&self, snap: Arc<Snapshot>, name: &'static str, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Snapshot) -> Option<T> + Send + 'static,
+    {
         let job = tokio::task::spawn_blocking(move || catch_unwind(AssertUnwindSafe(|| f(&snap))));
         let why = match job.await {
             Ok(Ok(v)) => return Ok(v),
@@ -186,9 +278,19 @@ impl Backend {
         })
     }
 
-    /// Checks a document in the background and publishes its diagnostics, unless a newer
-    /// version arrived meanwhile (then that version's own check publishes).
+    /// Checks a document in the background and publishes its diagnostics. A document has at
+    /// most one check task: when one is running, it is told to go round again, and then
+    /// checks the newest version; diagnostics of a version replaced meanwhile are dropped.
     fn check_later(&self, uri: lsp::Uri) {
+        {
+            let mut docs = lock(&self.shared.docs);
+            let Some(doc) = docs.get_mut(&uri) else { return };
+            doc.dirty = true;
+            if doc.checking {
+                return;
+            }
+            doc.checking = true;
+        }
         let me = Backend {
             client: self.client.clone(),
             shared: self.shared.clone(),
@@ -196,31 +298,54 @@ impl Backend {
         };
         tokio::spawn(async move {
             let current = |v: i32| lock(&me.shared.docs).get(&uri).is_some_and(|d| d.version == v);
-            let Some(version) = lock(&me.shared.docs).get(&uri).map(|d| d.version) else {
-                return;
-            };
-            let Some(snap) = me.snapshot(&uri).await else {
-                return;
-            };
-            if snap.version != version || !current(version) {
-                return;
-            }
-            let diags = convert::diagnostics(&uri, &snap);
-            if current(version) {
-                me.client.publish_diagnostics(uri, diags, Some(version)).await;
+            loop {
+                let version = {
+                    let mut docs = lock(&me.shared.docs);
+                    let Some(doc) = docs.get_mut(&uri) else { return };
+                    if !doc.dirty {
+                        doc.checking = false;
+                        return;
+                    }
+                    doc.dirty = false;
+                    doc.version
+                };
+                let Ok(lane) = me.shared.check_lanes.acquire().await else {
+                    return;
+                };
+                let Some(snap) = me.snapshot(&uri).await else {
+                    return;
+                };
+                if snap.version != version || !current(version) {
+                    continue;
+                }
+                drop(lane);
+                // Completion reads the full snapshot from now on: free the syntax-only one.
+                let quick = lock(&me.shared.docs)
+                    .get_mut(&uri)
+                    .filter(|d| d.version == version)
+                    .map(|d| std::mem::take(&mut d.quick));
+                tokio::task::spawn_blocking(move || drop(quick));
+                let target = uri.clone();
+                let diags = tokio::task::spawn_blocking(move || convert::diagnostics(&target, &snap))
+                    .await
+                    .unwrap_or_default();
+                if current(version) {
+                    me.client
+                        .publish_diagnostics(uri.clone(), diags, Some(version))
+                        .await;
+                }
             }
         });
     }
 
     /// Replaces every document's snapshot (settings changed) and checks them again.
     fn recheck_all(&self) {
-        let uris: Vec<lsp::Uri> = {
+        let (uris, old): (Vec<lsp::Uri>, Vec<(Cell, Cell)>) = {
             let mut docs = lock(&self.shared.docs);
-            for d in docs.values_mut() {
-                d.cell = Arc::new(OnceCell::new());
-            }
-            docs.keys().cloned().collect()
+            let old = docs.values_mut().map(Doc::invalidate).collect();
+            (docs.keys().cloned().collect(), old)
         };
+        tokio::task::spawn_blocking(move || drop(old));
         for uri in uris {
             self.check_later(uri);
         }
@@ -249,7 +374,13 @@ impl Backend {
                     }
                 }
             }
-            config.catalogs = kinds;
+            // An empty list (the editors' default) means every catalog, as does a list
+            // whose names were all unknown (reported above).
+            config.catalogs = if kinds.is_empty() {
+                CatalogKind::ALL.to_vec()
+            } else {
+                kinds
+            };
         }
         let wanted = settings.attack_bundle.filter(|p| !p.trim().is_empty());
         let loaded = lock(&self.shared.bundle).clone();
@@ -331,6 +462,22 @@ impl Backend {
         .await
     }
 
+    /// `afc/debugChecks`: holds or releases full checks and counts snapshots (only with
+    /// `debug_requests`).
+    pub async fn debug_checks(&self, params: DebugChecksParams) -> Result<DebugChecks> {
+        if !self.options.debug_requests {
+            return Err(Error::method_not_found());
+        }
+        if let Some(held) = params.held {
+            self.shared.held.send_replace(held);
+        }
+        let [full, syntax] = &self.shared.computed;
+        Ok(DebugChecks {
+            full: full.load(Ordering::Relaxed),
+            syntax: syntax.load(Ordering::Relaxed),
+        })
+    }
+
     async fn position_feature<T, F>(
         &self,
         p: &lsp::TextDocumentPositionParams,
@@ -348,6 +495,35 @@ impl Backend {
         })
         .await
     }
+}
+
+/// The snapshot in `cell`, computing it (off the async thread) if nobody has yet.
+async fn compute(
+    shared: &Shared,
+    cell: &Cell,
+    text: Arc<String>,
+    version: i32,
+    config: Arc<Config>,
+    depth: Depth,
+) -> Arc<Snapshot> {
+    cell.get_or_init(|| async move {
+        if depth == Depth::Full {
+            // Never held outside tests; then this returns at once.
+            let _ = shared.held.subscribe().wait_for(|held| !held).await;
+        }
+        shared.computed[usize::from(depth == Depth::Syntax)].fetch_add(1, Ordering::Relaxed);
+        let job = tokio::task::spawn_blocking(move || {
+            Snapshot::with_depth(String::clone(&text), version, config, depth)
+        });
+        match job.await {
+            Ok(s) => Arc::new(s),
+            // Snapshot::with_depth catches panics itself; a failed join means the runtime
+            // is going away. Give an empty snapshot rather than none.
+            Err(_) => Arc::new(Snapshot::new(String::new(), version, Arc::new(Config::default()))),
+        }
+    })
+    .await
+    .clone()
 }
 
 /// The message of a panic payload.
@@ -439,14 +615,8 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let d = params.text_document;
-        lock(&self.shared.docs).insert(
-            d.uri.clone(),
-            Doc {
-                text: Arc::new(d.text),
-                version: d.version,
-                cell: Arc::new(OnceCell::new()),
-            },
-        );
+        let old = lock(&self.shared.docs).insert(d.uri.clone(), Doc::new(d.text, d.version));
+        tokio::task::spawn_blocking(move || drop(old));
         self.check_later(d.uri);
     }
 
@@ -461,7 +631,7 @@ impl LanguageServer for Backend {
                 convert::apply_change(text, change);
             }
             doc.version = params.text_document.version;
-            std::mem::replace(&mut doc.cell, Arc::new(OnceCell::new()))
+            doc.invalidate()
         };
         // Freeing a large snapshot takes a while: not on the thread that answers requests.
         tokio::task::spawn_blocking(move || drop(old));
@@ -470,7 +640,8 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        lock(&self.shared.docs).remove(&uri);
+        let old = lock(&self.shared.docs).remove(&uri);
+        tokio::task::spawn_blocking(move || drop(old));
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
@@ -494,8 +665,14 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
-        self.position_feature(&params.text_document_position, "completion", |s, o| {
-            Some(convert::completions(s, completion::complete(s, o)))
+        let p = params.text_document_position;
+        let Some(snap) = self.quick_snapshot(&p.text_document.uri).await else {
+            return Ok(None);
+        };
+        let pos = p.position;
+        self.run_on(snap, "completion", move |s| {
+            let offset = convert::offset(&s.text, &s.index, pos)?;
+            Some(convert::completions(s, completion::complete(s, offset)))
         })
         .await
     }

@@ -76,15 +76,33 @@ pub struct Snapshot {
     pub config: Arc<Config>,
 }
 
+/// How much of a document a snapshot analyses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Parse, check with the compiler, build the model: everything the features read.
+    Full,
+    /// Parse and build the model, without the compiler's check: what completion needs, so
+    /// that completing while typing does not wait for (or redo) the check of a large
+    /// document. Its diagnostics are the syntax errors only.
+    Syntax,
+}
+
 impl Snapshot {
     /// Parses and checks `text`. Never panics: a crash of the parser or the compiler becomes
     /// an [`INTERNAL_ERROR_CODE`] diagnostic and an empty tree.
     pub fn new(text: String, version: i32, config: Arc<Config>) -> Snapshot {
+        Snapshot::with_depth(text, version, config, Depth::Full)
+    }
+
+    /// Like [`Snapshot::new`], analysing only as deep as `depth` says.
+    pub fn with_depth(text: String, version: i32, config: Arc<Config>, depth: Depth) -> Snapshot {
         let index = LineIndex::new(&text);
         let analysed = catch_unwind(AssertUnwindSafe(|| {
             let parsed = af_syntax::parse(&text);
-            let compiled = af_compile::compile(&parsed.file, &config.compile_options());
-            let mut diagnostics = compiled.diagnostics;
+            let mut diagnostics = match depth {
+                Depth::Full => af_compile::compile(&parsed.file, &config.compile_options()).diagnostics,
+                Depth::Syntax => Vec::new(),
+            };
             diagnostics.extend(parsed.diagnostics);
             diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
             let model = Model::build(&parsed.file);

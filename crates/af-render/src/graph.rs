@@ -243,9 +243,17 @@ impl Graph {
     /// tactic names come from `catalog`.
     pub fn from_objects(objects: &[Object], catalog: &Catalog) -> Result<Graph, RenderError> {
         let mut graph = Graph::default();
+        // The report `afc compile --wrap report` puts around a flow is its container, not a
+        // node: drawn, it would point at everything.
+        let wrapper = {
+            let compact: Vec<af_stix::Object> = objects.iter().cloned().map(af_stix::Object::from).collect();
+            af_stix::report::find_wrapper(&compact)
+        };
         let typed: Vec<(&str, &str, &Object)> = objects
             .iter()
-            .filter_map(|o| Some((str_of(o, "type")?, str_of(o, "id")?, o)))
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != wrapper)
+            .filter_map(|(_, o)| Some((str_of(o, "type")?, str_of(o, "id")?, o)))
             .collect();
         if typed.is_empty() {
             return Err(RenderError::NoObjects);

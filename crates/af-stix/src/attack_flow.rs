@@ -40,6 +40,60 @@ pub fn extension_creator() -> Value {
     embedded(EXTENSION_CREATOR_JSON)
 }
 
+/// The id the Attack Flow Builder (3.x) gives the creator of the extension definition in its
+/// STIX export: the extension's own UUID, not the published [`EXTENSION_CREATOR_ID`].
+pub const BUILDER_EXTENSION_CREATOR_ID: &str = "identity--fb9c968a-745b-4ade-9b25-c324172197f4";
+
+/// Which copy of the extension-definition and its creator identity a bundle carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ExtensionCopy {
+    /// As published with the Attack Flow 2.0.0 schema (creator [`EXTENSION_CREATOR_ID`]).
+    #[default]
+    Published,
+    /// As the Attack Flow Builder exports it: the same objects, but the creator identity has
+    /// the id [`BUILDER_EXTENSION_CREATOR_ID`].
+    Builder,
+}
+
+impl ExtensionCopy {
+    /// Every copy, with the word the flow language uses for it (`extension: builder`).
+    pub const ALL: [(&'static str, ExtensionCopy); 2] = [
+        ("published", ExtensionCopy::Published),
+        ("builder", ExtensionCopy::Builder),
+    ];
+
+    /// The copy a word names.
+    pub fn from_word(word: &str) -> Option<ExtensionCopy> {
+        Self::ALL.iter().find(|(w, _)| *w == word).map(|(_, c)| *c)
+    }
+
+    /// The word for this copy.
+    pub fn word(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("published", |(w, _)| w)
+    }
+
+    /// The id of this copy's creator identity.
+    pub fn creator_id(self) -> &'static str {
+        match self {
+            ExtensionCopy::Published => EXTENSION_CREATOR_ID,
+            ExtensionCopy::Builder => BUILDER_EXTENSION_CREATOR_ID,
+        }
+    }
+
+    /// The extension-definition and its creator identity, as this copy has them.
+    pub fn objects(self) -> [Value; 2] {
+        let (mut def, mut creator) = (extension_definition(), extension_creator());
+        let id = Value::String(self.creator_id().to_string());
+        def["created_by_ref"] = id.clone();
+        creator["id"] = id.clone();
+        creator["created_by_ref"] = id;
+        [def, creator]
+    }
+}
+
 /// The `extensions` value every Attack Flow object carries:
 /// `{"extension-definition--fb9c…": {"extension_type": "new-sdo"}}`.
 pub fn extension_marker() -> Value {
@@ -75,6 +129,22 @@ mod tests {
         let creator = extension_creator();
         assert_eq!(creator["type"], "identity");
         assert_eq!(creator["id"], EXTENSION_CREATOR_ID);
+    }
+
+    #[test]
+    fn the_builder_copy_differs_only_in_the_creator_id() {
+        let [def, creator] = ExtensionCopy::Published.objects();
+        assert_eq!(def, extension_definition());
+        assert_eq!(creator, extension_creator());
+        let [def, creator] = ExtensionCopy::Builder.objects();
+        assert_eq!(def["created_by_ref"], BUILDER_EXTENSION_CREATOR_ID);
+        assert_eq!(creator["id"], BUILDER_EXTENSION_CREATOR_ID);
+        assert_eq!(creator["created_by_ref"], BUILDER_EXTENSION_CREATOR_ID);
+        assert_eq!(creator["name"], extension_creator()["name"]);
+        for (word, copy) in ExtensionCopy::ALL {
+            assert_eq!(ExtensionCopy::from_word(word), Some(copy));
+            assert_eq!(copy.word(), word);
+        }
     }
 
     #[test]

@@ -106,6 +106,14 @@ pub const SUGAR: &[Sugar] = &[
         doc: "TLP markings by name (`tlp-green`) or `marking-definition` nodes; they become the `object_marking_refs` of every object.",
     },
     Sugar {
+        owner: "attack-flow",
+        key: "extension",
+        sets: "extensions",
+        targets: &[],
+        block_type: None,
+        doc: "Which copy of the Attack Flow extension-definition (the object the `extensions` marker names) and of its creator identity the bundle carries: `published` (the default) or `builder` (as the Attack Flow Builder exports them).",
+    },
+    Sugar {
         owner: "attack-action",
         key: "tactic",
         sets: "tactic_id",

@@ -6,8 +6,9 @@
 //! names the language gives these things ([`language`]: kind words, sugar keys), STIX
 //! timestamps ([`timestamp`]), deterministic ids ([`id`]), the Attack Flow extension objects
 //! ([`attack_flow`]), TLP marking definitions ([`marking`]), the confidence scales
-//! ([`confidence`]), the compact [`Object`] the compiler builds ([`object`]), and the output
-//! writer with its fixed key order ([`writer`]).
+//! ([`confidence`]), the compact [`Object`] the compiler builds ([`object`]), the `report` that
+//! wraps a flow for threat-intelligence platforms ([`report`]), and the output writer with its
+//! fixed key order ([`writer`]).
 //!
 //! This crate must not know the `.af` syntax, source spans or diagnostics: the compiler, the
 //! importer, the validator, the renderers and the language server call it with plain strings
@@ -31,6 +32,7 @@ pub mod language;
 pub mod marking;
 pub mod object;
 pub mod refs;
+pub mod report;
 pub mod timestamp;
 pub mod types;
 pub mod writer;

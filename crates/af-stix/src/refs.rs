@@ -47,7 +47,8 @@ pub fn is_reference_key(key: &str) -> bool {
     key.ends_with("_ref") || key.ends_with("_refs")
 }
 
-fn role(key: &str) -> RefRole {
+/// What a reference property does, by its key alone (the same for every type).
+pub fn role(key: &str) -> RefRole {
     if let Some(f) = FlowRef::from_key(key) {
         return RefRole::Flow(f);
     }

@@ -1,13 +1,13 @@
-//! `afc attack`: look up techniques, tactics, groups, software and mitigations in the embedded
-//! MITRE catalogs (or in a user-supplied ATT&CK bundle), search techniques by name, and list
-//! tactics. Every answer comes from `af-catalog`; this module only picks and renders.
-//!
-//! The JSON shapes written here are documented in `docs/cli.md` ("afc attack") and are meant
-//! to stay stable: add fields, do not rename or remove them.
+//! `afc attack`: look up techniques, tactics, groups, software, campaigns and mitigations in
+//! the embedded MITRE catalogs (or in a user-supplied ATT&CK bundle) by id or name, search
+//! them, and list tactics. Every answer, its JSON shape (`af_catalog::views`) and its wording
+//! come from `af-catalog`; this module parses arguments and prints: JSON as is, human text as
+//! aligned blocks and tables.
 
 use crate::output;
-use af_catalog::{AttackObject, Catalog, CatalogKind, Domain, ObjectKind, Status, Tactic, Technique};
-use serde_json::{json, Value};
+use af_catalog::views::{self, HitView, ObjectView, TacticView, TechniqueView};
+use af_catalog::{Catalog, CatalogKind, Domain, Filter, ObjectKind, Record};
+use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -23,16 +23,26 @@ pub struct Args {
 
 #[derive(clap::Subcommand, Debug)]
 enum Sub {
-    /// Show a technique, tactic, group, software or mitigation by id.
+    /// Show a technique, tactic, group, software, campaign or mitigation by id or name.
     ///
     /// Techniques: name, catalog, domains, tactics, platforms, parent and sub-techniques,
-    /// status (revoked ids name the technique at the end of their revoked-by chain), STIX id
-    /// and web page. Exits with status 1 and did-you-mean suggestions for an unknown id.
+    /// status (revoked ids name the technique at the end of their revoked-by chain),
+    /// mitigations, STIX id and web page. Groups, software and campaigns: aliases, kind, status.
+    /// Mitigations: the techniques they mitigate. Exits with status 1 and did-you-mean
+    /// suggestions when nothing has that id or name.
+    #[command(
+        after_help = "Examples:\n  afc attack show T1566.001\n  afc attack show apt29\n  afc attack show \"Cobalt Strike\"\n  afc attack show M1049 --format json"
+    )]
     Show(ShowArgs),
-    /// Search techniques by words of their names or by id prefix, best matches first.
+    /// Search techniques, groups, software, campaigns and mitigations by id, name or alias,
+    /// best matches first.
     ///
-    /// Prints one technique per line: id, full name, tactics. Sub-techniques found together
-    /// with their parent are listed right after it. Exits with status 1 when nothing matches.
+    /// Prints one record per line: id, name, then the tactics of a technique or the kind of an
+    /// object. Sub-techniques found together with their parent are listed right after it.
+    /// Exits with status 1 when nothing matches.
+    #[command(
+        after_help = "Examples:\n  afc attack search phishing\n  afc attack search cobalt strike\n  afc attack search cozy bear --kind group\n  afc attack search valid accounts --catalog attack --catalog atlas"
+    )]
     Search(SearchArgs),
     /// List tactics in matrix order with their technique counts.
     Tactics(TacticsArgs),
@@ -53,30 +63,51 @@ struct Common {
 #[derive(clap::Args, Debug)]
 struct ShowArgs {
     /// A technique (T1566.001, AML.T0051, D3-AA, F3.T1660), tactic (TA0001, AML.TA0002, or an
-    /// ATT&CK short name such as initial-access), group (G0016), software (S0154) or
-    /// mitigation (M1049) id. Case does not matter.
-    #[arg(value_name = "ID")]
-    id: String,
+    /// ATT&CK short name such as initial-access), group (G0016), software (S0154), campaign
+    /// (C0024) or mitigation (M1049) id; or the name or an alias of one (APT29, "Cozy Bear",
+    /// "Cobalt Strike", Phishing). Case does not matter.
+    #[arg(value_name = "ID|NAME", required = true, num_args = 1..)]
+    id: Vec<String>,
     #[command(flatten)]
     common: Common,
 }
 
 #[derive(clap::Args, Debug)]
 struct SearchArgs {
-    /// Words to look for in technique names (`phish`, `valid accounts`), or an id prefix.
+    /// Words to look for in names and aliases (`phish`, `valid accounts`, `cobalt strike`), or
+    /// an id prefix.
     #[arg(required = true, value_name = "WORDS")]
     words: Vec<String>,
-    /// Search only this catalog (repeat for several; default: all).
+    /// Search only this catalog (repeat for several; default: all). Groups, software,
+    /// campaigns and mitigations belong to ATT&CK.
     #[arg(long = "catalog", value_enum, value_name = "CATALOG")]
     catalogs: Vec<CatalogArg>,
+    /// Search only this kind of record (repeat for several; default: all).
+    #[arg(long = "kind", value_enum, value_name = "KIND")]
+    kinds: Vec<KindArg>,
     /// Show at most N results (0: no limit).
     #[arg(long, value_name = "N", default_value_t = 20)]
     limit: usize,
-    /// Include revoked, deprecated and removed techniques.
+    /// Include revoked, deprecated and removed records.
     #[arg(long)]
     all: bool,
     #[command(flatten)]
     common: Common,
+}
+
+/// A kind of record as written on the command line.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum KindArg {
+    /// Techniques and sub-techniques of every catalog.
+    Technique,
+    /// ATT&CK groups (intrusion sets).
+    Group,
+    /// ATT&CK software (malware and tools).
+    Software,
+    /// ATT&CK campaigns.
+    Campaign,
+    /// ATT&CK mitigations.
+    Mitigation,
 }
 
 #[derive(clap::Args, Debug)]
@@ -105,7 +136,7 @@ enum Format {
 
 /// A catalog as written on the command line.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum CatalogArg {
+pub(crate) enum CatalogArg {
     /// MITRE ATT&CK (enterprise, mobile, ICS).
     Attack,
     /// MITRE ATLAS.
@@ -117,7 +148,7 @@ enum CatalogArg {
 }
 
 impl CatalogArg {
-    fn kind(self) -> CatalogKind {
+    pub(crate) fn kind(self) -> CatalogKind {
         match self {
             CatalogArg::Attack => CatalogKind::Attack,
             CatalogArg::Atlas => CatalogKind::Atlas,
@@ -199,7 +230,7 @@ fn print(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-fn print_json(value: &Value) {
+fn print_json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {
         Ok(s) => print(&format!("{s}\n")),
         Err(e) => output::fail(format!("cannot write JSON: {e}")),
@@ -207,116 +238,18 @@ fn print_json(value: &Value) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shared wording
-
-/// `ATT&CK v19.1`, `ATT&CK 99.0 (from --attack-bundle)`, `ATLAS`.
-fn catalog_label(cat: &Catalog, kind: CatalogKind) -> String {
-    if kind != CatalogKind::Attack {
-        return kind.to_string();
-    }
-    match (cat.attack_from_bundle(), cat.attack_version()) {
-        (false, Some(v)) => format!("ATT&CK v{v}"),
-        (false, None) => "ATT&CK".to_string(),
-        (true, Some(v)) => format!("ATT&CK {v} (from --attack-bundle)"),
-        (true, None) => "ATT&CK (from --attack-bundle)".to_string(),
-    }
-}
-
-/// The stable one-word status used in JSON: `active`, `deprecated`, `revoked`, `removed`.
-fn status_code(status: &Status) -> &'static str {
-    match status {
-        Status::Active => "active",
-        Status::Deprecated => "deprecated",
-        Status::Revoked { .. } => "revoked",
-        Status::Removed { .. } => "removed",
-    }
-}
+// Layout
 
 /// `TA0001 Initial Access`, or just `Detect` for D3FEND tactics, whose id is their name.
-fn tactic_label(id: &str, name: Option<&str>) -> String {
-    match name {
-        Some(n) if n != id => format!("{id} {n}"),
-        _ => id.to_string(),
+fn tactic_label(t: &views::Named) -> String {
+    match &t.name {
+        Some(n) if *n != t.id => format!("{} {n}", t.id),
+        _ => t.id.clone(),
     }
 }
 
-/// The tactics of a technique, with names where the catalog knows them.
-fn technique_tactics<'c>(cat: &'c Catalog, t: &'c Technique) -> Vec<(&'c str, Option<&'c Tactic>)> {
-    t.tactics
-        .iter()
-        .map(|id| (id.as_ref(), cat.tactic_for(t, id)))
-        .collect()
-}
-
-fn tactics_json(list: &[(&str, Option<&Tactic>)]) -> Value {
-    Value::Array(
-        list.iter()
-            .map(|(id, t)| json!({ "id": id, "name": t.map(|t| t.name.as_ref()) }))
-            .collect(),
-    )
-}
-
-fn tactics_human(list: &[(&str, Option<&Tactic>)]) -> String {
-    list.iter()
-        .map(|(id, t)| tactic_label(id, t.map(|t| t.name.as_ref())))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The technique a status points to, with its full name when the catalog has it.
-fn technique_ref(cat: &Catalog, id: &str) -> Value {
-    json!({ "id": id, "name": cat.technique(id).map(|t| t.full_name()) })
-}
-
-fn id_and_name(id: &str, name: Option<String>) -> String {
-    match name {
-        Some(n) => format!("{id} ({n})"),
-        None => id.to_string(),
-    }
-}
-
-/// A technique's status in words, one clause per line: `revoked; replaced by T1574.001
-/// (Hijack Execution Flow: DLL)`.
-fn technique_status_lines(cat: &Catalog, t: &Technique) -> Vec<String> {
-    let named = |id: &str| {
-        let target = cat.technique(id);
-        let mut s = id_and_name(id, target.map(Technique::full_name));
-        if let Some(target) = target.filter(|x| !x.status.is_active()) {
-            let _ = write!(s, ", itself {}", status_code(&target.status));
-        }
-        s
-    };
-    const REMOVED: &str = "removed: active in ATT&CK v18.1, no longer current in v19";
-    match &t.status {
-        Status::Active => vec!["active".to_string()],
-        Status::Deprecated => vec!["deprecated by MITRE; no replacement".to_string()],
-        Status::Revoked { by: Some(by) } => vec![format!("revoked; replaced by {}", named(by))],
-        Status::Revoked { by: None } => vec!["revoked by MITRE; no replacement recorded".to_string()],
-        Status::Removed { successor: Some(s) } => vec![
-            format!("{REMOVED};"),
-            format!("likely successor {}", named(s)),
-            "(same name; MITRE's v19 data records no revoked-by link)".to_string(),
-        ],
-        Status::Removed { successor: None } => vec![format!("{REMOVED}; no successor with the same name")],
-    }
-}
-
-/// [`technique_status_lines`] as one line, for JSON.
-fn technique_status_text(cat: &Catalog, t: &Technique) -> String {
-    technique_status_lines(cat, t).join(" ")
-}
-
-fn object_status_text(cat: &Catalog, o: &AttackObject) -> String {
-    match &o.status {
-        Status::Revoked { by: Some(by) } => format!(
-            "revoked; replaced by {}",
-            id_and_name(by, cat.object(o.kind, by).map(|x| x.name.to_string()))
-        ),
-        Status::Active => "active".to_string(),
-        Status::Deprecated => "deprecated by MITRE; no replacement".to_string(),
-        Status::Revoked { by: None } => "revoked by MITRE; no replacement recorded".to_string(),
-        Status::Removed { .. } => "no longer current".to_string(),
-    }
+fn tactics_human(list: &[views::Named]) -> String {
+    list.iter().map(tactic_label).collect::<Vec<_>>().join(", ")
 }
 
 /// The width of the label column of `show` (`sub-techniques`).
@@ -398,67 +331,144 @@ fn table(rows: &[Vec<String>], right_aligned: &[usize]) -> String {
         .collect()
 }
 
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Up to `max` items of a long list, then `… and N more`.
+fn capped(mut items: Vec<String>, max: usize) -> Vec<String> {
+    if items.len() > max {
+        let more = items.len() - max;
+        items.truncate(max);
+        items.push(format!("… and {more} more"));
+    }
+    items
+}
+
 // ---------------------------------------------------------------------------------------------
 // show
 
-fn show(cat: &Catalog, args: &ShowArgs) -> u8 {
-    let id = args.id.trim();
-    let json = args.common.format == Format::Json;
-    if let Some(t) = cat.technique(id) {
-        if json {
-            print_json(&technique_json(cat, t));
-        } else {
-            print(&technique_human(cat, t));
-        }
-        return output::OK;
-    }
-    if let Some(t) = cat.tactic(id) {
-        if json {
-            print_json(&tactic_json(cat, t));
-        } else {
-            print(&tactic_human(cat, t));
-        }
-        return output::OK;
-    }
-    let objects: Vec<&AttackObject> = cat.objects_with_id(id).collect();
-    if let Some((first, others)) = objects.split_first() {
-        if json {
-            let mut v = object_json(cat, first);
-            if let Value::Object(map) = &mut v {
-                map.insert(
-                    "also".into(),
-                    Value::Array(others.iter().map(|o| object_json(cat, o)).collect()),
-                );
-            }
-            print_json(&v);
-        } else {
-            let mut out = String::new();
-            for (i, o) in objects.iter().enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                out.push_str(&object_human(cat, o));
-            }
-            print(&out);
-        }
-        return output::OK;
-    }
-    unknown_id(cat, id, json)
+/// What `show --format json` prints: the first record, the others with the same id or name
+/// under `also`.
+#[derive(Serialize)]
+struct Shown<T: Serialize> {
+    #[serde(flatten)]
+    first: T,
+    also: Vec<T>,
 }
 
-fn unknown_id(cat: &Catalog, id: &str, json: bool) -> u8 {
-    let suggestions = suggestions(cat, id);
-    output::fail(format!("unknown id `{id}`"));
+fn show(cat: &Catalog, args: &ShowArgs) -> u8 {
+    let key = args.id.join(" ");
+    let key = key.trim();
+    let json = args.common.format == Format::Json;
     if json {
-        let list: Vec<Value> = suggestions
-            .iter()
-            .map(|s| json!({ "id": s.id, "name": s.name, "kind": s.kind }))
-            .collect();
-        print_json(&json!({ "error": "unknown id", "id": id, "suggestions": list }));
-    } else if suggestions.is_empty() {
-        eprintln!("help: `afc attack search WORDS` finds techniques by name");
+        return match show_json(cat, key) {
+            Ok(v) => {
+                print_json(&v);
+                output::OK
+            }
+            Err(_) => unknown(cat, key, true),
+        };
+    }
+    let found = views::lookup(cat, key);
+    let Some(first) = found.first() else {
+        return unknown(cat, key, false);
+    };
+    match first {
+        Record::Technique(_) => {
+            let list = found.iter().filter_map(|r| match r {
+                Record::Technique(t) => Some(technique_human(&views::technique(cat, t))),
+                _ => None,
+            });
+            print(&joined(list));
+        }
+        Record::Tactic(t) => print(&tactic_human(&views::tactic(cat, t))),
+        Record::Object(_) => {
+            let list = found.iter().filter_map(|r| match r {
+                Record::Object(o) => Some(object_human(&views::object(cat, o))),
+                _ => None,
+            });
+            print(&joined(list));
+        }
+    }
+    output::OK
+}
+
+/// What `afc attack show KEY --format json` prints (and the MCP server's `show_technique`
+/// answers): a technique found by id alone; a technique found by name, a group, software,
+/// campaign or mitigation with the other records of that id or name under `also`; for an
+/// unknown key, `Err` with the did-you-mean suggestions.
+pub(crate) fn show_json(cat: &Catalog, key: &str) -> Result<serde_json::Value, serde_json::Value> {
+    let key = key.trim();
+    let found = views::lookup(cat, key);
+    let value = match found.first() {
+        None => return Err(to_value(&views::unknown(cat, key))),
+        Some(Record::Tactic(t)) => to_value(&views::tactic(cat, t)),
+        Some(Record::Technique(_)) => {
+            let list: Vec<TechniqueView> = found
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Technique(t) => Some(views::technique(cat, t)),
+                    _ => None,
+                })
+                .collect();
+            match list.split_first() {
+                Some((one, [])) => to_value(one),
+                Some((one, rest)) => to_value(&Shown {
+                    first: one.clone(),
+                    also: rest.to_vec(),
+                }),
+                None => serde_json::Value::Null,
+            }
+        }
+        Some(Record::Object(_)) => {
+            let list: Vec<ObjectView> = found
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Object(o) => Some(views::object(cat, o)),
+                    _ => None,
+                })
+                .collect();
+            match list.split_first() {
+                Some((one, rest)) => to_value(&Shown {
+                    first: one.clone(),
+                    also: rest.to_vec(),
+                }),
+                None => serde_json::Value::Null,
+            }
+        }
+    };
+    Ok(value)
+}
+
+fn to_value(v: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+/// Blocks separated by blank lines.
+fn joined(blocks: impl Iterator<Item = String>) -> String {
+    blocks.collect::<Vec<_>>().join("\n")
+}
+
+fn unknown(cat: &Catalog, key: &str, json: bool) -> u8 {
+    let v = views::unknown(cat, key);
+    let what = if key.contains(char::is_whitespace) {
+        "name"
     } else {
-        let rows: Vec<Vec<String>> = suggestions
+        "id"
+    };
+    output::fail(format!("unknown {what} `{key}`"));
+    if json {
+        print_json(&v);
+    } else if v.suggestions.is_empty() {
+        eprintln!("help: `afc attack search WORDS` finds techniques, groups and software by name");
+    } else {
+        let rows: Vec<Vec<String>> = v
+            .suggestions
             .iter()
             .map(|s| {
                 let mut row = vec![format!("  {}", s.id), s.name.clone()];
@@ -473,442 +483,248 @@ fn unknown_id(cat: &Catalog, id: &str, json: bool) -> u8 {
     output::FAILED
 }
 
-/// A did-you-mean candidate.
-struct Suggestion {
-    id: String,
-    name: String,
-    /// `technique`, `tactic`, `group`, `software` or `mitigation`.
-    kind: String,
-}
-
-/// Did-you-mean for an id that names nothing: tactic-, group-, software- and mitigation-like
-/// ids get close ids of their kind, everything else close technique ids or names.
-fn suggestions(cat: &Catalog, id: &str) -> Vec<Suggestion> {
-    const MAX: usize = 3;
-    const TACTIC_PREFIXES: [&str; 4] = ["AML.TA", "F3.TA", "F3.FA", "TA"];
-    const OBJECT_PREFIXES: [&str; 3] = ["G", "S", "M"];
-    let up = id.to_ascii_uppercase();
-    // The id's kind prefix, when the rest looks like a number (possibly mistyped: `G0O16`).
-    let shaped = |prefixes: &[&'static str]| {
-        prefixes.iter().copied().find(|p| {
-            up.strip_prefix(p).is_some_and(|rest| {
-                rest.bytes().any(|b| b.is_ascii_digit()) && rest.bytes().all(|b| b.is_ascii_alphanumeric())
-            })
-        })
-    };
-    let prefix = shaped(&TACTIC_PREFIXES).or_else(|| shaped(&OBJECT_PREFIXES));
-    let Some(prefix) = prefix else {
-        return cat
-            .suggest(id)
-            .into_iter()
-            .map(|t| Suggestion {
-                id: t.id.to_string(),
-                name: t.full_name(),
-                kind: "technique".to_string(),
-            })
-            .collect();
-    };
-    // `O` for `0` and `I`/`L` for `1` are the likeliest slips; such a fix ranks first.
-    let fixed: String = prefix
-        .chars()
-        .chain(up[prefix.len()..].chars().map(|c| match c {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        }))
-        .collect();
-    let mut found: Vec<(bool, Suggestion)> = Vec::new();
-    let mut consider = |cid: &str, name: &str, kind: String| {
-        let cup = cid.to_ascii_uppercase();
-        if (cup == fixed || edit_distance(&cup, &up) <= 1) && !found.iter().any(|f| f.1.id == cid) {
-            let s = Suggestion {
-                id: cid.to_string(),
-                name: name.to_string(),
-                kind,
-            };
-            found.push((cup != fixed, s));
-        }
-    };
-    if TACTIC_PREFIXES.contains(&prefix) {
-        for t in cat.tactics(None) {
-            consider(&t.id, &t.name, "tactic".to_string());
-        }
-    } else {
-        for o in cat.objects() {
-            consider(&o.id, &o.name, o.kind.to_string());
-        }
-    }
-    found.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
-    found.into_iter().take(MAX).map(|(_, s)| s).collect()
-}
-
-/// Edits (insert, delete, substitute) that turn `a` into `b`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-fn technique_json(cat: &Catalog, t: &Technique) -> Value {
-    let tactics = technique_tactics(cat, t);
-    let tactics_v18: Vec<Value> = t
-        .tactics_v18
-        .iter()
-        .map(|id| {
-            let tactic = cat.tactic_for(t, id);
-            let name = tactic.map(|x| x.name_v18.as_deref().unwrap_or(&x.name));
-            json!({ "id": id, "name": name })
-        })
-        .collect();
-    let parent = t.parent.as_deref().map(|p| technique_ref(cat, p));
-    let subs: Vec<Value> = t
-        .subtechniques
-        .iter()
-        .map(|id| {
-            let sub = cat.technique(id);
-            json!({
-                "id": id,
-                "name": sub.map(Technique::full_name),
-                "status": sub.map(|s| status_code(&s.status)),
-            })
-        })
-        .collect();
-    json!({
-        "kind": "technique",
-        "id": t.id,
-        "name": t.full_name(),
-        "name_v18": t.name_v18,
-        "catalog": t.catalog.code(),
-        "domains": t.domains.iter().map(Domain::to_string).collect::<Vec<_>>(),
-        "tactics": tactics_json(&tactics),
-        "tactics_v18": tactics_v18,
-        "platforms": t.platforms,
-        "parent": parent,
-        "subtechniques": subs,
-        "status": status_code(&t.status),
-        "replaced_by": t.status.replacement().map(|r| technique_ref(cat, r)),
-        "status_note": technique_status_text(cat, t),
-        "stix_id": t.stix_id,
-        "url": t.url(),
-    })
-}
-
-fn technique_human(cat: &Catalog, t: &Technique) -> String {
+fn technique_human(v: &TechniqueView) -> String {
     let mut b = Block::default();
     b.line(
         "kind",
-        if t.is_subtechnique() {
+        if v.is_subtechnique {
             "sub-technique"
         } else {
             "technique"
         },
     );
-    b.line("catalog", catalog_label(cat, t.catalog));
-    if !t.domains.is_empty() {
-        let domains: Vec<String> = t.domains.iter().map(Domain::to_string).collect();
-        b.line("domains", domains.join(", "));
+    b.line("catalog", v.catalog_label.clone());
+    if !v.domains.is_empty() {
+        b.line("domains", v.domains.join(", "));
     }
-    b.lines("status", technique_status_lines(cat, t));
-    if let Some(old) = &t.name_v18 {
-        b.line("v18.1 name", old.to_string());
+    b.line("status", v.status_note.clone());
+    if let Some(old) = &v.name_v18 {
+        b.line("v18.1 name", old.clone());
     }
-    let tactics = technique_tactics(cat, t);
-    let tactic_rows: Vec<Vec<String>> = tactics
+    let tactic_rows: Vec<Vec<String>> = v
+        .tactics
         .iter()
-        .map(|(id, x)| vec![id.to_string(), x.map(|x| x.name.to_string()).unwrap_or_default()])
+        .map(|t| vec![t.id.clone(), t.name.clone().unwrap_or_default()])
         .filter(|r| r[0] != r[1])
         .collect();
-    if tactic_rows.len() == tactics.len() {
+    if tactic_rows.len() == v.tactics.len() {
         b.lines("tactics", table_lines(&tactic_rows, &[]));
     } else {
         // D3FEND tactics are their own names.
-        b.lines("tactics", vec![tactics_human(&tactics)]);
+        b.lines("tactics", vec![tactics_human(&v.tactics)]);
     }
-    if t.tactics_changed_since_v18() {
-        let old: Vec<String> = t
-            .tactics_v18
-            .iter()
-            .map(|id| {
-                let x = cat.tactic_for(t, id);
-                tactic_label(id, x.map(|x| x.name_v18.as_deref().unwrap_or(&x.name)))
-            })
-            .collect();
-        b.line("v18.1 tactics", old.join(", "));
+    if v.tactics_changed {
+        b.line("v18.1 tactics", tactics_human(&v.tactics_v18));
     }
-    if !t.platforms.is_empty() {
-        b.line("platforms", t.platforms.join(", "));
+    if !v.platforms.is_empty() {
+        b.line("platforms", v.platforms.join(", "));
     }
-    if let Some(p) = &t.parent {
-        let name = cat.technique(p).map(|x| x.name.to_string()).unwrap_or_default();
-        b.lines("parent", table_lines(&[vec![p.to_string(), name]], &[]));
+    if let Some(p) = &v.parent {
+        // A parent is a top-level technique: its full name is its name.
+        let name = p.name.clone().unwrap_or_default();
+        b.lines("parent", table_lines(&[vec![p.id.clone(), name]], &[]));
     }
-    let sub_rows: Vec<Vec<String>> = t
+    let sub_rows: Vec<Vec<String>> = v
         .subtechniques
         .iter()
-        .map(|id| {
-            let sub = cat.technique(id);
-            let mut row = vec![
-                id.to_string(),
-                sub.map(|s| s.name.to_string()).unwrap_or_default(),
-            ];
-            if let Some(s) = sub.filter(|s| !s.status.is_active()) {
-                row.push(format!("[{}]", status_short(&s.status)));
+        .map(|s| {
+            let mut row = vec![s.id.clone(), s.short_name.clone().unwrap_or_default()];
+            if let Some(inactive) = &s.inactive {
+                row.push(format!("[{inactive}]"));
             }
             row
         })
         .collect();
     b.lines("sub-techniques", table_lines(&sub_rows, &[]));
-    if let Some(s) = &t.stix_id {
-        b.line("stix id", s.to_string());
+    let mitigations: Vec<Vec<String>> = v
+        .mitigations
+        .iter()
+        .map(|m| vec![m.id.clone(), m.name.clone().unwrap_or_default()])
+        .collect();
+    b.lines("mitigations", table_lines(&mitigations, &[]));
+    if let Some(s) = &v.stix_id {
+        b.line("stix id", s.clone());
     }
-    if let Some(u) = t.url() {
-        b.line("url", u);
+    if let Some(u) = &v.url {
+        b.line("url", u.clone());
     }
     let mut out = String::new();
-    b.render(&format!("{}  {}", t.id, t.full_name()), &mut out);
+    b.render(&format!("{}  {}", v.id, v.name), &mut out);
     out
 }
 
-/// `revoked, replaced by T1574.001`; `deprecated`; `removed, likely T1693.002`.
-fn status_short(status: &Status) -> String {
-    match status {
-        Status::Revoked { by: Some(by) } => format!("revoked, replaced by {by}"),
-        Status::Removed { successor: Some(s) } => format!("removed, likely successor {s}"),
-        other => status_code(other).to_string(),
-    }
-}
-
-/// Active techniques of a tactic, split into the top-level ones (with their sub-technique count
-/// in this tactic) and sub-techniques whose parent is not in the tactic.
-struct TacticTechniques<'c> {
-    listed: Vec<(&'c Technique, usize)>,
-    techniques: usize,
-    subtechniques: usize,
-}
-
-fn tactic_techniques<'c>(cat: &'c Catalog, tactic: &Tactic) -> TacticTechniques<'c> {
-    let all: Vec<&Technique> = cat
-        .techniques_of_tactic(&tactic.id)
-        .into_iter()
-        .filter(|t| t.catalog == tactic.catalog)
-        .filter(|t| tactic.domain == Domain::None || t.domains.contains(&tactic.domain))
-        .collect();
-    let parents: HashSet<&str> = all
-        .iter()
-        .filter(|t| !t.is_subtechnique())
-        .map(|t| t.id.as_ref())
-        .collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for t in &all {
-        if let Some(p) = t.parent.as_deref().filter(|p| parents.contains(p)) {
-            *counts.entry(p).or_default() += 1;
-        }
-    }
-    let listed = all
-        .iter()
-        .filter(|t| t.parent.as_deref().is_none_or(|p| !parents.contains(p)))
-        .map(|t| (*t, counts.get(t.id.as_ref()).copied().unwrap_or(0)))
-        .collect();
-    let subtechniques = all.iter().filter(|t| t.is_subtechnique()).count();
-    TacticTechniques {
-        listed,
-        techniques: all.len() - subtechniques,
-        subtechniques,
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-fn tactic_json(cat: &Catalog, t: &Tactic) -> Value {
-    let tt = tactic_techniques(cat, t);
-    let listed: Vec<Value> = tt
-        .listed
-        .iter()
-        .map(|(x, subs)| json!({ "id": x.id, "name": x.full_name(), "subtechnique_count": subs }))
-        .collect();
-    json!({
-        "kind": "tactic",
-        "id": t.id,
-        "name": t.name,
-        "name_v18": t.name_v18,
-        "shortname": t.shortname,
-        "catalog": t.catalog.code(),
-        "domain": t.domain.stix_name().map(|_| t.domain.to_string()),
-        "status": if t.deprecated { "deprecated" } else { "active" },
-        "technique_count": tt.techniques,
-        "subtechnique_count": tt.subtechniques,
-        "techniques": listed,
-        "stix_id": t.stix_id,
-        "url": t.url(),
-    })
-}
-
-fn tactic_human(cat: &Catalog, t: &Tactic) -> String {
-    let tt = tactic_techniques(cat, t);
+fn tactic_human(v: &TacticView) -> String {
     let mut b = Block::default();
     b.line("kind", "tactic");
-    b.line("catalog", catalog_label(cat, t.catalog));
-    if t.domain != Domain::None {
-        b.line("domain", t.domain.to_string());
+    b.line("catalog", v.catalog_label.clone());
+    if let Some(d) = &v.domain {
+        b.line("domain", d.clone());
     }
-    if let Some(s) = &t.shortname {
-        b.line("short name", s.to_string());
+    if let Some(s) = &v.shortname {
+        b.line("short name", s.clone());
     }
-    if let Some(old) = &t.name_v18 {
-        b.line("v18.1 name", old.to_string());
+    if let Some(old) = &v.name_v18 {
+        b.line("v18.1 name", old.clone());
     }
-    b.line("status", if t.deprecated { "deprecated" } else { "active" });
+    b.line("status", v.status);
     b.line(
         "counts",
         format!(
             "{}, {}",
-            plural(tt.techniques, "technique"),
-            plural(tt.subtechniques, "sub-technique")
+            plural(v.technique_count, "technique"),
+            plural(v.subtechnique_count, "sub-technique")
         ),
     );
-    let rows: Vec<Vec<String>> = tt
-        .listed
+    let rows: Vec<Vec<String>> = v
+        .techniques
         .iter()
-        .map(|(x, subs)| {
-            let mut row = vec![x.id.to_string(), x.full_name()];
-            if *subs > 0 {
-                row.push(format!("+{}", plural(*subs, "sub-technique")));
+        .map(|x| {
+            let mut row = vec![x.id.clone(), x.name.clone()];
+            if x.subtechnique_count > 0 {
+                row.push(format!("+{}", plural(x.subtechnique_count, "sub-technique")));
             }
             row
         })
         .collect();
     b.lines("techniques", table_lines(&rows, &[]));
-    if let Some(s) = &t.stix_id {
-        b.line("stix id", s.to_string());
+    if let Some(s) = &v.stix_id {
+        b.line("stix id", s.clone());
     }
-    if let Some(u) = t.url() {
-        b.line("url", u);
+    if let Some(u) = &v.url {
+        b.line("url", u.clone());
     }
     let mut out = String::new();
-    b.render(&format!("{}  {}", t.id, t.name), &mut out);
+    b.render(&format!("{}  {}", v.id, v.name), &mut out);
     out
 }
 
-fn object_json(cat: &Catalog, o: &AttackObject) -> Value {
-    let replaced_by = o
-        .status
-        .replacement()
-        .map(|r| json!({ "id": r, "name": cat.object(o.kind, r).map(|x| x.name.as_ref()) }));
-    json!({
-        "kind": o.kind.to_string(),
-        "id": o.id,
-        "name": o.name,
-        "catalog": CatalogKind::Attack.code(),
-        "domains": o.domains.iter().map(Domain::to_string).collect::<Vec<_>>(),
-        "status": status_code(&o.status),
-        "replaced_by": replaced_by,
-        "status_note": object_status_text(cat, o),
-        "stix_id": o.stix_id,
-        "url": o.url(),
-    })
+/// `software (malware)`, `group`.
+fn object_kind_label(kind: &str, stix_type: Option<&str>) -> String {
+    match stix_type {
+        Some(ty @ ("malware" | "tool")) => format!("{kind} ({ty})"),
+        _ => kind.to_string(),
+    }
 }
 
-fn object_human(cat: &Catalog, o: &AttackObject) -> String {
+fn object_human(v: &ObjectView) -> String {
     let mut b = Block::default();
-    let kind = match (o.kind, o.stix_id.as_deref().and_then(|s| s.split_once("--"))) {
-        (ObjectKind::Software, Some((ty, _))) => format!("software ({ty})"),
-        (kind, _) => kind.to_string(),
-    };
-    b.line("kind", kind);
-    b.line("catalog", catalog_label(cat, CatalogKind::Attack));
-    if !o.domains.is_empty() {
-        let domains: Vec<String> = o.domains.iter().map(Domain::to_string).collect();
-        b.line("domains", domains.join(", "));
+    b.line("kind", object_kind_label(&v.kind, v.stix_type.as_deref()));
+    b.line("catalog", v.catalog_label.clone());
+    if !v.aliases.is_empty() {
+        b.line("aliases", v.aliases.join(", "));
     }
-    b.line("status", object_status_text(cat, o));
-    if let Some(s) = &o.stix_id {
-        b.line("stix id", s.to_string());
+    if !v.domains.is_empty() {
+        b.line("domains", v.domains.join(", "));
     }
-    b.line("url", o.url());
+    b.line("status", v.status_note.clone());
+    if let Some(list) = &v.mitigates {
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|t| vec![t.id.clone(), t.name.clone().unwrap_or_default()])
+            .collect();
+        b.lines("mitigates", capped(table_lines(&rows, &[]), 25));
+    }
+    if let Some(s) = &v.stix_id {
+        b.line("stix id", s.clone());
+    }
+    b.line("url", v.url.clone());
     let mut out = String::new();
-    b.render(&format!("{}  {}", o.id, o.name), &mut out);
+    b.render(&format!("{}  {}", v.id, v.name), &mut out);
     out
 }
 
 // ---------------------------------------------------------------------------------------------
 // search
 
-fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
-    let query = args.words.join(" ");
+fn filter(args: &SearchArgs) -> Filter {
     let catalogs: Vec<CatalogKind> = args.catalogs.iter().map(|c| c.kind()).collect();
-    let ranked = cat.search(&query, &catalogs, usize::MAX);
+    if args.kinds.is_empty() {
+        return Filter {
+            catalogs,
+            ..Filter::default()
+        };
+    }
+    let objects = args
+        .kinds
+        .iter()
+        .filter_map(|k| match k {
+            KindArg::Technique => None,
+            KindArg::Group => Some(ObjectKind::Group),
+            KindArg::Software => Some(ObjectKind::Software),
+            KindArg::Campaign => Some(ObjectKind::Campaign),
+            KindArg::Mitigation => Some(ObjectKind::Mitigation),
+        })
+        .collect();
+    Filter {
+        catalogs,
+        techniques: args.kinds.contains(&KindArg::Technique),
+        objects,
+    }
+}
+
+/// The records a search shows, and how many it found and hid.
+pub(crate) struct Hits<'c> {
+    /// The records to show, best first, sub-techniques right after their parents.
+    pub hits: Vec<af_catalog::Hit<'c>>,
+    /// How many active (or, with `all`, any) records match.
+    pub found: usize,
+    /// How many revoked, deprecated or removed ones match but are not shown.
+    pub hidden: usize,
+}
+
+/// The search of `afc attack search` (and of the MCP server): ranked matches, inactive ones
+/// only with `all`, at most `limit` (0: no limit), sub-techniques after their parents.
+pub(crate) fn search_hits<'c>(
+    cat: &'c Catalog,
+    query: &str,
+    filter: &Filter,
+    all: bool,
+    limit: usize,
+) -> Hits<'c> {
+    let ranked = cat.search_all(query, filter, usize::MAX);
     let total = ranked.len();
-    let mut hits: Vec<&Technique> = ranked
+    let mut hits: Vec<af_catalog::Hit<'_>> = ranked
         .into_iter()
-        .filter(|t| args.all || t.status.is_active())
+        .filter(|h| all || h.record.is_active())
         .collect();
     let hidden = total - hits.len();
     let found = hits.len();
-    if args.limit > 0 {
-        hits.truncate(args.limit);
+    if limit > 0 {
+        hits.truncate(limit);
     }
-    let hits = group_under_parents(hits);
+    Hits {
+        hits: group_under_parents(hits),
+        found,
+        hidden,
+    }
+}
+
+fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
+    let query = args.words.join(" ");
+    let Hits { hits, found, hidden } = search_hits(cat, &query, &filter(args), args.all, args.limit);
+    let views: Vec<HitView> = hits.iter().map(|h| views::hit(cat, h)).collect();
     let human = args.common.format == Format::Human;
 
     if human {
-        let rows: Vec<Vec<String>> = hits
-            .iter()
-            .map(|t| {
-                let tactics = technique_tactics(cat, t);
-                let mut row = vec![t.id.to_string(), t.full_name(), tactics_human(&tactics)];
-                if !t.status.is_active() {
-                    row.push(format!("[{}]", status_short(&t.status)));
-                }
-                row
-            })
-            .collect();
+        let rows: Vec<Vec<String>> = views.iter().map(hit_row).collect();
         print(&table(&rows, &[]));
     } else {
-        let list: Vec<Value> = hits
-            .iter()
-            .map(|t| {
-                let tactics = technique_tactics(cat, t);
-                json!({
-                    "id": t.id,
-                    "name": t.full_name(),
-                    "catalog": t.catalog.code(),
-                    "domains": t.domains.iter().map(Domain::to_string).collect::<Vec<_>>(),
-                    "tactics": tactics_json(&tactics),
-                    "status": status_code(&t.status),
-                    "replaced_by": t.status.replacement().map(|r| technique_ref(cat, r)),
-                })
-            })
-            .collect();
-        print_json(&Value::Array(list));
+        print_json(&views);
     }
 
     if human {
         if hits.is_empty() && hidden > 0 {
             eprintln!(
-                "only revoked, deprecated or removed techniques match `{query}` ({hidden}); \
+                "only revoked, deprecated or removed records match `{query}` ({hidden}); \
                  --all lists them"
             );
         } else if hits.is_empty() {
-            eprintln!("no technique matches `{query}`");
-            let close = cat.suggest(&query);
+            eprintln!("nothing matches `{query}`");
+            let close = cat.did_you_mean(&query);
             if !close.is_empty() {
                 let rows: Vec<Vec<String>> = close
                     .iter()
-                    .map(|t| vec![format!("  {}", t.id), t.full_name()])
+                    .map(|s| vec![format!("  {}", s.id), s.name.clone()])
                     .collect();
                 eprint!("did you mean:\n{}", table(&rows, &[]));
             }
@@ -928,26 +744,59 @@ fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
     output::OK
 }
 
+/// id, name, then the tactics of a technique or the kind of an object (and the alias that
+/// matched), then the brief status of a record that is not current.
+fn hit_row(v: &HitView) -> Vec<String> {
+    let third = match &v.tactics {
+        Some(tactics) => tactics_human(tactics),
+        None => {
+            let mut kind = object_kind_label(&v.kind, v.stix_type.as_deref());
+            if let Some(alias) = &v.matched_alias {
+                let _ = write!(kind, ", also known as {alias}");
+            }
+            kind
+        }
+    };
+    let mut row = vec![v.id.clone(), v.name.clone(), third];
+    if let Some(inactive) = &v.inactive {
+        row.push(format!("[{inactive}]"));
+    }
+    row
+}
+
 /// Keeps the ranking, except that sub-techniques whose parent is also a hit move right after
 /// the parent (in id order, active first).
-fn group_under_parents(hits: Vec<&Technique>) -> Vec<&Technique> {
-    let present: HashSet<&str> = hits.iter().map(|t| t.id.as_ref()).collect();
-    let mut children: HashMap<&str, Vec<&Technique>> = HashMap::new();
-    for t in &hits {
-        if let Some(p) = t.parent.as_deref().filter(|p| present.contains(p)) {
-            children.entry(p).or_default().push(t);
+fn group_under_parents<'a>(hits: Vec<af_catalog::Hit<'a>>) -> Vec<af_catalog::Hit<'a>> {
+    fn technique<'a>(h: &af_catalog::Hit<'a>) -> Option<&'a af_catalog::Technique> {
+        match h.record {
+            Record::Technique(t) => Some(t),
+            _ => None,
+        }
+    }
+    let present: HashSet<&str> = hits.iter().filter_map(technique).map(|t| t.id.as_ref()).collect();
+    let parent_present = |h: &af_catalog::Hit<'a>| -> Option<&'a str> {
+        technique(h)
+            .and_then(|t| t.parent.as_deref())
+            .filter(|p| present.contains(p))
+    };
+    let mut children: HashMap<&str, Vec<af_catalog::Hit<'a>>> = HashMap::new();
+    for h in &hits {
+        if let Some(p) = parent_present(h) {
+            children.entry(p).or_default().push(*h);
         }
     }
     for list in children.values_mut() {
-        list.sort_by(|a, b| (!a.status.is_active(), &a.id).cmp(&(!b.status.is_active(), &b.id)));
+        list.sort_by(|a, b| {
+            (!a.record.is_active(), a.record.id()).cmp(&(!b.record.is_active(), b.record.id()))
+        });
     }
     let mut out = Vec::with_capacity(hits.len());
-    for t in &hits {
-        if t.parent.as_deref().is_some_and(|p| present.contains(p)) {
+    for h in &hits {
+        if parent_present(h).is_some() {
             continue;
         }
-        out.push(*t);
-        if let Some(list) = children.get(t.id.as_ref()) {
+        out.push(*h);
+        if let Some(list) = technique(h).and_then(|t| children.get(t.id.as_ref())) {
             out.extend(list.iter().copied());
         }
     }
@@ -968,64 +817,18 @@ fn tactics(cat: &Catalog, args: &TacticsArgs) -> u8 {
             return output::USAGE;
         }
     }
-    let list: Vec<&Tactic> = cat
-        .tactics(None)
-        .into_iter()
-        .filter(|t| catalogs.is_empty() || catalogs.contains(&t.catalog))
-        .filter(|t| domain.is_none_or(|d| t.catalog != CatalogKind::Attack || t.domain == d))
-        .filter(|t| args.all || !t.deprecated)
-        .collect();
-
-    // (catalog, tactic id) -> (techniques, sub-techniques), active only.
-    let mut counts: HashMap<(CatalogKind, &str), (usize, usize)> = HashMap::new();
-    for t in cat.techniques().filter(|t| t.status.is_active()) {
-        for tactic in &t.tactics {
-            let entry = counts.entry((t.catalog, tactic.as_ref())).or_default();
-            if t.is_subtechnique() {
-                entry.1 += 1;
-            } else {
-                entry.0 += 1;
-            }
-        }
-    }
-    let count = |t: &Tactic| counts.get(&(t.catalog, t.id.as_ref())).copied().unwrap_or((0, 0));
-
+    let list = views::tactics(cat, &catalogs, domain, args.all);
     if args.common.format == Format::Json {
-        let items: Vec<Value> = list
-            .iter()
-            .map(|t| {
-                let (n, subs) = count(t);
-                json!({
-                    "id": t.id,
-                    "name": t.name,
-                    "name_v18": t.name_v18,
-                    "shortname": t.shortname,
-                    "catalog": t.catalog.code(),
-                    "domain": t.domain.stix_name().map(|_| t.domain.to_string()),
-                    "status": if t.deprecated { "deprecated" } else { "active" },
-                    "technique_count": n,
-                    "subtechnique_count": subs,
-                    "stix_id": t.stix_id,
-                    "url": t.url(),
-                })
-            })
-            .collect();
-        print_json(&Value::Array(items));
+        print_json(&list);
         return output::OK;
     }
 
     // One table, so the columns line up across groups; each group gets a heading.
     let mut groups: Vec<(String, usize)> = Vec::new();
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut current: Option<(CatalogKind, Domain)> = None;
     for t in &list {
-        if current != Some((t.catalog, t.domain)) {
-            current = Some((t.catalog, t.domain));
-            let mut heading = catalog_label(cat, t.catalog);
-            if t.domain != Domain::None {
-                let _ = write!(heading, ", {}", t.domain);
-            }
-            groups.push((heading, 0));
+        if groups.last().is_none_or(|g| g.0 != t.group) {
+            groups.push((t.group.clone(), 0));
             rows.push(
                 ["ID", "NAME", "SHORT NAME", "TECHNIQUES", "SUB-TECHNIQUES"]
                     .map(str::to_string)
@@ -1035,17 +838,16 @@ fn tactics(cat: &Catalog, args: &TacticsArgs) -> u8 {
         if let Some(g) = groups.last_mut() {
             g.1 += 1;
         }
-        let (n, subs) = count(t);
-        let mut name = t.name.to_string();
-        if t.deprecated {
+        let mut name = t.name.clone();
+        if t.status == "deprecated" {
             name.push_str(" (deprecated)");
         }
         rows.push(vec![
-            t.id.to_string(),
+            t.id.clone(),
             name,
-            t.shortname.as_deref().unwrap_or("-").to_string(),
-            n.to_string(),
-            subs.to_string(),
+            t.shortname.clone().unwrap_or_else(|| "-".to_string()),
+            t.technique_count.to_string(),
+            t.subtechnique_count.to_string(),
         ]);
     }
     let lines = table_lines(&rows, &[3, 4]);

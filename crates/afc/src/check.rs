@@ -23,7 +23,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             return output::USAGE;
         }
     };
-    diagnose::run(&args.files, "af", &args.flags, color, |source| {
+    diagnose::run("check", &args.files, "af", &args.flags, color, |source| {
         af_compile::compile_str(source, &options).diagnostics
     })
 }

@@ -1,13 +1,11 @@
 //! Output formats for CI: a SARIF 2.1.0 log (for code scanning, e.g. GitHub's
-//! `upload-sarif`) and GitHub Actions workflow commands (`::error file=…::message`), which
-//! turn diagnostics into annotations on the lines of a pull request.
+//! `upload-sarif`), GitHub Actions workflow commands (`::error file=…::message`), which
+//! turn diagnostics into annotations on the lines of a pull request, and a JUnit XML report
+//! (for GitLab and Jenkins test reports: one test case per file).
 
-use af_diagnostics::{Diagnostic, LineIndex, Severity};
+use af_diagnostics::{code_doc_url, Diagnostic, LineIndex, Severity, CODES_DOC, PROJECT_URL};
 use serde_json::{json, Value};
 use std::path::Path;
-
-/// The documentation of every code, inside the repository.
-pub const DIAGNOSTICS_DOC: &str = "docs/diagnostics.md";
 
 /// Every code afc can report, with its summary: the compiler's table, then the validator's
 /// (codes both use appear once), then the coverage findings of `afc coverage`.
@@ -23,16 +21,6 @@ pub fn rules() -> Vec<(&'static str, &'static str)> {
         }
     }
     out
-}
-
-/// The documentation link of a code: the heading anchor in `docs/diagnostics.md`, on the
-/// repository's web pages (the package's `repository` URL) when it has one.
-pub fn help_uri(code: &str) -> String {
-    let anchor = code.to_ascii_lowercase();
-    match env!("CARGO_PKG_REPOSITORY").trim_end_matches('/') {
-        "" => format!("{DIAGNOSTICS_DOC}#{anchor}"),
-        repo => format!("{repo}/blob/main/{DIAGNOSTICS_DOC}#{anchor}"),
-    }
 }
 
 /// A file name as CI tools want it: relative to the current directory when it is below it,
@@ -182,9 +170,9 @@ impl SarifLog {
                     "id": code,
                     "shortDescription": { "text": summary },
                     "help": {
-                        "text": format!("{summary}. See docs/diagnostics.md, section {code}."),
+                        "text": format!("{summary}. See {CODES_DOC}, section {code}."),
                     },
-                    "helpUri": help_uri(code),
+                    "helpUri": code_doc_url(code),
                 })
             })
             .collect();
@@ -203,14 +191,158 @@ impl SarifLog {
                 "results": self.results,
             }]
         });
-        let repo = env!("CARGO_PKG_REPOSITORY");
-        if !repo.is_empty() {
-            log["runs"][0]["tool"]["driver"]["informationUri"] = json!(repo);
+        if !PROJECT_URL.is_empty() {
+            log["runs"][0]["tool"]["driver"]["informationUri"] = json!(PROJECT_URL);
         }
         let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
         text.push('\n');
         text
     }
+}
+
+/// A JUnit XML report under construction: one test suite for the run, one test case per
+/// input file. A file fails when it has errors (or warnings, with `--deny-warnings`); its
+/// other findings are the test case's `system-out`. An unreadable file is an `error`.
+///
+/// The shape is the common subset GitLab, Jenkins and the Jenkins/Surefire schema
+/// (`junit-10.xsd`) agree on; no times or host names, so the report is deterministic.
+#[derive(Debug)]
+pub struct JunitLog {
+    /// `afc check`, `afc validate`, …
+    suite: String,
+    deny_warnings: bool,
+    cases: Vec<String>,
+    failures: usize,
+    errors: usize,
+}
+
+impl JunitLog {
+    /// A report of the command `afc COMMAND`.
+    pub fn new(command: &str, deny_warnings: bool) -> JunitLog {
+        JunitLog {
+            suite: format!("afc {command}"),
+            deny_warnings,
+            cases: Vec::new(),
+            failures: 0,
+            errors: 0,
+        }
+    }
+
+    fn case_open(&self, name: &str) -> String {
+        format!(
+            "    <testcase name=\"{}\" classname=\"{}\">",
+            xml_escape(name),
+            xml_escape(&self.suite.replace(' ', "."))
+        )
+    }
+
+    /// Adds the test case of one file.
+    pub fn add(&mut self, diags: &[Diagnostic], file: &str, source: &str) {
+        let name = relative_path(file);
+        let index = LineIndex::new(source);
+        let fails = |d: &Diagnostic| {
+            d.severity == Severity::Error || (self.deny_warnings && d.severity == Severity::Warning)
+        };
+        let failing: Vec<&Diagnostic> = diags.iter().filter(|d| fails(d)).collect();
+        let mut body = String::new();
+        for d in diags {
+            let at = index.line_col(source, d.span.start);
+            body.push_str(&format!(
+                "{name}:{}:{}: {}[{}]: {}\n",
+                at.line,
+                at.column,
+                level(d.severity),
+                d.code,
+                text_of(d)
+            ));
+        }
+        let mut case = self.case_open(&name);
+        if let Some(first) = failing.first() {
+            self.failures += 1;
+            let more = match failing.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            case.push_str(&format!(
+                "\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
+                xml_escape(first.code),
+                xml_escape(&format!("{}: {}{more}", first.code, first.message)),
+                xml_text(&body)
+            ));
+        } else if !body.is_empty() {
+            case.push_str(&format!(
+                "\n      <system-out>{}</system-out>\n    </testcase>\n",
+                xml_text(&body)
+            ));
+        } else {
+            case.push_str("</testcase>\n");
+        }
+        self.cases.push(case);
+    }
+
+    /// Adds the test case of a file that could not be read.
+    pub fn unreadable(&mut self, file: &str, message: &str) {
+        self.errors += 1;
+        let mut case = self.case_open(&relative_path(file));
+        case.push_str(&format!(
+            "\n      <error type=\"io\" message=\"{}\"/>\n    </testcase>\n",
+            xml_escape(message)
+        ));
+        self.cases.push(case);
+    }
+
+    /// The whole report, with a trailing newline.
+    pub fn to_xml(&self) -> String {
+        let counts = format!(
+            "tests=\"{}\" failures=\"{}\" errors=\"{}\"",
+            self.cases.len(),
+            self.failures,
+            self.errors
+        );
+        let suite = xml_escape(&self.suite);
+        let mut out = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{suite}\" {counts}>\n  <testsuite name=\"{suite}\" {counts} skipped=\"0\">\n"
+        );
+        for case in &self.cases {
+            out.push_str(case);
+        }
+        out.push_str("  </testsuite>\n</testsuites>\n");
+        out
+    }
+}
+
+/// Escapes an XML attribute value (line breaks kept as character references).
+fn xml_escape(s: &str) -> String {
+    xml_escape_as(s, true)
+}
+
+/// Escapes XML element content.
+fn xml_text(s: &str) -> String {
+    xml_escape_as(s, false)
+}
+
+/// Escapes text for XML (attribute values are always in double quotes). Characters XML 1.0 cannot hold (most control characters) are
+/// written as `\u{…}` so nothing is lost.
+fn xml_escape_as(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // In an attribute value a raw line break would be read as a space.
+            '\n' if attribute => out.push_str("&#10;"),
+            '\n' => out.push('\n'),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push('\t'),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes the message part of a workflow command.
@@ -295,11 +427,60 @@ mod tests {
     }
 
     #[test]
+    fn xml_text_keeps_everything_and_breaks_nothing() {
+        assert_eq!(
+            xml_escape("a<b>&\"c\"\n\u{1b}[0m'"),
+            "a&lt;b&gt;&amp;&quot;c&quot;&#10;\\u{1b}[0m'"
+        );
+    }
+
+    #[test]
+    fn junit_fails_a_file_on_errors_and_on_warnings_only_when_denied() {
+        let source = "a\nbb\n";
+        let diags = vec![
+            Diagnostic::warning("W0401", 2..4, "old <technique>"),
+            Diagnostic::error("E0102", 0..1, "undefined name `a`").with_help("declare it"),
+        ];
+        let warn = [diags[0].clone()];
+        let mut log = JunitLog::new("check", false);
+        log.add(&diags, "x.af", source);
+        log.add(&warn, "y.af", source);
+        log.add(&[], "z.af", source);
+        log.unreadable("w.af", "cannot read w.af");
+        let xml = log.to_xml();
+        assert!(
+            xml.contains(
+                "<testsuite name=\"afc check\" tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"0\">"
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<failure type=\"E0102\" message=\"E0102: undefined name `a`\">"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("x.af:1:1: error[E0102]: undefined name `a`\nhelp: declare it\n"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<system-out>y.af:2:1: warning[W0401]: old &lt;technique&gt;\n</system-out>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<testcase name=\"z.af\" classname=\"afc.check\"></testcase>"),
+            "{xml}"
+        );
+
+        let mut denied = JunitLog::new("check", true);
+        denied.add(&warn, "y.af", source);
+        assert!(denied.to_xml().contains("failures=\"1\""));
+    }
+
+    #[test]
     fn rules_cover_both_tables_once() {
         let rules = rules();
         for (code, _) in af_compile::CODES.iter().chain(af_validate::CODES) {
             assert_eq!(rules.iter().filter(|(c, _)| c == code).count(), 1, "{code}");
         }
-        assert!(help_uri("V0001").ends_with("docs/diagnostics.md#v0001"));
     }
 }

@@ -29,6 +29,34 @@ pub struct Args {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// Wrap the flow in a container: `report` adds a STIX report referring to every object,
+    /// which OpenCTI and MISP keep on import (see docs/interop.md).
+    #[arg(long, value_enum, value_name = "CONTAINER", default_value_t = Wrap::None)]
+    wrap: Wrap,
+}
+
+/// What `--wrap` puts around a flow.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wrap {
+    /// A STIX `report` with the flow's name, description, author and markings, referring to
+    /// every object.
+    Report,
+    /// Nothing: the flow's objects as they are.
+    None,
+}
+
+/// Adds the container `wrap` asks for to a flow's objects, unless they already have it.
+pub fn wrap(objects: &mut Vec<af_stix::Object>, wrap: Wrap) -> Result<(), String> {
+    match wrap {
+        Wrap::None => Ok(()),
+        Wrap::Report if af_stix::report::find_wrapper(objects).is_some() => Ok(()),
+        Wrap::Report => {
+            let report =
+                af_stix::report::wrap(objects).map_err(|e| format!("cannot wrap in a report: {e}"))?;
+            objects.push(report);
+            Ok(())
+        }
+    }
 }
 
 pub fn run(args: Args, color: bool) -> u8 {
@@ -60,7 +88,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         }
     }
     let many = inputs.len() > 1;
-    let mut sink = output::Sink::new(args.format, color);
+    let mut sink = output::Sink::new(args.format, color).for_command("compile", args.deny_warnings);
     let mut counts = Counts::default();
     let (mut io_error, mut stale) = (false, 0usize);
     for inp in &inputs {
@@ -72,12 +100,17 @@ pub fn run(args: Args, color: bool) -> u8 {
                 continue;
             }
         };
-        let compiled = af_compile::compile_str(&source, &options);
+        let mut compiled = af_compile::compile_str(&source, &options);
         let file_counts = Counts::of(&compiled.diagnostics);
         counts.errors += file_counts.errors;
         counts.warnings += file_counts.warnings;
         sink.file(&compiled.diagnostics, &inp.name, &source);
         if file_counts.errors > 0 || (args.deny_warnings && file_counts.warnings > 0) {
+            continue;
+        }
+        if let Err(e) = wrap(&mut compiled.objects, args.wrap) {
+            output::fail(format!("{}: {e}", inp.name));
+            counts.errors += 1;
             continue;
         }
         let json = compiled.to_json();

@@ -26,7 +26,9 @@ pub struct Flags {
 
 /// Expands `files` (directories are searched for `.ext` files), diagnoses each text with
 /// `diagnose` in parallel, prints the diagnostics in input order and returns the exit code.
+/// `command` names the run in reports (`check`).
 pub fn run(
+    command: &str,
     files: &[PathBuf],
     ext: &str,
     flags: &Flags,
@@ -41,7 +43,7 @@ pub fn run(
             return output::USAGE;
         }
     };
-    let mut sink = output::Sink::new(flags.format, color);
+    let mut sink = output::Sink::new(flags.format, color).for_command(command, flags.deny_warnings);
     let mut counts = Counts::default();
     let mut io_error = false;
     let threads = batch::threads(flags.jobs, inputs.len());
@@ -61,6 +63,7 @@ pub fn run(
                 sink.file(&diags, &inp.name, &source);
             }
             Err(e) => {
+                sink.unreadable(&inp.name, &e);
                 output::fail(e);
                 io_error = true;
             }

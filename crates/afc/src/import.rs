@@ -22,11 +22,15 @@ pub struct Args {
     /// relationships from a condition become true branches.
     #[arg(long)]
     repair: bool,
+    /// Keep the input's own form instead of the idiomatic one: objects in the input's order,
+    /// every `id`, a variant of the Attack Flow extension objects as nodes.
+    #[arg(long)]
+    exact: bool,
 }
 
 /// Imports by extension (`.afb`, `.json`); anything else is tried as a bundle, then as a
 /// Builder file.
-fn import(inp: &Input, text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+pub(crate) fn import(inp: &Input, text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
     let ext = inp
         .path
         .as_deref()
@@ -63,7 +67,10 @@ pub fn run(args: Args) -> u8 {
             return output::USAGE;
         }
     }
-    let options = ImportOptions { repair: args.repair };
+    let options = ImportOptions {
+        repair: args.repair,
+        exact: args.exact,
+    };
     let many = inputs.len() > 1;
     let (mut io_error, mut failed) = (false, 0usize);
     let mut written: std::collections::HashMap<PathBuf, String> = std::collections::HashMap::new();

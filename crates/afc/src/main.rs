@@ -8,23 +8,37 @@ mod ci;
 mod compile;
 mod coverage;
 mod diagnose;
+mod export;
 mod flows;
 mod fmt;
 mod glob;
 mod import;
 mod input;
+mod lsp;
+mod mcp;
 mod output;
 mod paths;
+mod publish;
+mod pull;
 mod render;
+mod shell;
 mod suggest;
+mod taxii;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Attack Flows as code: compile `.af` files to MITRE Attack Flow STIX 2.1 and check them.
 #[derive(Parser, Debug)]
-#[command(name = "afc", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "afc",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = format!("Documentation, source and issues: {}", af_diagnostics::PROJECT_URL)
+)]
 struct Cli {
     /// When to colour diagnostics (`NO_COLOR` also turns colour off).
     #[arg(long, value_enum, default_value_t = output::ColorChoice::Auto, global = true)]
@@ -41,7 +55,7 @@ enum Command {
     /// inputs each bundle is written beside its source (`flow.af` -> `flow.json`) unless
     /// --out-dir is given. Nothing is written for a file with errors.
     #[command(
-        after_help = "Examples:\n  afc compile flow.af > flow.json\n  afc compile flows/ --out-dir build/stix\n  afc compile --check flows/   # in CI: fail when a committed bundle is stale"
+        after_help = "Examples:\n  afc compile flow.af > flow.json\n  afc compile flows/ --out-dir build/stix\n  afc compile --check flows/   # in CI: fail when a committed bundle is stale\n  afc compile flow.af --wrap report -o flow.json   # for OpenCTI and MISP"
     )]
     Compile(compile::Args),
     /// Check flows and report every problem, without writing anything.
@@ -74,7 +88,21 @@ enum Command {
     /// One input goes to standard output unless -o/--out-dir is given; several are written
     /// beside their inputs (`flow.json` -> `flow.af`) or to --out-dir. Notes on standard error
     /// say what was repaired, dropped or cannot be expressed.
+    #[command(
+        after_help = "Examples:\n  afc import flow.json > flow.af\n  afc import \"Turla.afb\" -o turla.af\n  afc import --repair exports/ --out-dir flows/\n  afc import --exact flow.json -o flow.af   # keep the bundle's order and every id"
+    )]
     Import(import::Args),
+    /// Export flows for other tools: Attack Flow Builder files (.afb), laid out by afc.
+    ///
+    /// Inputs are `.af` files (compiled first; errors stop that file) or Attack Flow STIX
+    /// bundles. One input goes to standard output unless -o/--out-dir is given; several are
+    /// written beside their sources (`flow.af` -> `flow.afb`) or to --out-dir. The Builder
+    /// opens the file with every object, property, branch and operator; `afc import` reads it
+    /// back to the same objects.
+    #[command(
+        after_help = "Examples:\n  afc export --to afb flow.af -o flow.afb\n  afc export --to afb flow.json -o flow.afb   # a STIX bundle from any tool\n  afc export flows/ --out-dir builder/"
+    )]
+    Export(export::Args),
     /// Format flows in place (`-` formats standard input to standard output).
     ///
     /// Files with syntax errors are reported and left alone. --check writes nothing, lists the
@@ -110,7 +138,42 @@ enum Command {
     Suggest(suggest::Args),
     /// Run the language server on standard input and output (for editors: VS Code, Neovim,
     /// Helix, Zed, Emacs). See docs/editors.md.
-    Lsp,
+    ///
+    /// Exits 0 after the client's `shutdown` and `exit` (or when it closes standard input), 1
+    /// when `exit` comes without `shutdown` or the client process is gone.
+    Lsp(lsp::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  afc completions bash > ~/.local/share/bash-completion/completions/afc\n  afc completions zsh > ~/.zfunc/_afc    # with fpath+=(~/.zfunc) before compinit\n  afc completions fish > ~/.config/fish/completions/afc.fish\n  afc completions powershell >> $PROFILE"
+    )]
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (afc.1), or write it and one page per command to a directory.
+    #[command(after_help = "Examples:\n  afc man | man -l -\n  afc man --out-dir ~/.local/share/man/man1")]
+    Man(shell::ManArgs),
+    /// Add flows to a TAXII 2.1 collection (compiled from .af, or bundles as they are).
+    ///
+    /// Every input is compiled first; if any has errors nothing is sent. Each flow goes in one
+    /// envelope; afc then follows the server's status until it is done and reports every
+    /// object it refused (objects the collection already holds in the same version are not
+    /// refusals). Credentials come from AFC_TAXII_TOKEN, AFC_TAXII_USER and
+    /// AFC_TAXII_PASSWORD, or the netrc file, never from the command line. See docs/interop.md.
+    #[command(
+        after_help = "Examples:\n  export AFC_TAXII_USER=analyst AFC_TAXII_PASSWORD=…\n  afc publish flows/ --taxii https://taxii.example.org/api1/ --collection 91a7b528-80eb-42ed-a74d-c6fbd5a26116\n  afc publish flow.af --wrap report --taxii https://taxii.example.org/api1/ --collection flows"
+    )]
+    Publish(publish::Args),
+    /// Fetch the Attack Flows of a TAXII 2.1 collection as .af files, one per flow.
+    ///
+    /// Follows every page, splits the objects per flow (each flow with its nodes,
+    /// relationships, authors and markings) and imports each flow. All or nothing: nothing is
+    /// written unless every page was fetched and every flow imported. See docs/interop.md.
+    #[command(
+        after_help = "Examples:\n  afc pull --taxii https://taxii.example.org/api1/ --collection flows --out-dir flows/\n  afc pull --taxii https://taxii.example.org/api1/ --collection flows --out-dir flows/ --added-after 2026-03-01T00:00:00Z"
+    )]
+    Pull(pull::Args),
+    /// Run a Model Context Protocol server on standard input and output, for AI assistants
+    /// (Claude Desktop, VS Code, Cursor, …): check, compile, format, render and import flows,
+    /// search techniques, read the language reference. See docs/mcp.md.
+    Mcp,
 }
 
 fn main() -> ExitCode {
@@ -123,17 +186,17 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args, color),
         Command::Render(args) => render::run(args, color),
         Command::Import(args) => import::run(args),
+        Command::Export(args) => export::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
         Command::Paths(args) => paths::run(args, color),
         Command::Coverage(args) => coverage::run(args, color),
         Command::Suggest(args) => suggest::run(args, color),
-        Command::Lsp => match af_lsp::run_stdio() {
-            Ok(()) => output::OK,
-            Err(e) => {
-                eprintln!("afc lsp: {e}");
-                output::USAGE
-            }
-        },
+        Command::Lsp(args) => lsp::run(args),
+        Command::Completions(args) => shell::completions(args, Cli::command()),
+        Command::Man(args) => shell::man(args, Cli::command()),
+        Command::Publish(args) => publish::run(args, color),
+        Command::Pull(args) => pull::run(args),
+        Command::Mcp => mcp::run(),
     };
     ExitCode::from(code)
 }

@@ -41,14 +41,17 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=…::…`), one line per diagnostic.
     Github,
+    /// One JUnit XML report for the whole run (a test case per file), for GitLab and Jenkins.
+    Junit,
 }
 
 /// Writes the diagnostics of a run: human (stderr), json and github (stdout) as each file is
-/// done, sarif (stdout) as one log when the run ends.
+/// done, sarif and junit (stdout) as one report when the run ends.
 pub struct Sink {
     format: Format,
     color: bool,
     sarif: crate::ci::SarifLog,
+    junit: crate::ci::JunitLog,
 }
 
 impl Sink {
@@ -58,27 +61,45 @@ impl Sink {
             format,
             color,
             sarif: crate::ci::SarifLog::default(),
+            junit: crate::ci::JunitLog::new("", false),
         }
+    }
+
+    /// Names the run's command (`check`) and whether warnings fail it, for the JUnit report.
+    pub fn for_command(mut self, command: &str, deny_warnings: bool) -> Sink {
+        self.junit = crate::ci::JunitLog::new(command, deny_warnings);
+        self
     }
 
     /// The diagnostics of one file.
     pub fn file(&mut self, diags: &[Diagnostic], file: &str, source: &str) {
         match self.format {
             Format::Sarif => self.sarif.add(diags, file, source),
+            Format::Junit => self.junit.add(diags, file, source),
             format => emit(diags, file, source, format, self.color),
         }
     }
 
-    /// Ends the run: writes the SARIF log (also when it has no results).
-    pub fn finish(self) {
-        if self.format == Format::Sarif {
-            let _ = std::io::stdout().write_all(self.sarif.to_json().as_bytes());
+    /// A file that could not be read (the message is also printed on stderr).
+    pub fn unreadable(&mut self, file: &str, message: &str) {
+        if self.format == Format::Junit {
+            self.junit.unreadable(file, message);
         }
+    }
+
+    /// Ends the run: writes the SARIF log or JUnit report (also when it is empty).
+    pub fn finish(self) {
+        let report = match self.format {
+            Format::Sarif => self.sarif.to_json(),
+            Format::Junit => self.junit.to_xml(),
+            _ => return,
+        };
+        let _ = std::io::stdout().write_all(report.as_bytes());
     }
 }
 
 /// Writes the diagnostics of one file in the chosen format (human to stderr, the others to
-/// stdout; sarif as a log of this file alone, see [`Sink`] for several).
+/// stdout; sarif and junit as a report of this file alone, see [`Sink`] for several).
 pub fn emit(diags: &[Diagnostic], file: &str, source: &str, format: Format, color: bool) {
     match format {
         Format::Human => {
@@ -100,7 +121,7 @@ pub fn emit(diags: &[Diagnostic], file: &str, source: &str, format: Format, colo
             let text = crate::ci::github_commands(diags, file, source);
             let _ = std::io::stdout().write_all(text.as_bytes());
         }
-        Format::Sarif => {
+        Format::Sarif | Format::Junit => {
             let mut sink = Sink::new(format, color);
             sink.file(diags, file, source);
             sink.finish();

@@ -81,7 +81,7 @@ pub struct Args {
 }
 
 /// Why an input produced no objects.
-enum Failure {
+pub(crate) enum Failure {
     /// Diagnostics or a bad bundle were reported: exit 1.
     Content,
     /// I/O error: exit 2.
@@ -95,7 +95,7 @@ fn is_bundle(inp: &Input, text: &str) -> bool {
     }
 }
 
-fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<Vec<Object>, Failure> {
+pub(crate) fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<Vec<Object>, Failure> {
     let text = input::read(inp).map_err(|e| {
         output::fail(e);
         Failure::Io
@@ -213,7 +213,7 @@ pub fn run(args: Args, color: bool) -> u8 {
     }
 }
 
-fn render_one(
+pub(crate) fn render_one(
     objects: &[Object],
     to: To,
     theme: Theme,

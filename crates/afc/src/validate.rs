@@ -29,7 +29,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         },
     };
     let options = af_validate::Options { catalog };
-    diagnose::run(&args.files, "json", &args.flags, color, |source| {
+    diagnose::run("validate", &args.files, "json", &args.flags, color, |source| {
         af_validate::validate(source, &options)
     })
 }

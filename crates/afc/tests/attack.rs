@@ -395,3 +395,80 @@ fn tiny_bundle_replaces_attack() {
     // Without the bundle, T9999 is unknown.
     assert_eq!(attack(&["show", "T9999"]).code, Some(1));
 }
+
+#[test]
+fn search_finds_software_groups_campaigns_and_mitigations_by_name_and_alias() {
+    let cobalt = attack(&["search", "cobalt", "strike"]);
+    assert_eq!(cobalt.code, Some(0), "{}", cobalt.stderr);
+    assert!(
+        cobalt
+            .stdout
+            .starts_with("S0154  Cobalt Strike  software (malware)"),
+        "{}",
+        cobalt.stdout
+    );
+    let v = attack(&["search", "cobalt", "strike", "--format", "json"]).json();
+    assert_eq!(str_of(&v[0], "kind"), "software");
+    assert_eq!(str_of(&v[0], "id"), "S0154");
+    let cozy = attack(&["search", "cozy", "bear", "--kind", "group", "--format", "json"]).json();
+    assert_eq!(str_of(&cozy[0], "id"), "G0016");
+    assert_eq!(str_of(&cozy[0], "matched_alias"), "Cozy Bear");
+    assert!(cozy
+        .as_array()
+        .is_some_and(|a| a.iter().all(|h| str_of(h, "kind") == "group")));
+    let training = attack(&["search", "user", "training", "--format", "json"]).json();
+    assert_eq!(str_of(&training[0], "kind"), "mitigation");
+    assert_eq!(str_of(&training[0], "id"), "M1017");
+    let campaign = attack(&["search", "solarwinds", "--kind", "campaign", "--format", "json"]).json();
+    assert_eq!(str_of(&campaign[0], "kind"), "campaign");
+    assert_eq!(str_of(&campaign[0], "id"), "C0024");
+    // Techniques only, as before, with --kind technique.
+    let phish = attack(&["search", "phishing", "--kind", "technique", "--format", "json"]).json();
+    assert!(phish
+        .as_array()
+        .is_some_and(|a| a.iter().all(|h| str_of(h, "kind") == "technique")));
+}
+
+#[test]
+fn show_takes_names_and_aliases() {
+    for args in [
+        vec!["show", "apt29"],
+        vec!["show", "Cozy Bear"],
+        vec!["show", "cozy", "bear"],
+    ] {
+        let run = attack(&args);
+        assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stdout.starts_with("G0016  APT29\n"),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+    let cobalt = attack(&["show", "Cobalt Strike", "--format", "json"]).json();
+    assert_eq!(str_of(&cobalt, "id"), "S0154");
+    assert_eq!(str_of(&cobalt, "stix_type"), "malware");
+    let campaign = attack(&["show", "C0024", "--format", "json"]).json();
+    assert_eq!(str_of(&campaign, "kind"), "campaign");
+    // A mitigation lists the techniques it mitigates; a technique its mitigations.
+    let m = attack(&["show", "M1049", "--format", "json"]).json();
+    assert!(ids(&m["mitigates"]).contains(&"T1566".to_string()));
+    let t = attack(&["show", "T1566", "--format", "json"]).json();
+    assert!(ids(&t["mitigations"]).contains(&"M1049".to_string()));
+    // A technique by its name; its mobile namesake comes under `also`.
+    let phishing = attack(&["show", "Phishing", "--format", "json"]).json();
+    assert_eq!(str_of(&phishing, "id"), "T1566");
+    assert!(ids(&phishing["also"]).contains(&"T1660".to_string()));
+    // A near miss: exit 1 and the software as a suggestion.
+    let near = attack(&["show", "Cobalt Strik"]);
+    assert_eq!(near.code, Some(1));
+    assert!(
+        near.stderr.contains("unknown name `Cobalt Strik`"),
+        "{}",
+        near.stderr
+    );
+    assert!(
+        near.stderr.contains("S0154  Cobalt Strike  (software)"),
+        "{}",
+        near.stderr
+    );
+}

@@ -80,12 +80,39 @@ fn import_writes_stdout_or_files_and_reports_bad_input() {
     let afb = Path::new(env!("CARGO_MANIFEST_DIR")).join("../af-import/tests/fixtures/small.afb");
     let one = afc(&["import", bundle.to_str().expect("path")], None);
     assert_eq!(one.status.code(), Some(0), "{}", text(&one.stderr));
-    assert!(text(&one.stdout).starts_with("flow \"Small branch\" {"));
+    // The Builder-style branch it keeps is acknowledged above the header.
+    assert!(
+        text(&one.stdout).starts_with(
+            "# afc: allow W0104 (what the input says, kept as imported)\nflow \"Small branch\" {"
+        ),
+        "{}",
+        text(&one.stdout)
+    );
     assert!(text(&one.stderr).contains("note:"));
 
     let repaired = afc(&["import", "--repair", bundle.to_str().expect("path")], None);
-    assert!(text(&repaired.stdout).contains("-> run_the_macro"));
+    assert!(text(&repaired.stdout).contains("-> run_macro"));
     assert!(!text(&repaired.stdout).contains("-[related-to]->"));
+
+    // `--exact` keeps the bundle's order (the author identity first) and every id.
+    let exact = afc(&["import", "--exact", bundle.to_str().expect("path")], None);
+    assert_eq!(exact.status.code(), Some(0), "{}", text(&exact.stderr));
+    let exact = text(&exact.stdout);
+    let default = text(&one.stdout);
+    let first_node = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("identity ") || l.starts_with("action "))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        first_node(&exact).as_deref(),
+        Some("identity ana_lyst \"Ana Lyst\" {")
+    );
+    assert_eq!(
+        first_node(&default).as_deref(),
+        Some("action phishing T1566 \"Phishing\" {")
+    );
+    assert!(!exact.contains("# ---") && default.contains("# --- Initial Access ---"));
 
     let out = dir.join("out");
     let both = afc(
@@ -112,6 +139,13 @@ fn import_writes_stdout_or_files_and_reports_bad_input() {
         Some(0),
         "imported files are formatted: {}",
         text(&check.stdout)
+    );
+    let check = afc(&["check", "--deny-warnings", out.to_str().expect("path")], None);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "imported files check clean: {}",
+        text(&check.stderr)
     );
 
     let bad = afc(&["import", "-"], Some("{\n  \"type\": \"bundle\",\n  oops\n}"));

@@ -50,6 +50,7 @@ function resolve(context: vscode.ExtensionContext): Resolution {
     pathEnv: process.env.PATH,
     pathExt: process.env.PATHEXT,
     isExecutable: (f) => isExecutableFile(f),
+    remoteName: vscode.env.remoteName,
   });
 }
 
@@ -68,7 +69,10 @@ async function reportMissing(): Promise<void> {
     output.appendLine(`Looked at:\n  ${resolution.tried.join('\n  ')}`);
     const choice = await vscode.window.showErrorMessage(resolution.message, 'Open Settings', 'Show Output');
     if (choice === 'Open Settings') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'afc.server.path');
+      // In a remote window the path belongs in the Remote settings (the setting is
+      // machine-overridable); elsewhere in the User settings.
+      const command = vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings';
+      await vscode.commands.executeCommand(command, 'afc.server.path');
     } else if (choice === 'Show Output') {
       output.show(true);
     }
@@ -125,7 +129,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     output.appendLine(`The afc language server did not start: ${message}`);
     void vscode.window.showErrorMessage(
       `The afc language server (${resolution.command} lsp) did not start: ${message}. ` +
-        'Is this afc recent enough to have the "lsp" command?',
+        'See the "Attack Flow" output for what afc printed.',
     );
     client = undefined;
   }

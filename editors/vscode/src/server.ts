@@ -33,6 +33,20 @@ export interface ResolveContext {
   pathExt?: string;
   /** Whether an executable file exists at a path. */
   isExecutable: (file: string) => boolean;
+  /**
+   * `vscode.env.remoteName` (`ssh-remote`, `wsl`, `dev-container`, `codespaces`, …) when the
+   * window is remote. There `afc.server.path` is read from the Remote (machine) settings and
+   * the workspace, never from the local User settings, so the messages say where to set it.
+   */
+  remoteName?: string;
+}
+
+/** Where `afc.server.path` can be set in this window. */
+export function whereToSetPath(remoteName: string | undefined): string {
+  return remoteName
+    ? `In this remote window (${remoteName}) set "afc.server.path" in the Remote settings (Preferences: Open Remote Settings) ` +
+        'or the Workspace settings: a value in your local User settings is not applied here, by design, because it names a file on your own machine.'
+    : 'Set "afc.server.path" in the User or Workspace settings.';
 }
 
 function pathApi(platform: string): path.PlatformPath {
@@ -103,8 +117,9 @@ export function resolveServer(ctx: ResolveContext): Resolution {
       ok: false,
       tried: [file],
       message:
-        `The setting "afc.server.path" is "${configured}", but there is no executable file at ${file}. ` +
-        'Fix the path, or clear the setting to use the bundled afc or the one on PATH.',
+        `The setting "afc.server.path" is "${configured}", but there is no executable file at ${file}` +
+        (ctx.remoteName ? ` on the ${ctx.remoteName} machine` : '') +
+        '. Fix the path, or clear the setting to use the bundled afc or the one on PATH.',
     };
   }
   const tried: string[] = [];
@@ -124,8 +139,10 @@ export function resolveServer(ctx: ResolveContext): Resolution {
     tried,
     message:
       `Could not find the afc binary: this extension has none bundled for ${ctx.platform}-${ctx.arch} ` +
-      'and there is no "afc" on PATH. Install afc (for example "cargo install --path crates/afc" ' +
-      'in the afc repository) or set "afc.server.path" to the binary.',
+      `and there is no "afc" on the PATH${ctx.remoteName ? ` of the ${ctx.remoteName} machine` : ''}. ` +
+      'Install the extension for your platform from the afc release (it bundles afc), install afc ' +
+      '("cargo binstall afc" or "cargo install afc --locked"), or point "afc.server.path" at the ' +
+      `binary. ${whereToSetPath(ctx.remoteName)}`,
   };
 }
 

@@ -102,3 +102,25 @@ test('isExecutableFile checks the file system', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('in a remote window the messages say where afc.server.path is read from', () => {
+  const missing = resolveServer(ctx([], { remoteName: 'ssh-remote' }));
+  assert.equal(missing.ok, false);
+  if (!missing.ok) {
+    assert.match(missing.message, /PATH of the ssh-remote machine/);
+    assert.match(missing.message, /Remote settings/);
+    assert.match(missing.message, /local User settings is not applied/);
+  }
+  const wrong = resolveServer(ctx([], { remoteName: 'wsl', configuredPath: '/opt/afc' }));
+  assert.equal(wrong.ok, false);
+  if (!wrong.ok) {
+    assert.match(wrong.message, /no executable file at \/opt\/afc on the wsl machine/);
+  }
+  // Locally: no remote talk.
+  const local = resolveServer(ctx([]));
+  assert.equal(local.ok, false);
+  if (!local.ok) {
+    assert.doesNotMatch(local.message, /remote/i);
+    assert.match(local.message, /User or Workspace settings/);
+  }
+});

@@ -17,6 +17,10 @@ pub struct Client {
     next_id: i64,
     /// Notifications and requests from the server not yet looked at.
     pub inbox: VecDeque<Value>,
+    /// The server; its output is the exit code.
+    pub server: tokio::task::JoinHandle<u8>,
+    /// What `workspace/configuration` is answered with.
+    pub configuration: Value,
 }
 
 /// Text with a `$0` cursor marker: the text without it and the marker's LSP position
@@ -84,7 +88,7 @@ impl Client {
     pub fn start() -> Client {
         let (client_end, server_end) = tokio::io::duplex(1 << 22);
         let (server_read, server_write) = tokio::io::split(server_end);
-        tokio::spawn(af_lsp::serve(
+        let server = tokio::spawn(af_lsp::serve(
             server_read,
             server_write,
             af_lsp::ServerOptions { debug_requests: true },
@@ -95,6 +99,8 @@ impl Client {
             read: BufReader::new(read),
             next_id: 1,
             inbox: VecDeque::new(),
+            server,
+            configuration: json!([null]),
         }
     }
 
@@ -115,11 +121,26 @@ impl Client {
 
     pub async fn send_raw(&mut self, body: &str) {
         let msg = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.send_bytes(msg.as_bytes()).await;
+    }
+
+    /// Writes bytes as they are, framing and all.
+    pub async fn send_bytes(&mut self, bytes: &[u8]) {
         self.write
-            .write_all(msg.as_bytes())
+            .write_all(bytes)
             .await
             .unwrap_or_else(|e| panic!("write: {e}"));
         self.write.flush().await.unwrap_or_else(|e| panic!("flush: {e}"));
+    }
+
+    /// Waits for the server to stop and returns its exit code.
+    pub async fn exit_code(self) -> u8 {
+        let Client { server, write, .. } = self;
+        drop(write);
+        tokio::time::timeout(TIMEOUT, server)
+            .await
+            .unwrap_or_else(|_| panic!("the server did not stop within {TIMEOUT:?}"))
+            .unwrap_or_else(|e| panic!("the server task failed: {e}"))
     }
 
     async fn send(&mut self, v: &Value) {
@@ -197,7 +218,7 @@ impl Client {
         if msg.get("method").is_some() && msg.get("id").is_some() {
             // A request from the server (workspace/configuration, …): answer it.
             let result = match msg["method"].as_str() {
-                Some("workspace/configuration") => json!([null]),
+                Some("workspace/configuration") => self.configuration.clone(),
                 _ => Value::Null,
             };
             let reply = json!({ "jsonrpc": "2.0", "id": msg["id"], "result": result });
@@ -225,6 +246,29 @@ impl Client {
                 return msg["params"].clone();
             }
             self.keep(msg).await;
+        }
+    }
+
+    /// Waits for a request `method` from the server (answered as [`Client::keep`] does) and
+    /// returns its params.
+    pub async fn server_request(&mut self, method: &str) -> Value {
+        let found = |m: &Value| m["method"] == method && m.get("id").is_some();
+        if let Some(i) = self.inbox.iter().position(found) {
+            return self
+                .inbox
+                .remove(i)
+                .map(|m| m["params"].clone())
+                .unwrap_or_default();
+        }
+        loop {
+            let msg = self.read().await;
+            let hit = found(&msg);
+            let params = msg["params"].clone();
+            self.keep(msg).await;
+            if hit {
+                self.inbox.pop_back();
+                return params;
+            }
         }
     }
 

@@ -1,13 +1,4 @@
-//! Reading Attack Flow Builder `.afb` save files (`"schema": "attack_flow_v2"`).
-//!
-//! The format, as the Builder 3 writes it: `objects` is a flat list of canvas objects, each
-//! with a template `id` and an `instance` UUID. Semantic objects (`flow`, `action`,
-//! `condition`, `AND_operator`, `asset`, `malware`, `ipv4_addr`, …) carry `properties` as
-//! `[key, value]` pairs; a list value is a list of `[hash, item]` pairs and a dictionary value
-//! a list of `[key, value]` pairs; dates are `{time, zone}`. Each semantic object has
-//! `anchors` (angle → anchor instance; conditions also `branch:True` / `branch:False`); an
-//! anchor lists the `latches` attached to it, and a `dynamic_line` joins a `source` latch to a
-//! `target` latch. `layout` and `camera` hold positions only.
+//! Reading Attack Flow Builder `.afb` save files.
 //!
 //! The STIX objects get the ids the Builder gives them on export (`TYPE--INSTANCE`). Lines
 //! become what the Builder's export makes of them (`effect_refs`, `asset_refs`,
@@ -15,23 +6,15 @@
 //! `src_ref`, otherwise a `related-to` relationship), except that the branches of a condition
 //! become `on_true_refs` / `on_false_refs` instead of relationships.
 
+use super::{
+    is_hash, line_meaning, stix_type, LineMeaning, BRANCH_FALSE, BRANCH_TRUE, LAYOUT_TEMPLATES, SCHEMA,
+};
 use crate::{describe, ImportError, ImportOptions, Model};
 use af_catalog::Catalog;
+use af_stix::attack_flow::ExtensionCopy;
 use af_stix::types::{self, Category, PropKind};
 use serde_json::{Map, Value as Json};
 use std::collections::{HashMap, HashSet};
-
-/// The only save format version this reader knows.
-const SCHEMA: &str = "attack_flow_v2";
-
-/// Canvas objects that carry no meaning.
-const LAYOUT_TEMPLATES: &[&str] = &[
-    "dynamic_line",
-    "generic_handle",
-    "generic_latch",
-    "vertical_anchor",
-    "horizontal_anchor",
-];
 
 pub(crate) fn read(value: Json, _options: &ImportOptions) -> Result<Model, ImportError> {
     let root = match &value {
@@ -57,7 +40,11 @@ pub(crate) fn read(value: Json, _options: &ImportOptions) -> Result<Model, Impor
         .and_then(Json::as_array)
         .map(|a| a.iter().filter_map(Json::as_object).collect())
         .unwrap_or_default();
-    let mut reader = Reader::default();
+    let mut reader = Reader {
+        // A file afc wrote holds the STIX values as they are: nothing to trim.
+        verbatim: root.get("generator").and_then(Json::as_str) == Some(super::GENERATOR),
+        ..Reader::default()
+    };
     reader.run(&canvas)?;
     Ok(reader.model)
 }
@@ -69,6 +56,8 @@ struct Reader {
     by_instance: HashMap<String, usize>,
     created: Option<String>,
     trimmed: usize,
+    /// Values are taken as they are, not trimmed (a file afc's export wrote).
+    verbatim: bool,
 }
 
 fn template(o: &Map<String, Json>) -> &str {
@@ -139,7 +128,12 @@ impl Reader {
                 self.trimmed
             ));
         }
-        self.model.default_start_refs = true;
+        // A flow exported by afc may say where it starts; the Builder's own files never do.
+        self.model.default_start_refs = !self
+            .model
+            .objects
+            .first()
+            .is_some_and(|f| f.contains_key("start_refs"));
         self.model.notes.push(
             "dropped the layout (positions, lines' bends, theme and camera); ids of relationships and of the author are derived by afc"
                 .into(),
@@ -152,7 +146,7 @@ impl Reader {
         if let Some(Json::Array(pairs)) = o.get("properties") {
             for p in pairs {
                 if let Some([Json::String(k), v]) = p.as_array().map(Vec::as_slice) {
-                    if let Some(v) = convert(v, &mut self.trimmed) {
+                    if let Some(v) = convert(v, self.verbatim, &mut self.trimmed) {
                         out.push((k.clone(), v));
                     }
                 }
@@ -176,6 +170,14 @@ impl Reader {
             match k.as_str() {
                 "created" => {}
                 "author" => author = Some(v),
+                // Written by afc's export: the copy of the Attack Flow extension objects.
+                "extension" => match v.as_str().and_then(ExtensionCopy::from_word) {
+                    Some(copy) => self.model.extension = copy,
+                    None => self.model.notes.push(format!(
+                        "not kept: the flow's `extension` is {v}, not one of {}",
+                        ExtensionCopy::ALL.map(|(w, _)| w).join(", ")
+                    )),
+                },
                 _ => {
                     let v = fix("attack-flow", &k, v, &mut self.model.notes);
                     if let Some(v) = v {
@@ -187,7 +189,13 @@ impl Reader {
         let identity = match author {
             Some(Json::Object(a)) => match a.get("name").and_then(Json::as_str) {
                 Some(name) => {
-                    let id = af_stix::id::derive("identity", &["author", name]);
+                    // afc's export writes the identity's id when it is not the derived one.
+                    let id = match a.get("id").and_then(Json::as_str) {
+                        Some(id) if af_stix::id::split_id(id).is_some_and(|(t, _)| t == "identity") => {
+                            id.to_string()
+                        }
+                        _ => af_stix::id::derive("identity", &["author", name]),
+                    };
                     let mut ident = head("identity", &id, created.as_deref());
                     for (k, v) in a {
                         if let Some(v) = fix("identity", &k, v, &mut self.model.notes) {
@@ -256,7 +264,8 @@ impl Reader {
 
     /// `ttp` (tactic, technique) is what the Builder edits; its `technique_id` / `tactic_id`
     /// copies may be stale. Their `_ref`s are kept when they belong to the same ids, else
-    /// taken from the catalogs.
+    /// taken from the catalogs, as the Builder's export takes them (a file afc wrote says itself
+    /// whether there is one).
     fn read_action(&mut self, props: &[(String, Json)], obj: &mut Map<String, Json>) {
         let get = |k: &str| props.iter().find(|(key, _)| key == k).map(|(_, v)| v);
         let ttp = get("ttp").and_then(Json::as_object);
@@ -278,6 +287,7 @@ impl Reader {
             let stale = get("technique_id").and_then(Json::as_str) != Some(tech);
             let reference = match get("technique_ref").and_then(Json::as_str) {
                 Some(r) if !stale => Some(r.to_string()),
+                None if self.verbatim => None,
                 _ => catalog
                     .technique(tech)
                     .and_then(|t| t.stix_id.as_deref().map(str::to_string)),
@@ -297,6 +307,7 @@ impl Reader {
             };
             let reference = match get("tactic_ref").and_then(Json::as_str) {
                 Some(r) if !stale => Some(r.to_string()),
+                None if self.verbatim => None,
                 _ => found(),
             };
             if let Some(r) = reference {
@@ -339,36 +350,34 @@ impl Reader {
             .and_then(Json::as_str)
             .unwrap_or("")
             .to_string();
-        let flow_target = af_stix::flow::is_flow_node(&dt);
-        let done = match st.as_str() {
-            "attack-action" | "attack-operator" if flow_target => {
-                push_ref(&mut self.model.objects[si], "effect_refs", &dst_id)
+        // A line with properties is a relationship written by afc's `.afb` export: its
+        // instance is the relationship's id and its properties are the relationship's.
+        let props = self.props(line);
+        if !props.is_empty() {
+            let id = stix_id("relationship", instance(line));
+            let mut rel = head("relationship", &id, self.created.as_deref());
+            rel.insert("relationship_type".into(), Json::String("related-to".into()));
+            rel.insert("source_ref".into(), Json::String(src_id));
+            rel.insert("target_ref".into(), Json::String(dst_id));
+            for (k, v) in props {
+                if let Some(v) = fix("relationship", &k, v, &mut self.model.notes) {
+                    rel.insert(k, v);
+                }
             }
-            "attack-condition" if flow_target => {
-                let key = match anchor.as_str() {
-                    "branch:False" => "on_false_refs",
-                    "branch:True" => "on_true_refs",
-                    other => {
-                        self.model.notes.push(format!(
-                            "a line from condition `{src_id}` leaves from its side (anchor {other}), not from a branch; it is taken as the true branch"
-                        ));
-                        "on_true_refs"
-                    }
-                };
-                push_ref(&mut self.model.objects[si], key, &dst_id)
-            }
-            "attack-action" if dt == "attack-asset" => {
-                push_ref(&mut self.model.objects[si], "asset_refs", &dst_id)
-            }
-            "attack-action" if dt == "process" => {
-                set_ref(&mut self.model.objects[si], "command_ref", &dst_id)
-            }
-            "note" => push_ref(&mut self.model.objects[si], "object_refs", &dst_id),
-            "attack-asset" => set_ref(&mut self.model.objects[si], "object_ref", &dst_id),
-            _ if dt == "network-traffic" && ref_target(&dt, "src_ref", &st) => {
-                set_ref(&mut self.model.objects[di], "src_ref", &src_id)
-            }
-            _ => false,
+            self.model.objects.push(rel);
+            return;
+        }
+        let side = anchor != BRANCH_TRUE && anchor != BRANCH_FALSE;
+        if st == "attack-condition" && af_stix::flow::is_flow_node(&dt) && side {
+            self.model.notes.push(format!(
+                "a line from condition `{src_id}` leaves from its side (anchor {anchor}), not from a branch; it is taken as the true branch"
+            ));
+        }
+        let done = match line_meaning(&st, &dt, anchor) {
+            Some(LineMeaning::List(key)) => push_ref(&mut self.model.objects[si], key, &dst_id),
+            Some(LineMeaning::Single(key)) => set_ref(&mut self.model.objects[si], key, &dst_id),
+            Some(LineMeaning::TargetSingle(key)) => set_ref(&mut self.model.objects[di], key, &src_id),
+            None => false,
         };
         if done {
             return;
@@ -427,21 +436,6 @@ fn set_ref(obj: &mut Map<String, Json>, key: &str, id: &str) -> bool {
     true
 }
 
-fn ref_target(stix_type: &str, key: &str, target: &str) -> bool {
-    matches!(types::property(stix_type, key).map(|p| &p.kind), Some(PropKind::Ref(t)) if t.contains(&target))
-}
-
-fn stix_type(template: &str) -> Option<String> {
-    let t = match template {
-        "action" => "attack-action".to_string(),
-        "condition" => "attack-condition".to_string(),
-        "AND_operator" | "OR_operator" | "operator" => "attack-operator".to_string(),
-        "asset" => "attack-asset".to_string(),
-        other => other.replace('_', "-"),
-    };
-    (types::type_info(&t).is_some() || types::is_custom_type(&t)).then_some(t)
-}
-
 /// `TYPE--INSTANCE`, or an id derived from the instance when it is not a UUID.
 fn stix_id(stix_type: &str, instance: &str) -> String {
     let id = format!("{stix_type}--{instance}");
@@ -452,8 +446,8 @@ fn stix_id(stix_type: &str, instance: &str) -> String {
     }
 }
 
-/// `type`, `spec_version`, `id`, and for all but observables `created`/`modified`; the
-/// Attack Flow marker on Attack Flow objects.
+/// `type`, `spec_version`, `id`, and for all but observables `created`/`modified` (only
+/// `created` for a marking definition); the Attack Flow marker on Attack Flow objects.
 fn head(stix_type: &str, id: &str, created: Option<&str>) -> Map<String, Json> {
     let cat = types::type_info(stix_type).map_or(Category::Sdo, |i| i.category);
     let mut obj = Map::new();
@@ -462,7 +456,10 @@ fn head(stix_type: &str, id: &str, created: Option<&str>) -> Map<String, Json> {
     obj.insert("id".into(), Json::String(id.into()));
     if let (Some(c), true) = (created, cat != Category::Sco) {
         obj.insert("created".into(), Json::String(c.into()));
-        obj.insert("modified".into(), Json::String(c.into()));
+        // A marking definition is immutable: it has no `modified`.
+        if stix_type != "marking-definition" {
+            obj.insert("modified".into(), Json::String(c.into()));
+        }
     }
     if cat == Category::AttackFlow {
         obj.insert("extensions".into(), af_stix::attack_flow::extension_marker());
@@ -471,11 +468,12 @@ fn head(stix_type: &str, id: &str, created: Option<&str>) -> Map<String, Json> {
 }
 
 /// A Builder value as JSON: nulls, empty strings and empty lists disappear, strings are
-/// trimmed, `[hash, item]` lists become arrays, `[key, value]` lists objects, and dates their
-/// `time`.
-fn convert(v: &Json, trimmed: &mut usize) -> Option<Json> {
+/// trimmed (unless `verbatim`), `[hash, item]` lists become arrays, `[key, value]` lists
+/// objects, and dates their `time`.
+fn convert(v: &Json, verbatim: bool, trimmed: &mut usize) -> Option<Json> {
     match v {
         Json::Null => None,
+        Json::String(s) if verbatim => Some(Json::String(s.clone())),
         Json::String(s) => {
             let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
             if t.len() != s.len() {
@@ -490,7 +488,7 @@ fn convert(v: &Json, trimmed: &mut usize) -> Option<Json> {
             }
             let out: Map<String, Json> = m
                 .iter()
-                .filter_map(|(k, x)| Some((k.clone(), convert(x, trimmed)?)))
+                .filter_map(|(k, x)| Some((k.clone(), convert(x, verbatim, trimmed)?)))
                 .collect();
             (!out.is_empty()).then_some(Json::Object(out))
         }
@@ -503,16 +501,24 @@ fn convert(v: &Json, trimmed: &mut usize) -> Option<Json> {
                 })
                 .collect();
             let out = match pairs {
-                Some(pairs) if !pairs.is_empty() && pairs.iter().all(|(k, _)| is_hash(k)) => {
-                    Json::Array(pairs.iter().filter_map(|(_, x)| convert(x, trimmed)).collect())
-                }
+                Some(pairs) if !pairs.is_empty() && pairs.iter().all(|(k, _)| is_hash(k)) => Json::Array(
+                    pairs
+                        .iter()
+                        .filter_map(|(_, x)| convert(x, verbatim, trimmed))
+                        .collect(),
+                ),
                 Some(pairs) if !pairs.is_empty() => Json::Object(
                     pairs
                         .iter()
-                        .filter_map(|(k, x)| Some((k.to_string(), convert(x, trimmed)?)))
+                        .filter_map(|(k, x)| Some((k.to_string(), convert(x, verbatim, trimmed)?)))
                         .collect(),
                 ),
-                _ => Json::Array(items.iter().filter_map(|x| convert(x, trimmed)).collect()),
+                _ => Json::Array(
+                    items
+                        .iter()
+                        .filter_map(|x| convert(x, verbatim, trimmed))
+                        .collect(),
+                ),
             };
             let empty = match &out {
                 Json::Array(a) => a.is_empty(),
@@ -522,11 +528,6 @@ fn convert(v: &Json, trimmed: &mut usize) -> Option<Json> {
             (!empty).then_some(out)
         }
     }
-}
-
-/// The 32-hex-digit keys the Builder gives list items.
-fn is_hash(k: &str) -> bool {
-    k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Fixes a converted value to what its STIX property takes: booleans and numbers the Builder
