@@ -196,7 +196,7 @@ pub fn import_objects(
         Json::Array(objects.into_iter().map(Json::Object).collect()),
     );
     let model = bundle::read(Json::Object(bundle), options)?;
-    Ok(finish(model))
+    Ok(finish(model, options))
 }
 
 /// Imports an Attack Flow Builder `.afb` file: every object, property and line is kept, the

@@ -219,7 +219,10 @@ pub fn run(args: Args) -> u8 {
     }
 
     // Import everything before writing anything.
-    let options = ImportOptions { repair: args.repair };
+    let options = ImportOptions {
+        repair: args.repair,
+        ..ImportOptions::default()
+    };
     let mut stems_taken: HashSet<String> = HashSet::new();
     let mut files: Vec<(String, String)> = Vec::new();
     let mut failed = false;

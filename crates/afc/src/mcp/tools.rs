@@ -288,6 +288,7 @@ pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<Value, RpcEr
             };
             let options = af_import::ImportOptions {
                 repair: bool_arg(args, "repair")?,
+                ..af_import::ImportOptions::default()
             };
             Ok(match crate::import::import(&inp, text, &options) {
                 Ok(imported) => {
