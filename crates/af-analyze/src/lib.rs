@@ -16,6 +16,7 @@
 pub mod coverage;
 pub mod detections;
 pub mod graph;
+pub mod mitigations;
 pub mod paths;
 pub mod suggest;
 

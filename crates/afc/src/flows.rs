@@ -77,7 +77,12 @@ pub fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<L
         let compiled = af_compile::compile_str(source, options);
         if is_afb {
             // The imported source is not the user's text: only errors matter here.
-            let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+            let errors: Vec<_> = compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
             output::emit(&errors, name, shown, Format::Human, color);
         } else {
             output::emit(&compiled.diagnostics, name, shown, Format::Human, color);

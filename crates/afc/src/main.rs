@@ -16,6 +16,7 @@ mod import;
 mod input;
 mod lsp;
 mod mcp;
+mod mitigations;
 mod output;
 mod paths;
 mod publish;
@@ -136,6 +137,12 @@ enum Command {
         after_help = "Examples:\n  afc suggest examples/ransomware-double-extortion.af\n  afc suggest flows/ --limit 10 --format json"
     )]
     Suggest(suggest::Args),
+    /// ATT&CK mitigations of a flow's steps, ranked by what they cut: goals stopped, ways
+    /// broken, choke points covered.
+    #[command(
+        after_help = "Examples:\n  afc mitigations examples/ransomware-double-extortion.af\n  afc mitigations flow.af --goal encrypt --format json"
+    )]
+    Mitigations(mitigations::Args),
     /// Run the language server on standard input and output (for editors: VS Code, Neovim,
     /// Helix, Zed, Emacs). See docs/editors.md.
     ///
@@ -191,6 +198,7 @@ fn main() -> ExitCode {
         Command::Paths(args) => paths::run(args, color),
         Command::Coverage(args) => coverage::run(args, color),
         Command::Suggest(args) => suggest::run(args, color),
+        Command::Mitigations(args) => mitigations::run(args, color),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => shell::completions(args, Cli::command()),
         Command::Man(args) => shell::man(args, Cli::command()),

@@ -459,3 +459,38 @@ fn corpus_flows_run_without_error() {
     assert!(doc["detections"].as_u64().unwrap_or(0) > 3000, "{}", run.stderr);
     assert!(doc["flows"].as_array().expect("flows").len() >= 20);
 }
+
+#[test]
+fn mitigations_are_ranked_by_what_they_cut() {
+    let run = afc(&["mitigations", FLOW, "--limit", "3"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("stops `extort` (breaks 2 of 2 ways)"),
+        "{}",
+        run.stdout
+    );
+    let doc = json(&afc(&["mitigations", FLOW, "--goal", "extort", "--format", "json"]).stdout);
+    let list = doc["flows"][0]["mitigations"].as_array().expect("mitigations");
+    assert!(list.len() > 5);
+    // Ranked: goals stopped first, then ways broken, then choke points.
+    let key = |m: &Value| {
+        (
+            m["goals"][0]["stops"].as_bool().unwrap_or(false),
+            m["goals"][0]["breaks"].as_u64().unwrap_or(0),
+            m["choke_points"].as_u64().unwrap_or(0),
+        )
+    };
+    for pair in list.windows(2) {
+        assert!(
+            key(&pair[0]) >= key(&pair[1]),
+            "{} before {}",
+            pair[0]["id"],
+            pair[1]["id"]
+        );
+    }
+    // Every mitigation listed really mitigates one of its steps' techniques.
+    for m in list {
+        assert!(m["id"].as_str().is_some_and(|id| id.starts_with('M')));
+        assert!(!m["steps"].as_array().expect("steps").is_empty());
+    }
+}
