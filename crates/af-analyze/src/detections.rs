@@ -154,6 +154,7 @@ impl MarkedEventReceiver for SigmaReader {
             }
             Event::Scalar(value, ..) => {
                 let depth = self.stack.len();
+                let in_tags = depth == 2 && self.top_key() == Some("tags");
                 match self.stack.last_mut() {
                     Some((true, expecting @ true, key)) => {
                         *expecting = false;
@@ -173,14 +174,12 @@ impl MarkedEventReceiver for SigmaReader {
                         }
                         self.value_done();
                     }
-                    Some((false, ..)) => {
-                        if depth == 2 && self.top_key() == Some("tags") {
-                            if let Some(d) = self.docs.last_mut() {
-                                d.tags.push(value);
-                            }
+                    Some((false, ..)) if in_tags => {
+                        if let Some(d) = self.docs.last_mut() {
+                            d.tags.push(value);
                         }
                     }
-                    None => {}
+                    Some((false, ..)) | None => {}
                 }
             }
             Event::Alias(_) => {

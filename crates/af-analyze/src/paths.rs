@@ -300,6 +300,9 @@ pub struct Ways {
     pub truncated: bool,
 }
 
+/// A way and the branches it takes.
+type WayWithBranches = (Vec<usize>, Vec<(usize, bool)>);
+
 /// Most ways kept for one step while enumerating.
 pub const MAX_WAYS_PER_STEP: usize = 2_000;
 /// Most step entries held across all ways while enumerating (bounds memory and time).
@@ -480,7 +483,7 @@ pub fn ways(g: &FlowGraph, goals: &[usize], blocked: &[bool]) -> Vec<Ways> {
                     *kind != crate::graph::EdgeKind::Ref(af_stix::flow::FlowRef::OnFalse),
                 ))
             };
-            let mut pairs: Vec<(Vec<usize>, Vec<(usize, bool)>)> = w[goal]
+            let mut pairs: Vec<WayWithBranches> = w[goal]
                 .iter()
                 .map(|set| {
                     let mut s: Vec<usize> = set.iter().copied().filter(|&i| i < n).collect();

@@ -150,8 +150,9 @@ fn solve(mut m: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
         b.swap(col, pivot);
         for row in col + 1..4 {
             let f = m[row][col] / m[col][col];
-            for k in col..4 {
-                m[row][k] -= f * m[col][k];
+            let pivot_row = m[col];
+            for (x, p) in m[row].iter_mut().zip(pivot_row.iter()).skip(col) {
+                *x -= f * p;
             }
             b[row] -= f * b[col];
         }

@@ -219,7 +219,7 @@ fn random_flow(rng: &mut Rng) -> Vec<Object> {
         })
         .collect();
     let mut objects = Vec::new();
-    for i in 0..n {
+    for (i, kind) in kinds.iter().enumerate() {
         let mut targets: Vec<String> = Vec::new();
         for j in 0..n {
             // Mostly forward edges, some back edges for cycles.
@@ -228,7 +228,7 @@ fn random_flow(rng: &mut Rng) -> Vec<Object> {
                 targets.push(format!("x--{j}"));
             }
         }
-        let (t, key, extra) = match kinds[i] {
+        let (t, key, extra) = match *kind {
             "and" => ("attack-operator", "effect_refs", json!({"operator": "AND"})),
             "or" => ("attack-operator", "effect_refs", json!({"operator": "OR"})),
             "condition" => ("attack-condition", "on_true_refs", json!({})),
