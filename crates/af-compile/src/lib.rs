@@ -51,9 +51,20 @@ pub struct Compiled {
     pub objects: Vec<Object>,
     /// Parse and check diagnostics, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
-    /// Every declared node as (STIX id, name in the source), in declaration order: how tools
-    /// that compare or report on compiled objects call them by the names people wrote.
-    pub names: Vec<(af_stix::object::SmolStr, af_stix::object::SmolStr)>,
+    /// The named nodes of the file, in source order: their STIX ids, names and where the
+    /// names are declared (for tools that point back into the source, such as analyses).
+    pub declared: Vec<Declared>,
+}
+
+/// A named node of the source and the STIX id it compiled to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declared {
+    /// The STIX id of the node's object.
+    pub id: af_stix::object::SmolStr,
+    /// The name in the source.
+    pub name: af_stix::object::SmolStr,
+    /// The byte range of the name at its declaration.
+    pub span: af_diagnostics::Span,
 }
 
 impl Compiled {

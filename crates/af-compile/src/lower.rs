@@ -106,12 +106,6 @@ impl<'a> Lowering<'a> {
                 crate::ids::rename(obj, &renames);
             }
         }
-        // Each node's final id (observables' after the renaming) with its name in the source.
-        let names = self
-            .nodes
-            .iter()
-            .map(|n| (n.id.clone(), n.name.text.clone()))
-            .collect();
 
         let mut objects = Vec::new();
         // The extension definition and its creator (the copy the header's `extension:` names),
@@ -144,11 +138,21 @@ impl<'a> Lowering<'a> {
         let bundle_id = af_stix::id::derive("bundle", &[&self.flow_id]);
         let mut diagnostics = self.diags;
         diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+        // Each node's final id (observables' after the renaming), its name and where it is.
+        let declared = self
+            .nodes
+            .iter()
+            .map(|n| crate::Declared {
+                id: n.id.clone(),
+                name: n.name.text.clone(),
+                span: n.name.span.clone(),
+            })
+            .collect();
         Compiled {
             bundle_id,
             objects,
             diagnostics,
-            names,
+            declared,
         }
     }
 

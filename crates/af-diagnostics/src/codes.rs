@@ -24,6 +24,8 @@ pub enum Tool {
     Formatter,
     /// The language server itself.
     Server,
+    /// The analyses of a flow (`afc coverage`).
+    Analysis,
 }
 
 /// What a code is about, as `docs/diagnostics.md` groups them.
@@ -51,6 +53,8 @@ pub enum Group {
     Formatter,
     /// The language server.
     Server,
+    /// Detection coverage findings (`afc coverage`).
+    Coverage,
 }
 
 /// One diagnostic code.
@@ -104,6 +108,7 @@ const V: &[Tool] = &[Tool::Validator];
 const CV: &[Tool] = &[Tool::Compiler, Tool::Validator];
 const F: &[Tool] = &[Tool::Formatter];
 const S: &[Tool] = &[Tool::Server];
+const A: &[Tool] = &[Tool::Analysis];
 
 macro_rules! codes {
     ($( $group:ident { $( $id:ident $severity:ident $tools:ident $summary:literal, )* } )*) => {
@@ -231,6 +236,12 @@ codes! {
     Formatter {
         F0001 Error F "the formatter's output would not parse back to the same file",
     }
+    Coverage {
+        A0001 Warning A "a way to a goal avoids every detection",
+        A0002 Warning A "a choke point is not detected",
+        A0003 Note A "a step is not detected",
+        A0004 Note A "a step is only partially detected (a rule on its parent technique)",
+    }
 }
 
 /// A crash inside afc while checking a document (the language server reports it instead of
@@ -265,7 +276,7 @@ mod tests {
                 b'E' => assert_eq!(c.severity, Severity::Error, "{}", c.id),
                 b'W' => assert_eq!(c.severity, Severity::Warning, "{}", c.id),
                 b'N' => assert_eq!(c.severity, Severity::Note, "{}", c.id),
-                b'V' | b'F' => {}
+                b'V' | b'F' | b'A' => {}
                 _ => panic!("{}: unknown letter", c.id),
             }
             assert!(!c.summary.is_empty() && !c.tools.is_empty(), "{}", c.id);

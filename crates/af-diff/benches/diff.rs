@@ -39,9 +39,9 @@ fn largest_flow() -> (Vec<Object>, HashMap<String, String>) {
     }
     let c = best.expect("the repository has examples");
     let names = c
-        .names
+        .declared
         .iter()
-        .map(|(i, n)| (i.to_string(), n.to_string()))
+        .map(|d| (d.id.to_string(), d.name.to_string()))
         .collect();
     (
         c.objects.into_iter().map(af_compile::Object::into_map).collect(),

@@ -7,13 +7,16 @@ use af_diagnostics::{code_doc_url, Diagnostic, LineIndex, Severity, CODES_DOC, P
 use serde_json::{json, Value};
 use std::path::Path;
 
-/// Every code the compiler, the validator and the formatter report, with its summary, from
+/// Every code the compiler, the validator, the formatter and `afc coverage` report, with its summary, from
 /// the code table.
 pub fn rules() -> Vec<(&'static str, &'static str)> {
     use af_diagnostics::codes::{Tool, ALL};
     ALL.iter()
         .filter(|c| {
-            c.reported_by(Tool::Compiler) || c.reported_by(Tool::Validator) || c.reported_by(Tool::Formatter)
+            c.reported_by(Tool::Compiler)
+                || c.reported_by(Tool::Validator)
+                || c.reported_by(Tool::Formatter)
+                || c.reported_by(Tool::Analysis)
         })
         .map(|c| (c.id, c.summary))
         .collect()

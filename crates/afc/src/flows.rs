@@ -114,9 +114,9 @@ fn compile(text: &str, options: &af_compile::Options, written_names: bool) -> Re
     }
     Ok(Loaded {
         names: compiled
-            .names
+            .declared
             .iter()
-            .map(|(id, name)| (id.to_string(), name.to_string()))
+            .map(|d| (d.id.to_string(), d.name.to_string()))
             .collect(),
         objects: compiled
             .objects

@@ -1,11 +1,13 @@
 //! `afc`: the command-line front end. It parses flags, reads and writes files and renders
 //! diagnostics; every check and transformation lives in the library crates.
 
+mod analysis_input;
 mod attack;
 mod batch;
 mod check;
 mod ci;
 mod compile;
+mod coverage;
 mod diagnose;
 mod diff;
 mod export;
@@ -16,12 +18,15 @@ mod import;
 mod input;
 mod lsp;
 mod mcp;
+mod mitigations;
 mod output;
+mod paths;
 mod publish;
 mod pull;
 mod render;
 mod shell;
 mod stats;
+mod suggest;
 mod taxii;
 mod validate;
 
@@ -134,6 +139,40 @@ enum Command {
         after_help = "Examples:\n  afc stats flows/\n  afc stats 'corpus/**/*.json' --top 20\n  afc stats flows/ --format csv > stats.csv\n  afc stats flows/ --format markdown >> $GITHUB_STEP_SUMMARY"
     )]
     Stats(stats::Args),
+    /// The ways an adversary reaches each goal of a flow, its choke points and minimal cut
+    /// sets.
+    ///
+    /// Goals are the actions that lead nowhere, or those named with --goal. An AND needs
+    /// every input, an OR any one; a condition leads on through either branch. Choke points
+    /// are the actions every way passes through; cut sets are the smallest sets of actions
+    /// (up to three) whose blocking stops every way. See docs/analysis.md.
+    #[command(
+        after_help = "Examples:\n  afc paths examples/ransomware-double-extortion.af\n  afc paths flow.af --goal encrypt --limit 3\n  afc paths bundle.json --format json"
+    )]
+    Paths(paths::Args),
+    /// Detection coverage of flows: which steps your Sigma rules, Navigator layers or id
+    /// lists detect, and which ways to each goal avoid every detection.
+    ///
+    /// A rule on a technique detects it; a rule on a sub-technique covers only that
+    /// sub-technique; a rule on a parent technique covers its sub-techniques as partial.
+    /// Revoked and renamed ids are followed through the catalog. --fail-on-gaps exits 1 when
+    /// a way to a goal avoids every detection. See docs/analysis.md.
+    #[command(
+        after_help = "Examples:\n  afc coverage flows/ --detections sigma/rules\n  afc coverage flow.af -d rules/ -d layer.json --format markdown\n  afc coverage flows/ -d rules/ --format sarif --fail-on-gaps > coverage.sarif"
+    )]
+    Coverage(coverage::Args),
+    /// ATT&CK techniques often reported together with a flow's techniques (MITRE CTID's
+    /// Technique Inference Engine). Co-occurrence in public reports, not an order of steps.
+    #[command(
+        after_help = "Examples:\n  afc suggest examples/ransomware-double-extortion.af\n  afc suggest flows/ --limit 10 --format json"
+    )]
+    Suggest(suggest::Args),
+    /// ATT&CK mitigations of a flow's steps, ranked by what they cut: goals stopped, ways
+    /// broken, choke points covered.
+    #[command(
+        after_help = "Examples:\n  afc mitigations examples/ransomware-double-extortion.af\n  afc mitigations flow.af --goal encrypt --format json"
+    )]
+    Mitigations(mitigations::Args),
     /// Run the language server on standard input and output (for editors: VS Code, Neovim,
     /// Helix, Zed, Emacs). See docs/editors.md.
     ///
@@ -188,6 +227,10 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args, color),
         Command::Diff(args) => diff::run(args, cli.color),
         Command::Stats(args) => stats::run(args),
+        Command::Paths(args) => paths::run(args, color),
+        Command::Coverage(args) => coverage::run(args, color),
+        Command::Suggest(args) => suggest::run(args, color),
+        Command::Mitigations(args) => mitigations::run(args, color),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => shell::completions(args, Cli::command()),
         Command::Man(args) => shell::man(args, Cli::command()),

@@ -1,0 +1,276 @@
+//! Loading one flow for the analysis commands (`paths`, `coverage`, `suggest`): an `.af`
+//! file is compiled (errors stop it), a `.json` file is read as a STIX bundle, an `.afb` file
+//! is imported and compiled; the result is the flow's objects and, for sources, where each
+//! named node is declared.
+
+use crate::input::{self, Input};
+use crate::output::{self, Format};
+use af_analyze::{FlowGraph, Object};
+use std::path::Path;
+
+/// A flow ready for analysis.
+pub struct Loaded {
+    /// The input's display name.
+    pub name: String,
+    /// The text of the input (`.af` source, bundle JSON, `.afb` JSON).
+    pub text: String,
+    /// Whether `text` is `.af` source.
+    pub is_source: bool,
+    /// The objects.
+    pub objects: Vec<Object>,
+    /// Declared nodes of a source: STIX id, name, byte span of the name.
+    pub declared: Vec<af_compile::Declared>,
+}
+
+impl Loaded {
+    /// The flow graph, with `.af` names as labels where known.
+    pub fn graph(&self) -> FlowGraph {
+        let mut g = FlowGraph::from_objects(&self.objects);
+        g.set_names(self.declared.iter().map(|d| (d.id.as_str(), d.name.as_str())));
+        g
+    }
+
+    /// Where the object `id` is in the input text: its declaration in a source, else the
+    /// object's `"id": "…"` in a bundle (or the first mention of the id).
+    pub fn span_of(&self, id: &str) -> Option<std::ops::Range<usize>> {
+        if self.is_source {
+            return self.declared.iter().find(|d| d.id == id).map(|d| d.span.clone());
+        }
+        let quoted = format!("\"{id}\"");
+        let own = format!("\"id\": {quoted}");
+        if let Some(at) = self.text.find(&own) {
+            let start = at + own.len() - quoted.len();
+            return Some(start..start + quoted.len());
+        }
+        self.text.find(&quoted).map(|at| at..at + quoted.len())
+    }
+}
+
+/// Why an input gave no flow.
+pub enum Failure {
+    /// The content is wrong (diagnostics, not a bundle): exit 1.
+    Content,
+    /// It could not be read: exit 2.
+    Io,
+}
+
+fn extension(inp: &Input) -> Option<String> {
+    inp.path
+        .as_deref()
+        .and_then(Path::extension)
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+}
+
+/// Loads one input; problems are reported on standard error.
+pub fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<Loaded, Failure> {
+    let text = input::read(inp).map_err(|e| {
+        output::fail(e);
+        Failure::Io
+    })?;
+    let ext = extension(inp);
+    let looks_json = text.trim_start().starts_with(['{', '[']);
+    let is_afb = ext.as_deref() == Some("afb");
+    let compile = |source: &str,
+                   name: &str,
+                   shown: &str|
+     -> Result<(Vec<Object>, Vec<af_compile::Declared>), Failure> {
+        let compiled = af_compile::compile_str(source, options);
+        if is_afb {
+            // The imported source is not the user's text: only errors matter here.
+            let errors: Vec<_> = compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            output::emit(&errors, name, shown, Format::Human, color);
+        } else {
+            output::emit(&compiled.diagnostics, name, shown, Format::Human, color);
+        }
+        if compiled.has_errors() {
+            return Err(Failure::Content);
+        }
+        let declared = compiled.declared.clone();
+        Ok((
+            compiled
+                .objects
+                .into_iter()
+                .map(af_compile::Object::into_map)
+                .collect(),
+            declared,
+        ))
+    };
+    match ext.as_deref() {
+        Some("afb") => {
+            let imported = af_import::import_afb(&text, &Default::default()).map_err(|e| {
+                output::fail(format!("{}: {e}", inp.name));
+                Failure::Content
+            })?;
+            let (objects, _) = compile(
+                &imported.source,
+                &format!("{} (imported)", inp.name),
+                &imported.source,
+            )?;
+            Ok(Loaded {
+                name: inp.name.clone(),
+                text,
+                is_source: false,
+                objects,
+                declared: Vec::new(),
+            })
+        }
+        Some("json") => bundle(inp, text),
+        None if looks_json => bundle(inp, text),
+        _ => {
+            let (objects, declared) = compile(&text, &inp.name, &text)?;
+            Ok(Loaded {
+                name: inp.name.clone(),
+                text,
+                is_source: true,
+                objects,
+                declared,
+            })
+        }
+    }
+}
+
+fn bundle(inp: &Input, text: String) -> Result<Loaded, Failure> {
+    let objects = af_render::parse_objects(&text).map_err(|e| {
+        output::fail(format!("{}: {e}", inp.name));
+        Failure::Content
+    })?;
+    Ok(Loaded {
+        name: inp.name.clone(),
+        text,
+        is_source: false,
+        objects,
+        declared: Vec::new(),
+    })
+}
+
+/// Technique name from the catalog, for display.
+pub fn technique_name(catalog: &af_catalog::Catalog, id: &str) -> Option<String> {
+    catalog.technique(id).map(|t| t.full_name())
+}
+
+/// A step as JSON: id, label, `.af` name, kind, technique (and its name).
+pub fn step_json(g: &FlowGraph, i: usize, catalog: &af_catalog::Catalog) -> serde_json::Value {
+    let s = &g.steps[i];
+    let mut v = serde_json::json!({
+        "id": s.id,
+        "label": s.label,
+        "kind": match s.kind {
+            af_analyze::StepKind::Action => "action",
+            af_analyze::StepKind::Condition => "condition",
+            af_analyze::StepKind::And => "AND",
+            af_analyze::StepKind::Or => "OR",
+        },
+    });
+    if let Some(n) = &s.source_name {
+        v["name"] = serde_json::json!(n);
+    }
+    if let Some(t) = &s.technique {
+        v["technique"] = serde_json::json!(t);
+        if let Some(n) = technique_name(catalog, t) {
+            v["technique_name"] = serde_json::json!(n);
+        }
+    }
+    v
+}
+
+/// A step for people: its label and technique, `exploit_vpn (T1190)`.
+pub fn step_text(g: &FlowGraph, i: usize) -> String {
+    let s = &g.steps[i];
+    match &s.technique {
+        Some(t) if *t != s.label => format!("{} ({t})", s.label),
+        _ => s.label.clone(),
+    }
+}
+
+/// Expands the inputs and builds compile options; usage errors are printed.
+pub fn prepare(
+    files: &[std::path::PathBuf],
+    attack_bundle: Option<&Path>,
+) -> Result<(Vec<Input>, af_compile::Options), u8> {
+    let inputs = input::expand(files, "af").map_err(|e| {
+        output::fail(e);
+        output::USAGE
+    })?;
+    let options = input::compile_options(attack_bundle).map_err(|e| {
+        output::fail(e);
+        output::USAGE
+    })?;
+    Ok((inputs, options))
+}
+
+/// The catalog of the options (the embedded one unless --attack-bundle).
+pub fn catalog(options: &af_compile::Options) -> &af_catalog::Catalog {
+    match &options.catalog {
+        Some(c) => c,
+        None => af_catalog::Catalog::embedded(),
+    }
+}
+
+/// Writes `text` to standard output, or atomically to `path`.
+pub fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
+    match path {
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("standard output: {e}"))
+        }
+        Some(p) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                input::create_dir(dir)?;
+            }
+            let tmp = p.with_extension(format!(
+                "{}.tmp{}",
+                p.extension()
+                    .map(|e| e.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                std::process::id()
+            ));
+            std::fs::write(&tmp, text)
+                .and_then(|_| std::fs::rename(&tmp, p))
+                .map_err(|e| {
+                    let _ = std::fs::remove_file(&tmp);
+                    format!("{}: {e}", p.display())
+                })
+        }
+    }
+}
+
+/// A way for people: its steps in flow order joined by arrows, each condition with the
+/// branch taken (`backups_reachable [false]`).
+pub fn way_text(g: &FlowGraph, way: &[usize], branches: &[(usize, bool)]) -> String {
+    way.iter()
+        .map(|&i| {
+            let mut t = step_text(g, i);
+            if let Some((_, b)) = branches.iter().find(|(c, _)| *c == i) {
+                t.push_str(if *b { " [true]" } else { " [false]" });
+            }
+            t
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// A way as JSON: its steps, each condition with the branch taken.
+pub fn way_json(
+    g: &FlowGraph,
+    way: &[usize],
+    branches: &[(usize, bool)],
+    catalog: &af_catalog::Catalog,
+) -> serde_json::Value {
+    way.iter()
+        .map(|&i| {
+            let mut v = step_json(g, i, catalog);
+            if let Some((_, b)) = branches.iter().find(|(c, _)| *c == i) {
+                v["branch"] = serde_json::json!(b);
+            }
+            v
+        })
+        .collect()
+}
