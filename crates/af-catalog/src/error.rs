@@ -20,8 +20,9 @@ pub enum CatalogError {
     TooLarge {
         /// The file, when the input came from one.
         path: Option<PathBuf>,
-        /// Its size in bytes.
-        size: u64,
+        /// Its size in bytes, when it was known before reading (a device or a pipe has none:
+        /// the read stopped at the limit).
+        size: Option<u64>,
         /// The limit in bytes.
         limit: u64,
     },
@@ -60,9 +61,13 @@ impl fmt::Display for CatalogError {
             }
             CatalogError::TooLarge { path, size, limit } => {
                 let mib = |n: u64| n as f64 / (1024.0 * 1024.0);
-                match path {
-                    Some(p) => write!(f, "`{}` is {:.1} MiB", p.display(), mib(*size))?,
-                    None => write!(f, "the ATT&CK bundle is {:.1} MiB", mib(*size))?,
+                let what = match path {
+                    Some(p) => format!("`{}`", p.display()),
+                    None => "the ATT&CK bundle".to_string(),
+                };
+                match size {
+                    Some(size) => write!(f, "{what} is {:.1} MiB", mib(*size))?,
+                    None => write!(f, "{what} holds more than {:.0} MiB", mib(*limit))?,
                 }
                 write!(
                     f,

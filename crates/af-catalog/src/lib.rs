@@ -167,7 +167,7 @@ impl Catalog {
         if size > MAX_BUNDLE_BYTES {
             return Err(CatalogError::TooLarge {
                 path: None,
-                size,
+                size: Some(size),
                 limit: MAX_BUNDLE_BYTES,
             });
         }
@@ -234,28 +234,27 @@ impl Catalog {
         Ok(Catalog::from_parts(parts, data.warnings, true))
     }
 
-    /// Like [`Catalog::from_attack_bundle`], reading the file at `path`; files over
-    /// [`MAX_BUNDLE_BYTES`] are refused before they are read. (Feature `fs`, on by default.)
+    /// Like [`Catalog::from_attack_bundle`], reading the file at `path` with [`af_fs`]'s capped
+    /// reader: a file known to be over [`MAX_BUNDLE_BYTES`] is refused before it is read, and
+    /// the read stops there whatever the file is (a device or a pipe reports no size). The
+    /// language server's `attackBundle` setting is read here too. (Feature `fs`, on by default.)
     #[cfg(feature = "fs")]
     pub fn from_attack_bundle_file(path: &Path) -> Result<Catalog, CatalogError> {
         let io = |source| CatalogError::Io {
             path: path.to_path_buf(),
             source,
         };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > MAX_BUNDLE_BYTES {
-            return Err(CatalogError::TooLarge {
+        let text = af_fs::read_text(path, MAX_BUNDLE_BYTES).map_err(|e| match e {
+            af_fs::ReadError::Io(e) => io(e),
+            af_fs::ReadError::TooLarge { limit, size } => CatalogError::TooLarge {
                 path: Some(path.to_path_buf()),
                 size,
-                limit: MAX_BUNDLE_BYTES,
-            });
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            io(std::io::Error::new(
+                limit,
+            },
+            e @ af_fs::ReadError::NotUtf8 { .. } => io(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!("not UTF-8 text ({e})"),
-            ))
+                e.to_string(),
+            )),
         })?;
         Catalog::from_attack_bundle(&text)
     }

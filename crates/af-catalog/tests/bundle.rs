@@ -188,7 +188,7 @@ fn bundle_files_are_size_checked_before_reading() {
     let e = Catalog::from_attack_bundle_file(&big).err();
     match &e {
         Some(CatalogError::TooLarge { size, limit, .. }) => {
-            assert_eq!(*size, MAX_BUNDLE_BYTES + 1);
+            assert_eq!(*size, Some(MAX_BUNDLE_BYTES + 1));
             assert_eq!(*limit, MAX_BUNDLE_BYTES);
         }
         other => panic!("expected TooLarge, got {other:?}"),
