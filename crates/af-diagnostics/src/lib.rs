@@ -14,7 +14,10 @@ mod render;
 
 pub use codes::Code;
 pub use line_index::{LineCol, LineIndex};
-pub use render::{render_human, to_json, JsonDiagnostic};
+pub use render::{
+    escape_control, json_of, limit, render_human, thousands, to_json, HumanRenderer, JsonDiagnostic, Limited,
+    EXCERPT_CONTEXT_CHARS, MAX_EXCERPT_LINE_BYTES,
+};
 
 use serde::Serialize;
 use std::ops::Range;
