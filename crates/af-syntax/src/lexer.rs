@@ -5,11 +5,14 @@ use std::fmt;
 
 /// A token. Payloads borrow from the source.
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[logos(skip r"[ \t\r\f\u{feff}]+")]
+#[logos(skip r"[ \t\f\u{feff}]+")]
 pub enum Token<'a> {
-    #[regex(r"#[^\n]*")]
+    #[regex(r"#[^\r\n]*")]
     Comment(&'a str),
+    /// A line break: `\n`, `\r\n`, or a lone `\r` (as old Mac files end their lines).
     #[token("\n")]
+    #[token("\r\n")]
+    #[token("\r")]
     Newline,
     #[token("{")]
     LBrace,
@@ -29,13 +32,13 @@ pub enum Token<'a> {
     #[token("-[")]
     LabelOpen,
     /// A `"…"` string, quotes included, escapes not yet decoded.
-    #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
+    #[regex(r#""([^"\\\r\n]|\\[^\r\n])*""#)]
     Str(&'a str),
     /// A `"""…"""` string, quotes included.
     #[token(r#"""""#, lex_triple)]
     TripleStr(&'a str),
     /// A string that reaches the end of its line (or file) without a closing quote.
-    #[regex(r#""([^"\\\n]|\\[^\n])*\\?"#, priority = 1)]
+    #[regex(r#""([^"\\\r\n]|\\[^\r\n])*\\?"#, priority = 1)]
     UnterminatedStr(&'a str),
     #[regex(r"-?[0-9]+", priority = 3)]
     Int(&'a str),
@@ -195,6 +198,27 @@ mod tests {
         assert_eq!(
             kinds("a ; b"),
             vec![Token::Word("a"), Token::Error(";"), Token::Word("b")]
+        );
+    }
+
+    #[test]
+    fn every_line_ending_is_a_newline() {
+        for src in ["a\nb", "a\r\nb", "a\rb"] {
+            assert_eq!(
+                kinds(src),
+                vec![Token::Word("a"), Token::Newline, Token::Word("b")],
+                "{src:?}"
+            );
+        }
+        assert_eq!(
+            kinds("\"x\ry # c\rz"),
+            vec![
+                Token::UnterminatedStr("\"x"),
+                Token::Newline,
+                Token::Word("y"),
+                Token::Newline,
+                Token::Word("z"),
+            ]
         );
     }
 

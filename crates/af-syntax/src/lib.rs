@@ -121,13 +121,14 @@ fn parse_with(source: &str, path: Path) -> Parsed {
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span);
-    // A lexical error already explains the parser's complaint about the same token.
-    let lexical: Vec<_> = diagnostics
+    // A lexical error already explains the parser's complaint about the same token (a set:
+    // a file of stray characters has as many lexical errors as characters).
+    let lexical: std::collections::HashSet<(usize, usize)> = diagnostics
         .iter()
         .filter(|d| d.is(codes::E0002) || d.is(codes::E0003))
-        .map(|d| d.span.clone())
+        .map(|d| (d.span.start, d.span.end))
         .collect();
-    diagnostics.retain(|d| !d.is(codes::E0001) || !lexical.contains(&d.span));
+    diagnostics.retain(|d| !d.is(codes::E0001) || !lexical.contains(&(d.span.start, d.span.end)));
     let comments = comments
         .into_iter()
         .map(|(t, span)| Comment {
