@@ -39,7 +39,26 @@ pub fn format_source(source: &str) -> Result<String, Vec<Diagnostic>> {
     if parsed.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(parsed.diagnostics);
     }
-    let formatted = format_file(&parsed.file, source);
+    // A lone `\r` ends a line as `\n` does (see `af_syntax::lexer`); the printer looks for
+    // `\n` between tokens, so it reads a copy with `\n` in its place (of the same length, so
+    // every span stays valid).
+    let unix;
+    let text = if source
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| lone_cr(source, i, b))
+    {
+        unix = source
+            .bytes()
+            .enumerate()
+            .map(|(i, b)| if lone_cr(source, i, b) { b'\n' } else { b })
+            .collect::<Vec<u8>>();
+        std::str::from_utf8(&unix).unwrap_or(source)
+    } else {
+        source
+    };
+    let formatted = format_file(&parsed.file, text);
     let again = af_syntax::parse(&formatted);
     let problem = if again.diagnostics.iter().any(Diagnostic::is_error) {
         Some("the formatted text would not parse")
@@ -84,6 +103,11 @@ pub fn is_word(text: &str) -> bool {
     printer::is_word(text)
 }
 
+/// Whether byte `b` at `i` of `source` is a `\r` not followed by `\n`.
+fn lone_cr(source: &str, i: usize, b: u8) -> bool {
+    b == b'\r' && source.as_bytes().get(i + 1) != Some(&b'\n')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +133,15 @@ mod tests {
         assert_eq!(
             out,
             "flow \"F\" { scope: incident }\naction b T1078\naction a T1566\na -> b\n"
+        );
+    }
+
+    #[test]
+    fn old_mac_line_endings_format_like_unix_ones() {
+        let unix = fmt("action   a   T1566\n# a comment\n\naction b T1078 # trailing\n");
+        assert_eq!(
+            fmt("action   a   T1566\r# a comment\r\raction b T1078 # trailing\r"),
+            unix
         );
     }
 
