@@ -106,3 +106,28 @@ fn many_statements_compile() {
     assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics.first());
     assert_eq!(compiled.objects.len(), 20_000 + 3);
 }
+
+/// Long tokens: logos lexes each state in a function that calls the next, so a long string,
+/// number or run of spaces overflowed the stack of a debug build (the workspace compiles
+/// af-syntax with optimizations in every profile to keep those calls jumps).
+#[test]
+fn long_tokens_do_not_overflow_the_stack() {
+    let n = 1_000_000;
+    let header = "flow \"F\" { scope: incident }\n";
+    for body in [
+        format!(
+            "action a \"A\" {{ description: \"{}\" }}\n",
+            "lorem ipsum ".repeat(n / 12)
+        ),
+        format!("action a \"{}\n", "x".repeat(n)),
+        format!("action a \"{}\"\n", "\\\"".repeat(n / 2)),
+        format!("action a \"A\" {{ x_n: {} }}\n", "1".repeat(n)),
+        format!("action a{}\"A\"\n", " ".repeat(n)),
+        format!("# {}\naction a \"A\"\n", "x".repeat(n)),
+        format!("action a\"\"\"{}\"\"\"\n", "x".repeat(n)),
+    ] {
+        let src = format!("{header}{body}");
+        let compiled = compile_str(&src, &Options::default());
+        let _ = compiled.to_json();
+    }
+}
