@@ -85,7 +85,7 @@ impl<'a> HumanRenderer<'a> {
             .with_config(
                 Config::default()
                     .with_color(self.color)
-                    .with_index_type(ariadne::IndexType::Byte),
+                    .with_index_type(ariadne::IndexType::Char),
             )
             .with_code(d.code)
             .with_message(escape_control(&d.message, false).into_owned());
@@ -297,11 +297,18 @@ impl<'n> Excerpts<'n> {
             }
             sources.push((text, first, last));
         }
+        // ariadne is given char offsets: with byte offsets it takes the char offset of a label
+        // for a byte offset when it heads an excerpt other than the primary's, and slices inside
+        // a character when text before it is not ASCII. An excerpt is short, so counting is cheap.
         let spans = spans
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let at = |pos: usize| placed.get(&pos).copied().unwrap_or(0);
+                let text = &sources[run_of[i]].0;
+                let at = |pos: usize| {
+                    let byte = placed.get(&pos).copied().unwrap_or(0);
+                    text[..floor_char(text, byte)].chars().count()
+                };
                 (run_of[i], at(s.start)..at(s.end).max(at(s.start)))
             })
             .collect();
@@ -868,6 +875,28 @@ mod tests {
         assert!(out.contains("t.af:1:8"), "{out}");
         assert!(out.contains("10002 │ action a T1078"), "{out}");
         assert!(out.contains("1 │ action a T1566"), "{out}");
+    }
+
+    /// Found by the `compile` fuzz target: a label heading an excerpt of its own, after text
+    /// that is not ASCII, made ariadne slice inside a character.
+    #[test]
+    fn far_apart_labels_after_text_that_is_not_ascii() {
+        for (first, second) in [("─[ é", "action a"), ("action a", "──── é")] {
+            let mut source = format!("{first} x\n");
+            for _ in 0..200 {
+                source.push_str("\n");
+            }
+            let at = source.len();
+            source.push_str(&format!("{second} y\n"));
+            let x = first.len() + 1;
+            let y = at + second.len() + 1;
+            for (primary, label) in [(x..x + 1, y..y + 1), (y..y + 1, x..x + 1)] {
+                let d = Diagnostic::error("E0102", primary, "two").with_label(label, "one");
+                let out = render(&[d], &source);
+                assert!(out.contains("t.af:1:") && out.contains("t.af:202:"), "{out}");
+                assert!(out.contains(&format!("{first} x")), "{out}");
+            }
+        }
     }
 
     #[test]
