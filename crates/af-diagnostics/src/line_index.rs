@@ -152,7 +152,9 @@ impl LineIndex {
             None => return Some(start + col as usize),
             Some(blocks) => {
                 let block = blocks.partition_point(|&(_, u)| u <= target).saturating_sub(1);
-                let mut pos = (block * BLOCK).max(start);
+                // The last checkpoint stands for the end of the text, which may come before
+                // `block * BLOCK`: past the end no position is a char boundary.
+                let mut pos = (block * BLOCK).max(start).min(text.len());
                 while !text.is_char_boundary(pos) {
                     pos += 1;
                 }
