@@ -731,7 +731,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
             out.push(',');
         }
         out.push(c);
@@ -849,7 +849,7 @@ mod tests {
     fn long_lines_are_windowed_around_the_span_and_keep_their_columns() {
         let mut source = "x".repeat(100_000);
         source.replace_range(50_000..50_003, "BAD");
-        let d = Diagnostic::error("E0003", 50_000..50_003, "bad thing");
+        let d = Diagnostic::new(crate::codes::E0003, 50_000..50_003, "bad thing");
         let out = render(&[d], &source);
         assert!(out.len() < 1_000, "{} bytes", out.len());
         assert!(out.contains("t.af:1:50001"), "{out}");
@@ -867,7 +867,7 @@ mod tests {
         }
         let second = source.len();
         source.push_str("action a T1078\n");
-        let d = Diagnostic::error("E0102", second + 7..second + 8, "`a` is declared twice")
+        let d = Diagnostic::new(crate::codes::E0102, second + 7..second + 8, "`a` is declared twice")
             .with_label(7..8, "first declared here");
         let out = render(&[d], &source);
         assert!(out.len() < 1_000, "{out}");
@@ -884,14 +884,14 @@ mod tests {
         for (first, second) in [("─[ é", "action a"), ("action a", "──── é")] {
             let mut source = format!("{first} x\n");
             for _ in 0..200 {
-                source.push_str("\n");
+                source.push('\n');
             }
             let at = source.len();
             source.push_str(&format!("{second} y\n"));
             let x = first.len() + 1;
             let y = at + second.len() + 1;
             for (primary, label) in [(x..x + 1, y..y + 1), (y..y + 1, x..x + 1)] {
-                let d = Diagnostic::error("E0102", primary, "two").with_label(label, "one");
+                let d = Diagnostic::new(crate::codes::E0102, primary, "two").with_label(label, "one");
                 let out = render(&[d], &source);
                 assert!(out.contains("t.af:1:") && out.contains("t.af:202:"), "{out}");
                 assert!(out.contains(&format!("{first} x")), "{out}");
@@ -902,7 +902,7 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_everywhere() {
         let source = "action \x1b[31mx\x07 T1566\n";
-        let d = Diagnostic::error("E0003", 7..8, "unexpected \x1b]0;title\x07")
+        let d = Diagnostic::new(crate::codes::E0003, 7..8, "unexpected \x1b]0;title\x07")
             .with_help("see \x1b[2J")
             .with_label(13..14, "bell \x07");
         let out = render_human(&[d], "a\x1bb.af", source, false);
@@ -919,7 +919,7 @@ mod tests {
     #[test]
     fn colour_codes_come_only_from_the_renderer() {
         let source = "x".repeat(1000) + "\x1b";
-        let d = Diagnostic::error("E0003", 1000..1001, "bad");
+        let d = Diagnostic::new(crate::codes::E0003, 1000..1001, "bad");
         let out = render_human(&[d], "t.af", &source, true);
         // The header column is fixed even with colour.
         assert!(strip_ansi(&out).contains("t.af:1:1001"), "{out}");
@@ -983,7 +983,7 @@ mod tests {
             let base = first % index.line_count();
             let start = at(base, first % 7);
             let end = at(base + first % 3 * (wide % 2), first % 11 + 1).max(start);
-            let mut d = Diagnostic::error("E0001", start..end, "message").with_help("help text");
+            let mut d = Diagnostic::new(crate::codes::E0001, start..end, "message").with_help("help text");
             for (dl, len, col) in labels {
                 let line = base.saturating_sub(dl % 50) + dl / 50 * 40;
                 let s = at(line, col);
@@ -1003,15 +1003,15 @@ mod tests {
     fn limits_keep_the_most_severe_and_count_the_rest() {
         let mut diags = Vec::new();
         for i in 0..10 {
-            diags.push(Diagnostic::warning("W0102", i..i + 1, "w"));
+            diags.push(Diagnostic::new(crate::codes::W0102, i..i + 1, "w"));
         }
-        diags.push(Diagnostic::error("E0102", 20..21, "e"));
-        diags.push(Diagnostic::note("N0001", 30..31, "n"));
+        diags.push(Diagnostic::new(crate::codes::E0102, 20..21, "e"));
+        diags.push(Diagnostic::new(crate::codes::N0111, 30..31, "n"));
         let l = limit(&diags, 3);
         let codes: Vec<&str> = l.shown.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["W0102", "W0102", "E0102"]);
-        assert_eq!(l.omitted, [("W0102".to_string(), 8), ("N0001".to_string(), 1)]);
-        assert_eq!(l.summary().as_deref(), Some("… and 9 more (8 W0102, 1 N0001)"));
+        assert_eq!(l.omitted, [("W0102".to_string(), 8), ("N0111".to_string(), 1)]);
+        assert_eq!(l.summary().as_deref(), Some("… and 9 more (8 W0102, 1 N0111)"));
         assert_eq!(limit(&diags, 0).shown.len(), 12);
         assert!(limit(&diags, 12).summary().is_none());
         assert_eq!(thousands(9950), "9,950");
