@@ -867,8 +867,12 @@ mod tests {
         }
         let second = source.len();
         source.push_str("action a T1078\n");
-        let d = Diagnostic::new(crate::codes::E0102, second + 7..second + 8, "`a` is declared twice")
-            .with_label(7..8, "first declared here");
+        let d = Diagnostic::new(
+            crate::codes::E0102,
+            second + 7..second + 8,
+            "`a` is declared twice",
+        )
+        .with_label(7..8, "first declared here");
         let out = render(&[d], &source);
         assert!(out.len() < 1_000, "{out}");
         assert!(out.contains("t.af:10002:8"), "{out}");
