@@ -4,9 +4,10 @@
 // - the first diagnostics appear within 1 s of the start of the page load;
 // - a keystroke in the largest example is re-checked and redrawn within 50 ms (median).
 //
-// Timings on a shared machine are noisy: each is the median of several runs, every run's number
-// is printed and written to test/artifacts/budgets.json, and they are held to the budget only
-// when the machine is not overloaded (load average below the number of cores).
+// The size is a budget the test holds. Timings are measurements, never assertions (the project
+// checks speed with criterion benchmarks: `cargo bench -p af-wasm --bench keystroke`): each is
+// the median of several runs, every run's number is printed with the machine's load and written
+// to test/artifacts/budgets.json, and a median over its budget is reported, not failed.
 
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -21,14 +22,10 @@ const KEYSTROKE_BUDGET_MS = 50;
 const LOADS = 5;
 const KEYSTROKES = 25;
 
-// Timings mean something only on a machine that is not busy with other work: with more runnable
-// processes than cores they are still measured and printed, but not held to the budget.
-const busy = loadavg()[0] > cpus().length
-  ? `the machine is busy (load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores): timings are printed, not checked`
-  : undefined;
+// A timing against its budget, printed with the load it was measured under.
 const within = (value, budget, what) => {
-  if (busy) console.log(`# not checked: ${busy}`);
-  else assert.ok(value < budget, what);
+  const load = `load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
+  console.log(`# ${what}: ${value < budget ? "within" : "OVER"} the ${budget} ms budget (${load})`);
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
