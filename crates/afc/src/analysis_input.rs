@@ -148,6 +148,42 @@ fn bundle(inp: &Input, text: String) -> Result<Loaded, Failure> {
     })
 }
 
+/// Loads one input for an analysis command, folding a failure into the exit code `code` (1 for
+/// content, 2 when it cannot be read); `None` means go on with the next input.
+pub fn load_counted(
+    inp: &Input,
+    options: &af_compile::Options,
+    color: bool,
+    code: &mut u8,
+) -> Option<Loaded> {
+    match load(inp, options, color) {
+        Ok(l) => Some(l),
+        Err(Failure::Content) => {
+            *code = (*code).max(output::FAILED);
+            None
+        }
+        Err(Failure::Io) => {
+            *code = output::USAGE;
+            None
+        }
+    }
+}
+
+/// The goals of a loaded flow (`names`, or the actions that lead nowhere), reporting a failure
+/// and folding it into `code`: 2 for a named goal the flow does not have, 1 for a flow without
+/// any goal. `None` means go on with the next input.
+pub fn goals_counted(loaded: &Loaded, g: &FlowGraph, names: &[String], code: &mut u8) -> Option<Vec<usize>> {
+    match g.goals(names) {
+        Ok(goals) => Some(goals),
+        Err(e) => {
+            output::fail(format!("{}: {e}", loaded.name));
+            let usage = !names.is_empty();
+            *code = (*code).max(if usage { output::USAGE } else { output::FAILED });
+            None
+        }
+    }
+}
+
 /// Technique name from the catalog, for display.
 pub fn technique_name(catalog: &af_catalog::Catalog, id: &str) -> Option<String> {
     catalog.technique(id).map(|t| t.full_name())

@@ -2,7 +2,7 @@
 //! layers, id lists) covers, the ways to each goal that avoid every detection, and the
 //! choke points nobody watches.
 
-use crate::analysis_input::{self as flows, Failure, Loaded};
+use crate::analysis_input::{self as flows, Loaded};
 use crate::output;
 use af_analyze::coverage::{self, FlowCoverage, Index, Level};
 use af_analyze::detections::{self, MinStatus, Rule};
@@ -261,29 +261,12 @@ pub fn run(args: Args, color: bool) -> u8 {
     let mut code = output::OK;
     let mut done: Vec<Analysed> = Vec::new();
     for inp in &inputs {
-        let loaded = match flows::load(inp, &options, color) {
-            Ok(l) => l,
-            Err(Failure::Content) => {
-                code = code.max(output::FAILED);
-                continue;
-            }
-            Err(Failure::Io) => {
-                code = output::USAGE;
-                continue;
-            }
+        let Some(loaded) = flows::load_counted(inp, &options, color, &mut code) else {
+            continue;
         };
         let graph = loaded.graph();
-        let goals = match graph.goals(&args.goal) {
-            Ok(g) => g,
-            Err(e) => {
-                output::fail(format!("{}: {e}", loaded.name));
-                code = code.max(if args.goal.is_empty() {
-                    output::FAILED
-                } else {
-                    output::USAGE
-                });
-                continue;
-            }
+        let Some(goals) = flows::goals_counted(&loaded, &graph, &args.goal, &mut code) else {
+            continue;
         };
         let coverage = coverage::analyze(&graph, &goals, &index, catalog, DEFAULT_BUDGET);
         done.push(Analysed {

@@ -1,6 +1,6 @@
 //! `afc mitigations`: the ATT&CK mitigations of a flow's steps, ranked by what they cut.
 
-use crate::analysis_input::{self as flows, Failure};
+use crate::analysis_input as flows;
 use crate::output;
 use af_analyze::mitigations;
 use af_analyze::paths::{self, DEFAULT_BUDGET};
@@ -47,29 +47,12 @@ pub fn run(args: Args, color: bool) -> u8 {
     let mut text = String::new();
     let mut docs = Vec::new();
     for inp in &inputs {
-        let loaded = match flows::load(inp, &options, color) {
-            Ok(l) => l,
-            Err(Failure::Content) => {
-                code = code.max(output::FAILED);
-                continue;
-            }
-            Err(Failure::Io) => {
-                code = output::USAGE;
-                continue;
-            }
+        let Some(loaded) = flows::load_counted(inp, &options, color, &mut code) else {
+            continue;
         };
         let g = loaded.graph();
-        let goals = match g.goals(&args.goal) {
-            Ok(gs) => gs,
-            Err(e) => {
-                output::fail(format!("{}: {e}", loaded.name));
-                code = code.max(if args.goal.is_empty() {
-                    output::FAILED
-                } else {
-                    output::USAGE
-                });
-                continue;
-            }
+        let Some(goals) = flows::goals_counted(&loaded, &g, &args.goal, &mut code) else {
+            continue;
         };
         let ways = paths::ways(&g, &goals, &[]);
         let cuts: Vec<_> = goals

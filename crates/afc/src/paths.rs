@@ -1,6 +1,6 @@
 //! `afc paths`: the ways to each goal of a flow, its choke points and minimal cut sets.
 
-use crate::analysis_input::{self as flows, Failure};
+use crate::analysis_input as flows;
 use crate::output;
 use af_analyze::paths::{self, DEFAULT_BUDGET};
 use serde_json::json;
@@ -46,26 +46,12 @@ pub fn run(args: Args, color: bool) -> u8 {
     let mut docs = Vec::new();
     let mut text = String::new();
     for inp in &inputs {
-        let loaded = match flows::load(inp, &options, color) {
-            Ok(l) => l,
-            Err(Failure::Content) => {
-                code = code.max(output::FAILED);
-                continue;
-            }
-            Err(Failure::Io) => {
-                code = output::USAGE;
-                continue;
-            }
+        let Some(loaded) = flows::load_counted(inp, &options, color, &mut code) else {
+            continue;
         };
         let g = loaded.graph();
-        let goals = match g.goals(&args.goal) {
-            Ok(gs) => gs,
-            Err(e) => {
-                output::fail(format!("{}: {e}", loaded.name));
-                let usage = !args.goal.is_empty();
-                code = code.max(if usage { output::USAGE } else { output::FAILED });
-                continue;
-            }
+        let Some(goals) = flows::goals_counted(&loaded, &g, &args.goal, &mut code) else {
+            continue;
         };
         let ways = paths::ways(&g, &goals, &[]);
         let mut goal_docs = Vec::new();

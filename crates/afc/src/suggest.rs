@@ -1,7 +1,7 @@
 //! `afc suggest`: ATT&CK techniques often reported together with a flow's techniques, from
 //! MITRE CTID's Technique Inference Engine.
 
-use crate::analysis_input::{self as flows, Failure};
+use crate::analysis_input as flows;
 use crate::output;
 use af_analyze::suggest::Model;
 use serde_json::json;
@@ -46,16 +46,8 @@ pub fn run(args: Args, color: bool) -> u8 {
     let mut unknown: Vec<String> = Vec::new();
     let mut names = Vec::new();
     for inp in &inputs {
-        let loaded = match flows::load(inp, &options, color) {
-            Ok(l) => l,
-            Err(Failure::Content) => {
-                code = code.max(output::FAILED);
-                continue;
-            }
-            Err(Failure::Io) => {
-                code = output::USAGE;
-                continue;
-            }
+        let Some(loaded) = flows::load_counted(inp, &options, color, &mut code) else {
+            continue;
         };
         let g = loaded.graph();
         names.push(g.name.clone().unwrap_or_else(|| loaded.name.clone()));
