@@ -73,7 +73,12 @@ async function open(page, name) {
   await waitFor(`${name} in Quick Open`, async () => (await text(page, '.quick-input-widget .monaco-list-row')).includes(name));
   await page.keyboard.press('Enter');
   await waitFor(`the editor of ${name}`, async () => (await text(page, '.tabs-container .tab.active')).includes(name));
-  await page.click('.editor-group-container.active .monaco-editor .view-lines');
+  // The tab shows before the editor inside it exists (the text model loads over the
+  // connection): wait for its lines, then focus them.
+  const lines = '.editor-group-container.active .monaco-editor .view-lines';
+  await page.waitForSelector(lines, { visible: true, timeout: STEP_TIMEOUT });
+  await waitFor(`the text of ${name}`, async () => (await text(page, lines)).trim().length > 0);
+  await page.click(lines);
 }
 
 async function main() {
