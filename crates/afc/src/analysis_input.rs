@@ -83,9 +83,9 @@ pub fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<L
                 .filter(|d| d.is_error())
                 .cloned()
                 .collect();
-            output::emit(&errors, name, shown, Format::Human, color);
+            output::human(&errors, name, shown, color);
         } else {
-            output::emit(&compiled.diagnostics, name, shown, Format::Human, color);
+            output::human(&compiled.diagnostics, name, shown, color);
         }
         if compiled.has_errors() {
             return Err(Failure::Content);
@@ -228,7 +228,7 @@ pub fn prepare(
     files: &[std::path::PathBuf],
     attack_bundle: Option<&Path>,
 ) -> Result<(Vec<Input>, af_compile::Options), u8> {
-    let inputs = input::expand(files, "af").map_err(|e| {
+    let inputs = input::expand(files, &["af"]).map_err(|e| {
         output::fail(e);
         output::USAGE
     })?;
@@ -244,37 +244,6 @@ pub fn catalog(options: &af_compile::Options) -> &af_catalog::Catalog {
     match &options.catalog {
         Some(c) => c,
         None => af_catalog::Catalog::embedded(),
-    }
-}
-
-/// Writes `text` to standard output, or atomically to `path`.
-pub fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
-    match path {
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .map_err(|e| format!("standard output: {e}"))
-        }
-        Some(p) => {
-            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                input::create_dir(dir)?;
-            }
-            let tmp = p.with_extension(format!(
-                "{}.tmp{}",
-                p.extension()
-                    .map(|e| e.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                std::process::id()
-            ));
-            std::fs::write(&tmp, text)
-                .and_then(|_| std::fs::rename(&tmp, p))
-                .map_err(|e| {
-                    let _ = std::fs::remove_file(&tmp);
-                    format!("{}: {e}", p.display())
-                })
-        }
     }
 }
 

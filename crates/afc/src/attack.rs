@@ -11,7 +11,6 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 /// Arguments of `afc attack`.
@@ -210,29 +209,32 @@ fn load(common: &Common) -> Result<Cow<'static, Catalog>, String> {
     })?;
     let warnings = cat.load_warnings();
     if !warnings.is_empty() {
-        eprintln!(
+        output::say!(
             "warning: {}: skipped {} record(s) while loading the ATT&CK bundle:",
             path.display(),
             warnings.len()
         );
         for w in warnings.iter().take(3) {
-            eprintln!("  {w}");
+            output::say!("  {w}");
         }
         if warnings.len() > 3 {
-            eprintln!("  … and {} more", warnings.len() - 3);
+            output::say!("  … and {} more", warnings.len() - 3);
         }
     }
     Ok(Cow::Owned(cat))
 }
 
-/// Writes `text` to stdout, ignoring a closed pipe (`afc attack search x | head`).
+/// Writes text for people to stdout, control characters escaped (an `--attack-bundle` is
+/// data from anywhere). A failed write, a closed pipe too, is reported and the run exits 2.
 fn print(text: &str) {
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    output::stdout(af_diagnostics::escape_control(text, true).as_bytes());
 }
 
 fn print_json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => print(&format!("{s}\n")),
+        Ok(s) => {
+            output::stdout(format!("{s}\n").as_bytes());
+        }
         Err(e) => output::fail(format!("cannot write JSON: {e}")),
     }
 }
@@ -465,7 +467,7 @@ fn unknown(cat: &Catalog, key: &str, json: bool) -> u8 {
     if json {
         print_json(&v);
     } else if v.suggestions.is_empty() {
-        eprintln!("help: `afc attack search WORDS` finds techniques, groups and software by name");
+        output::say!("help: `afc attack search WORDS` finds techniques, groups and software by name");
     } else {
         let rows: Vec<Vec<String>> = v
             .suggestions
@@ -478,7 +480,7 @@ fn unknown(cat: &Catalog, key: &str, json: bool) -> u8 {
                 row
             })
             .collect();
-        eprint!("did you mean:\n{}", table(&rows, &[]));
+        output::stderr_part(&format!("did you mean:\n{}", table(&rows, &[])));
     }
     output::FAILED
 }
@@ -714,27 +716,27 @@ fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
 
     if human {
         if hits.is_empty() && hidden > 0 {
-            eprintln!(
+            output::say!(
                 "only revoked, deprecated or removed records match `{query}` ({hidden}); \
                  --all lists them"
             );
         } else if hits.is_empty() {
-            eprintln!("nothing matches `{query}`");
+            output::say!("nothing matches `{query}`");
             let close = cat.did_you_mean(&query);
             if !close.is_empty() {
                 let rows: Vec<Vec<String>> = close
                     .iter()
                     .map(|s| vec![format!("  {}", s.id), s.name.clone()])
                     .collect();
-                eprint!("did you mean:\n{}", table(&rows, &[]));
+                output::stderr_part(&format!("did you mean:\n{}", table(&rows, &[])));
             }
         } else {
             if hits.len() < found {
-                eprintln!("showing {} of {found} matches; --limit N shows more", hits.len());
+                output::say!("showing {} of {found} matches; --limit N shows more", hits.len());
             }
             if hidden > 0 {
                 let what = if hidden == 1 { "match" } else { "matches" };
-                eprintln!("{hidden} revoked, deprecated or removed {what} not shown; --all includes them");
+                output::say!("{hidden} revoked, deprecated or removed {what} not shown; --all includes them");
             }
         }
     }
@@ -863,7 +865,7 @@ fn tactics(cat: &Catalog, args: &TacticsArgs) -> u8 {
         }
     }
     if list.is_empty() {
-        eprintln!("no tactics match these filters");
+        output::say!("no tactics match these filters");
     }
     print(&out);
     output::OK

@@ -107,7 +107,7 @@ pub struct SarifLog {
 
 impl SarifLog {
     /// Adds the diagnostics of one file.
-    pub fn add(&mut self, diags: &[Diagnostic], file: &str, source: &str) {
+    pub fn add(&mut self, diags: &[&Diagnostic], file: &str, source: &str) {
         if diags.is_empty() {
             return;
         }
@@ -236,13 +236,13 @@ impl JunitLog {
     }
 
     /// Adds the test case of one file.
-    pub fn add(&mut self, diags: &[Diagnostic], file: &str, source: &str) {
+    pub fn add(&mut self, diags: &[&Diagnostic], file: &str, source: &str) {
         let name = relative_path(file);
         let index = LineIndex::new(source);
         let fails = |d: &Diagnostic| {
             d.severity == Severity::Error || (self.deny_warnings && d.severity == Severity::Warning)
         };
-        let failing: Vec<&Diagnostic> = diags.iter().filter(|d| fails(d)).collect();
+        let failing: Vec<&Diagnostic> = diags.iter().copied().filter(|d| fails(d)).collect();
         let mut body = String::new();
         for d in diags {
             let at = index.line_col(source, d.span.start);
@@ -356,7 +356,7 @@ fn escape_property(s: &str) -> String {
 
 /// GitHub Actions workflow commands for the diagnostics of one file, one line each:
 /// `::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=CODE::message`.
-pub fn github_commands(diags: &[Diagnostic], file: &str, source: &str) -> String {
+pub fn github_commands(diags: &[&Diagnostic], file: &str, source: &str) -> String {
     let index = LineIndex::new(source);
     let file = escape_property(&relative_path(file));
     let mut out = String::new();
@@ -395,11 +395,10 @@ mod tests {
     #[test]
     fn one_github_line_per_diagnostic_even_with_newlines() {
         let source = "{\n  \"a\": 1\n}\n";
-        let diags = vec![
-            Diagnostic::new(codes::V0106, 9..10, "bad: value, really").with_help("line one\nline two"),
-            Diagnostic::new(codes::V0103, 0..1, "note"),
-        ];
-        let text = github_commands(&diags, "dir/x,y.json", source);
+        let error = Diagnostic::new(codes::V0106, 9..10, "bad: value, really").with_help("line one
+line two");
+        let note = Diagnostic::new(codes::V0103, 0..1, "note");
+        let text = github_commands(&[&error, &note], "dir/x,y.json", source);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(
@@ -441,9 +440,10 @@ mod tests {
             Diagnostic::new(af_diagnostics::codes::W0401, 2..4, "old <technique>"),
             Diagnostic::new(af_diagnostics::codes::E0102, 0..1, "undefined name `a`").with_help("declare it"),
         ];
-        let warn = [diags[0].clone()];
+        let all: Vec<&Diagnostic> = diags.iter().collect();
+        let warn = [&diags[0]];
         let mut log = JunitLog::new("check", false);
-        log.add(&diags, "x.af", source);
+        log.add(&all, "x.af", source);
         log.add(&warn, "y.af", source);
         log.add(&[], "z.af", source);
         log.unreadable("w.af", "cannot read w.af");

@@ -1,14 +1,14 @@
 //! `afc compile`: flows to STIX bundles, or `--check` that the bundles on disk are current.
 
+use crate::diagnose;
 use crate::input;
 use crate::output::{self, Format};
-use af_diagnostics::Counts;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Flow files, directories (searched for .af files) or `-` for standard input.
+    /// Flow files, directories (searched for .af files), glob patterns such as
+    /// 'flows/**/*.af', or `-` for standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Write the bundle to this file (one input only).
@@ -23,9 +23,10 @@ pub struct Args {
     /// Check techniques against this ATT&CK STIX bundle instead of the embedded ATT&CK v19.1.
     #[arg(long, value_name = "FILE", env = "AFC_ATTACK_BUNDLE")]
     attack_bundle: Option<PathBuf>,
-    /// Output format of the diagnostics.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    // Standard output carries only the bundle: diagnostics go to standard error in every
+    // format, or to --diagnostics-file.
+    #[command(flatten)]
+    report: output::Report,
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
@@ -61,17 +62,13 @@ pub fn wrap(objects: &mut Vec<af_stix::Object>, wrap: Wrap) -> Result<(), String
 
 pub fn run(args: Args, color: bool) -> u8 {
     let start = std::time::Instant::now();
-    let inputs = match input::expand(&args.files, "af") {
+    let inputs = match input::expand(&args.files, &["af"]) {
         Ok(i) => i,
         Err(e) => {
             output::fail(e);
             return output::USAGE;
         }
     };
-    if let Err(e) = input::check_single_output(args.output.as_deref(), inputs.len()) {
-        output::fail(e);
-        return output::USAGE;
-    }
     let options = match input::compile_options(args.attack_bundle.as_deref()) {
         Ok(o) => o,
         Err(e) => {
@@ -79,65 +76,72 @@ pub fn run(args: Args, color: bool) -> u8 {
             return output::USAGE;
         }
     };
-    if let Some(dir) = &args.out_dir {
-        if !args.check {
-            if let Err(e) = input::create_dir(dir) {
-                output::fail(e);
+    let many = inputs.len() > 1;
+    // Every destination is known and checked before anything is compiled.
+    let naming = input::Naming {
+        output: args.output.as_deref(),
+        out_dir: args.out_dir.as_deref(),
+        ext: "json",
+        stdout_when_one: !args.check,
+    };
+    let mut outputs = input::Outputs::new(&inputs);
+    if outputs
+        .claim_one(args.report.diagnostics_file.as_deref(), "the diagnostics")
+        .is_err()
+    {
+        return output::USAGE;
+    }
+    let dests = if args.check {
+        match input::name_all(&inputs, &naming) {
+            Ok(d) => d,
+            Err(errors) => {
+                errors.into_iter().for_each(output::fail);
                 return output::USAGE;
             }
         }
-    }
-    let many = inputs.len() > 1;
-    let mut sink = output::Sink::new(args.format, color).for_command("compile", args.deny_warnings);
-    let mut counts = Counts::default();
+    } else {
+        match outputs.plan(&inputs, &naming) {
+            Ok(d) => d,
+            Err(()) => return output::USAGE,
+        }
+    };
+    let mut sink = match output::Sink::new(&args.report, color, output::Channel::Stderr) {
+        Ok(s) => s,
+        Err(e) => {
+            output::fail(e);
+            return output::USAGE;
+        }
+    };
+    let mut tally = output::Tally::default();
     let (mut io_error, mut stale) = (false, 0usize);
-    for inp in &inputs {
+    for (inp, dest) in inputs.iter().zip(dests) {
         let source = match input::read(inp) {
             Ok(s) => s,
             Err(e) => {
                 output::fail(e);
+                tally.unread += 1;
                 io_error = true;
                 continue;
             }
         };
         let mut compiled = af_compile::compile_str(&source, &options);
-        let file_counts = Counts::of(&compiled.diagnostics);
-        counts.errors += file_counts.errors;
-        counts.warnings += file_counts.warnings;
+        let file_counts = af_diagnostics::Counts::of(&compiled.diagnostics);
+        tally.files += 1;
+        tally.counts = diagnose::add(tally.counts, file_counts);
         sink.file(&compiled.diagnostics, &inp.name, &source);
         if file_counts.errors > 0 || (args.deny_warnings && file_counts.warnings > 0) {
             continue;
         }
         if let Err(e) = wrap(&mut compiled.objects, args.wrap) {
             output::fail(format!("{}: {e}", inp.name));
-            counts.errors += 1;
+            tally.counts.errors += 1;
             continue;
         }
         let json = compiled.to_json();
-        let dest = match input::destination(
-            args.output.as_deref(),
-            args.out_dir.as_deref(),
-            inp,
-            !many && !args.check,
-            "json",
-        ) {
-            Ok(d) => d,
-            Err(e) => {
-                output::fail(format!("{}: {e}", inp.name));
-                io_error = true;
-                continue;
-            }
-        };
         match dest {
-            input::Dest::Stdout => {
-                let mut out = std::io::stdout().lock();
-                if out.write_all(json.as_bytes()).and_then(|_| out.flush()).is_err() {
-                    io_error = true;
-                }
-            }
             input::Dest::File(path) if args.check => {
                 if !input::same_content(&path, &json) {
-                    eprintln!(
+                    output::say!(
                         "{}: out of date ({} differs from compiling it)",
                         inp.name,
                         path.display()
@@ -145,19 +149,27 @@ pub fn run(args: Args, color: bool) -> u8 {
                     stale += 1;
                 }
             }
-            input::Dest::File(path) => {
-                if let Err(e) = input::write_file(&path, &json) {
-                    output::fail(e);
-                    io_error = true;
-                } else if many || args.format == Format::Human && args.out_dir.is_some() {
-                    eprintln!("wrote {}", path.display());
+            dest => match input::emit(&dest, &json) {
+                None => io_error = true,
+                Some(_) => {
+                    if let input::Dest::File(path) = &dest {
+                        if many || args.report.format == Format::Human && args.out_dir.is_some() {
+                            output::say!("wrote {}", path.display());
+                        }
+                    }
                 }
-            }
+            },
         }
     }
-    sink.finish();
-    if args.format == Format::Human && (many || counts.errors + counts.warnings > 0 || args.check) {
-        output::summary(inputs.len(), counts, start.elapsed());
+    if let Err(e) = sink.finish() {
+        output::fail(e);
+        io_error = true;
+    }
+    let counts = tally.counts;
+    if args.report.format == Format::Human
+        && (many || counts.errors + counts.warnings > 0 || args.check || tally.unread > 0)
+    {
+        output::summary(tally, start.elapsed());
     }
     if io_error {
         output::USAGE

@@ -3,6 +3,7 @@
 //! choke points nobody watches.
 
 use crate::analysis_input::{self as flows, Loaded};
+use crate::input;
 use crate::output;
 use af_analyze::coverage::{self, FlowCoverage, Index, Level};
 use af_analyze::detections::{self, MinStatus, Rule};
@@ -227,19 +228,19 @@ pub fn run(args: Args, color: bool) -> u8 {
     };
     const SHOWN: usize = 10;
     for p in det.problems.iter().take(SHOWN) {
-        eprintln!("warning: {p}");
+        output::say!("warning: {p}");
     }
     if det.problems.len() > SHOWN {
-        eprintln!(
+        output::say!(
             "warning: … and {} more problems with detection files",
             det.problems.len() - SHOWN
         );
     }
     let index = Index::new(&det.rules, catalog);
     for n in &index.notes {
-        eprintln!("note: {n}");
+        output::say!("note: {n}");
     }
-    eprintln!(
+    output::say!(
         "{} detection{} naming {} technique{} ({} Sigma file{} read{}{})",
         det.rules.len(),
         if det.rules.len() == 1 { "" } else { "s" },
@@ -294,15 +295,20 @@ pub fn run(args: Args, color: bool) -> u8 {
         }
         CoverageFormat::Navigator => navigator(&done, &det.rules, catalog, &args),
     };
-    if let Err(e) = flows::write_out(args.output.as_deref(), &text) {
-        output::fail(e);
+    // Neither a flow nor a detection file given on the command line is replaced by the report.
+    let mut read = inputs.clone();
+    read.extend(args.detections.iter().map(|p| input::Input {
+        name: p.display().to_string(),
+        path: Some(p.clone()),
+    }));
+    if !input::write_report(&read, args.output.as_deref(), &text) {
         return output::USAGE;
     }
     if let Some(o) = &args.output {
-        eprintln!("wrote {}", o.display());
+        output::say!("wrote {}", o.display());
     }
     if args.fail_on_gaps && gaps {
-        eprintln!("error: a way to a goal avoids every detection (--fail-on-gaps)");
+        output::say!("error: a way to a goal avoids every detection (--fail-on-gaps)");
         code = code.max(output::FAILED);
     }
     code

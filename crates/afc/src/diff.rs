@@ -102,7 +102,7 @@ fn load_side(src: &Source, options: &af_compile::Options, color: bool) -> Result
     match flows::load(src.path.as_deref(), &src.text, options) {
         Ok(l) => Ok(l),
         Err(LoadError::Diagnostics(diags, text)) => {
-            output::emit(&diags, &src.name, &text, Format::Human, color);
+            output::human(&diags, &src.name, &text, color);
             output::fail(format!(
                 "{}: the flow has errors; fix them to compare it",
                 src.name
@@ -185,14 +185,16 @@ pub fn run(args: Args, color: output::ColorChoice) -> u8 {
         }
         DiffFormat::Mermaid => af_diff::render::mermaid(&d, a, b, catalog),
     };
-    let written = match &args.output {
-        Some(path) => input::write_file(path, &text).map_err(output::fail).is_ok(),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_ok()
-        }
-    };
-    if !written {
+    // Neither side's file is replaced by the report.
+    let sides: Vec<Input> = [&args.old, &args.new]
+        .into_iter()
+        .filter(|a| Path::new(a.as_str()).exists())
+        .map(|a| Input {
+            name: a.clone(),
+            path: Some(PathBuf::from(a)),
+        })
+        .collect();
+    if !input::write_report(&sides, args.output.as_deref(), &text) {
         return output::USAGE;
     }
     if d.is_empty() {

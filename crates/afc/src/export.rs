@@ -4,7 +4,6 @@
 use crate::input;
 use crate::output;
 use crate::render::{load, Failure};
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -40,6 +39,8 @@ pub struct Args {
     /// Compile with this ATT&CK STIX bundle instead of the embedded ATT&CK v19.1.
     #[arg(long, value_name = "FILE", env = "AFC_ATTACK_BUNDLE")]
     attack_bundle: Option<PathBuf>,
+    #[command(flatten)]
+    limit: output::Limit,
 }
 
 /// The centres of the boxes of afc's SVG layout, by STIX id; none for a flow too large to lay
@@ -56,23 +57,23 @@ fn positions(objects: &[af_render::Object]) -> af_import::Positions {
 }
 
 pub fn run(args: Args, color: bool) -> u8 {
-    let inputs = match input::expand(&args.files, "af") {
+    let inputs = match input::expand(&args.files, &["af"]) {
         Ok(i) => i,
         Err(e) => {
             output::fail(e);
             return output::USAGE;
         }
     };
-    if let Err(e) = input::check_single_output(args.output.as_deref(), inputs.len()) {
-        output::fail(e);
+    // Every destination is known and checked before anything is exported.
+    let naming = input::Naming {
+        output: args.output.as_deref(),
+        out_dir: args.out_dir.as_deref(),
+        ext: args.to.extension(),
+        stdout_when_one: true,
+    };
+    let Ok(dests) = input::Outputs::new(&inputs).plan(&inputs, &naming) else {
         return output::USAGE;
-    }
-    if let Some(dir) = &args.out_dir {
-        if let Err(e) = input::create_dir(dir) {
-            output::fail(e);
-            return output::USAGE;
-        }
-    }
+    };
     let options = match input::compile_options(args.attack_bundle.as_deref()) {
         Ok(o) => o,
         Err(e) => {
@@ -80,10 +81,10 @@ pub fn run(args: Args, color: bool) -> u8 {
             return output::USAGE;
         }
     };
-    let many = inputs.len() > 1;
+    let mut sink = output::Sink::human(color, args.limit);
     let (mut failed, mut io_error) = (false, false);
-    for inp in &inputs {
-        let objects = match load(inp, &options, color) {
+    for (inp, dest) in inputs.iter().zip(dests) {
+        let objects = match load(inp, &options, &mut sink) {
             Ok(o) => o,
             Err(Failure::Content) => {
                 failed = true;
@@ -106,47 +107,12 @@ pub fn run(args: Args, color: bool) -> u8 {
             }
         };
         for note in &exported.notes {
-            eprintln!("{}: note: {note}", inp.name);
+            output::say!("{}: note: {note}", inp.name);
         }
-        let dest = match input::destination(
-            args.output.as_deref(),
-            args.out_dir.as_deref(),
-            inp,
-            !many,
-            args.to.extension(),
-        ) {
-            Ok(d) => d,
-            Err(e) => {
-                output::fail(format!("{}: {e}", inp.name));
-                io_error = true;
-                continue;
-            }
-        };
-        match dest {
-            input::Dest::Stdout => {
-                let mut out = std::io::stdout().lock();
-                if out
-                    .write_all(exported.text.as_bytes())
-                    .and_then(|_| out.flush())
-                    .is_err()
-                {
-                    io_error = true;
-                }
-            }
-            input::Dest::File(path) => {
-                if inp.path.as_deref() == Some(path.as_path()) {
-                    output::fail(format!("{}: not written: it is the input itself", path.display()));
-                    io_error = true;
-                    continue;
-                }
-                match input::write_file(&path, &exported.text) {
-                    Ok(()) => eprintln!("wrote {}", path.display()),
-                    Err(e) => {
-                        output::fail(e);
-                        io_error = true;
-                    }
-                }
-            }
+        match (input::emit(&dest, &exported.text), &dest) {
+            (None, _) => io_error = true,
+            (Some(_), input::Dest::File(path)) => output::say!("wrote {}", path.display()),
+            (Some(_), input::Dest::Stdout) => {}
         }
     }
     if io_error {

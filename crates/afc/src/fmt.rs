@@ -1,9 +1,8 @@
 //! `afc fmt`: rewrites flows in the formatter's layout, or `--check`s that they already are.
 
 use crate::input;
-use crate::output::{self, Format};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use crate::output;
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -14,16 +13,19 @@ pub struct Args {
     /// Write nothing; list the files that are not formatted and exit 1 if there are any.
     #[arg(long)]
     check: bool,
+    #[command(flatten)]
+    limit: output::Limit,
 }
 
 pub fn run(args: Args, color: bool) -> u8 {
-    let inputs = match input::expand(&args.files, "af") {
+    let inputs = match input::expand(&args.files, &["af"]) {
         Ok(i) => i,
         Err(e) => {
             output::fail(e);
             return output::USAGE;
         }
     };
+    let mut sink = output::Sink::human(color, args.limit);
     let (mut io_error, mut refused, mut changed) = (false, 0usize, 0usize);
     for inp in &inputs {
         let source = match input::read(inp) {
@@ -37,8 +39,8 @@ pub fn run(args: Args, color: bool) -> u8 {
         let formatted = match af_fmt::format_source(&source) {
             Ok(f) => f,
             Err(diags) => {
-                output::emit(&diags, &inp.name, &source, Format::Human, color);
-                eprintln!("{}: not formatted (fix the errors first)", inp.name);
+                sink.file(&diags, &inp.name, &source);
+                output::say!("{}: not formatted (fix the errors first)", inp.name);
                 refused += 1;
                 continue;
             }
@@ -50,31 +52,27 @@ pub fn run(args: Args, color: bool) -> u8 {
         match (&inp.path, args.check) {
             (_, true) => {
                 if !same {
-                    println!("{}", inp.name);
+                    io_error |= !output::out_line(&inp.name);
                 }
             }
-            (None, false) => {
-                let mut out = std::io::stdout().lock();
-                if out
-                    .write_all(formatted.as_bytes())
-                    .and_then(|_| out.flush())
-                    .is_err()
-                {
-                    io_error = true;
-                }
-            }
+            (None, false) => io_error |= !output::stdout(formatted.as_bytes()),
+            // Atomically, through a symbolic link to the file it names.
             (Some(path), false) => {
                 if !same {
-                    if let Err(e) = replace(path, &formatted) {
-                        output::fail(format!("{}: {e}", inp.name));
+                    if let Err(e) = input::write_file(path, &formatted) {
+                        output::fail(e);
                         io_error = true;
                     }
                 }
             }
         }
     }
+    if let Err(e) = sink.finish() {
+        output::fail(e);
+        io_error = true;
+    }
     if args.check && changed > 0 {
-        eprintln!("{changed} of {} file(s) would be reformatted", inputs.len());
+        output::say!("{changed} of {} file(s) would be reformatted", inputs.len());
     }
     exit_code(io_error, refused, args.check && changed > 0)
 }
@@ -87,21 +85,4 @@ fn exit_code(io_error: bool, refused: usize, stale: bool) -> u8 {
     } else {
         output::OK
     }
-}
-
-/// Replaces a file's content through a temporary file beside it, so an interrupted run never
-/// leaves a half-written flow.
-fn replace(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.afc-fmt.tmp"));
-    std::fs::write(&tmp, text)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }

@@ -3,6 +3,7 @@
 //! `[!abc]` (one character of a set) and `**` (any number of directories, including none).
 //! Hidden entries (starting with `.`) match only a pattern component that starts with `.`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Whether an argument is a pattern rather than a plain path.
@@ -17,9 +18,11 @@ pub fn expand(pattern: &str) -> std::io::Result<Vec<PathBuf>> {
         Some(rest) => (PathBuf::from("/"), rest),
         None => (PathBuf::new(), normalized.as_str()),
     };
-    let components: Vec<&str> = rest.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+    let mut components: Vec<&str> = rest.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+    // `**/**` means what `**` means; repeated, it would only multiply the work.
+    components.dedup_by(|a, b| *a == "**" && *b == "**");
     let mut out = Vec::new();
-    walk(&root, &components, &mut out)?;
+    walk(&root, &components, &mut out, &mut HashSet::new())?;
     out.sort();
     out.dedup();
     Ok(out)
@@ -52,7 +55,18 @@ fn entries(dir: &Path) -> Vec<(String, PathBuf, bool)> {
     out
 }
 
-fn walk(dir: &Path, components: &[&str], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Matches `components` below `dir`. `done` holds the (directory, components left) pairs
+/// already walked: with several `**` in a pattern, many paths lead to the same pair, and each
+/// is walked once.
+fn walk(
+    dir: &Path,
+    components: &[&str],
+    out: &mut Vec<PathBuf>,
+    done: &mut HashSet<(PathBuf, usize)>,
+) -> std::io::Result<()> {
+    if !done.insert((dir.to_path_buf(), components.len())) {
+        return Ok(());
+    }
     let Some((first, rest)) = components.split_first() else {
         if !dir.as_os_str().is_empty() {
             out.push(dir.to_path_buf());
@@ -60,13 +74,13 @@ fn walk(dir: &Path, components: &[&str], out: &mut Vec<PathBuf>) -> std::io::Res
         return Ok(());
     };
     if *first == "**" {
-        walk(dir, rest, out)?;
+        walk(dir, rest, out, done)?;
         for (name, path, is_dir) in entries(dir) {
             if name.starts_with('.') {
                 continue;
             }
             if is_dir {
-                walk(&path, components, out)?;
+                walk(&path, components, out, done)?;
             } else if rest.is_empty() {
                 out.push(path);
             }
@@ -76,7 +90,7 @@ fn walk(dir: &Path, components: &[&str], out: &mut Vec<PathBuf>) -> std::io::Res
     if !is_pattern(first) {
         let path = dir.join(first);
         if std::fs::symlink_metadata(readable(&path)).is_ok() {
-            walk(&path, rest, out)?;
+            walk(&path, rest, out, done)?;
         }
         return Ok(());
     }
@@ -85,7 +99,7 @@ fn walk(dir: &Path, components: &[&str], out: &mut Vec<PathBuf>) -> std::io::Res
             continue;
         }
         if matches(first, &name) && (rest.is_empty() || is_dir) {
-            walk(&path, rest, out)?;
+            walk(&path, rest, out, done)?;
         }
     }
     Ok(())
@@ -222,6 +236,10 @@ mod tests {
         assert_eq!(names("s?b/*.json"), ["sub/c.json"]);
         assert_eq!(names(".hidden/*.json"), [".hidden/e.json"]);
         assert!(names("nothing/*.json").is_empty());
+        // Repeated `**` mean one, and every match comes once.
+        let many = format!("{}/*.json", ["**"; 16].join("/"));
+        assert_eq!(names(&many), names("**/*.json"));
+        assert_eq!(names("**/sub/**/*.json"), ["sub/c.json", "sub/deep/d.json"]);
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -3,13 +3,12 @@
 use crate::input::{self, Input};
 use crate::output;
 use af_import::{import_afb, import_bundle, ImportError, ImportOptions, Imported};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// STIX 2.1 bundles (.json), Attack Flow Builder files (.afb), directories (searched for
-    /// .json files), glob patterns, or `-` for standard input.
+    /// .json and .afb files), glob patterns, or `-` for standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Write the flow to this file (one input only).
@@ -26,6 +25,10 @@ pub struct Args {
     /// every `id`, a variant of the Attack Flow extension objects as nodes.
     #[arg(long)]
     exact: bool,
+    /// Replace existing .af files. Without it an existing file is left alone (and named), since
+    /// flow source is edited by hand; a file that already holds the import is fine either way.
+    #[arg(long)]
+    force: bool,
 }
 
 /// Imports by extension (`.afb`, `.json`); anything else is tried as a bundle, then as a
@@ -50,31 +53,29 @@ pub(crate) fn import(inp: &Input, text: &str, options: &ImportOptions) -> Result
 }
 
 pub fn run(args: Args) -> u8 {
-    let inputs = match input::expand(&args.files, "json") {
+    let inputs = match input::expand(&args.files, &["json", "afb"]) {
         Ok(i) => i,
         Err(e) => {
             output::fail(e);
             return output::USAGE;
         }
     };
-    if let Err(e) = input::check_single_output(args.output.as_deref(), inputs.len()) {
-        output::fail(e);
+    // Every destination is known and checked before anything is imported.
+    let naming = input::Naming {
+        output: args.output.as_deref(),
+        out_dir: args.out_dir.as_deref(),
+        ext: "af",
+        stdout_when_one: true,
+    };
+    let Ok(dests) = input::Outputs::new(&inputs).plan(&inputs, &naming) else {
         return output::USAGE;
-    }
-    if let Some(dir) = &args.out_dir {
-        if let Err(e) = input::create_dir(dir) {
-            output::fail(e);
-            return output::USAGE;
-        }
-    }
+    };
     let options = ImportOptions {
         repair: args.repair,
         exact: args.exact,
     };
-    let many = inputs.len() > 1;
-    let (mut io_error, mut failed) = (false, 0usize);
-    let mut written: std::collections::HashMap<PathBuf, String> = std::collections::HashMap::new();
-    for inp in &inputs {
+    let (mut io_error, mut failed, mut skipped) = (false, 0usize, Vec::new());
+    for (inp, dest) in inputs.iter().zip(dests) {
         let text = match input::read(inp) {
             Ok(s) => s,
             Err(e) => {
@@ -92,52 +93,45 @@ pub fn run(args: Args) -> u8 {
             }
         };
         for note in &imported.notes {
-            eprintln!("{}: note: {note}", inp.name);
+            output::say!("{}: note: {note}", inp.name);
         }
-        let dest = match input::destination(args.output.as_deref(), args.out_dir.as_deref(), inp, !many, "af")
-        {
-            Ok(d) => d,
-            Err(e) => {
-                output::fail(format!("{}: {e}", inp.name));
-                io_error = true;
-                continue;
+        // Flow source is written by hand: an existing file is replaced only when asked.
+        if !args.force && input::would_replace(&dest, &imported.source) {
+            if let input::Dest::File(path) = dest {
+                output::say!(
+                    "{}: skipped: {} exists and is not replaced (--force replaces it)",
+                    inp.name,
+                    path.display()
+                );
+                skipped.push(path);
             }
-        };
-        match dest {
-            input::Dest::Stdout => {
-                let mut out = std::io::stdout().lock();
-                if out
-                    .write_all(imported.source.as_bytes())
-                    .and_then(|_| out.flush())
-                    .is_err()
-                {
-                    io_error = true;
-                }
+            continue;
+        }
+        match (input::emit(&dest, &imported.source), &dest) {
+            (None, _) => io_error = true,
+            (Some(_), input::Dest::Stdout) => {}
+            (Some(af_fs::Written::Written), input::Dest::File(path)) => {
+                output::say!("wrote {}", path.display())
             }
-            input::Dest::File(path) => {
-                if let Some(first) = written.get(&path) {
-                    output::fail(format!(
-                        "{}: not written: {} already holds the import of {first}",
-                        inp.name,
-                        path.display()
-                    ));
-                    failed += 1;
-                    continue;
-                }
-                written.insert(path.clone(), inp.name.clone());
-                match input::write_file(&path, &imported.source) {
-                    Ok(()) => eprintln!("wrote {}", path.display()),
-                    Err(e) => {
-                        output::fail(e);
-                        io_error = true;
-                    }
-                }
+            (Some(af_fs::Written::Unchanged), input::Dest::File(path)) => {
+                output::say!("{} is up to date", path.display())
             }
         }
     }
+    if !skipped.is_empty() {
+        output::say!(
+            "{} existing file(s) not replaced: {}; --force replaces them",
+            skipped.len(),
+            skipped
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if io_error {
         output::USAGE
-    } else if failed > 0 {
+    } else if failed > 0 || !skipped.is_empty() {
         output::FAILED
     } else {
         output::OK

@@ -1,5 +1,9 @@
 //! `afc`: the command-line front end. It parses flags, reads and writes files and renders
 //! diagnostics; every check and transformation lives in the library crates.
+//!
+//! Everything it prints goes through [`output`] (never `println!`/`eprintln!`, which clippy
+//! refuses here): text for people is escaped, and a failed write is exit 2, not a panic.
+#![deny(clippy::disallowed_macros)]
 
 mod analysis_input;
 mod attack;
@@ -59,7 +63,7 @@ enum Command {
     /// inputs each bundle is written beside its source (`flow.af` -> `flow.json`) unless
     /// --out-dir is given. Nothing is written for a file with errors.
     #[command(
-        after_help = "Examples:\n  afc compile flow.af > flow.json\n  afc compile flows/ --out-dir build/stix\n  afc compile --check flows/   # in CI: fail when a committed bundle is stale\n  afc compile flow.af --wrap report -o flow.json   # for OpenCTI and MISP"
+        after_help = "Examples:\n  afc compile flow.af > flow.json\n  afc compile flows/ --out-dir build/stix\n  afc compile 'flows/**/*.af' --out-dir build/stix   # quoted: afc expands the pattern\n  afc compile flow.af --format sarif --diagnostics-file afc.sarif > flow.json\n  afc compile --check flows/   # in CI: fail when a committed bundle is stale\n  afc compile flow.af --wrap report -o flow.json   # for OpenCTI and MISP"
     )]
     Compile(compile::Args),
     /// Check flows and report every problem, without writing anything.
@@ -71,6 +75,9 @@ enum Command {
     ///
     /// `show ID`, `search WORDS`, `tactics`: ATT&CK v19.1 (with v18.1 history), ATLAS, D3FEND
     /// and F3, or ATT&CK from a STIX bundle of your choice (--attack-bundle).
+    #[command(
+        after_help = "Examples:\n  afc attack show T1566.001\n  afc attack search valid accounts\n  afc attack tactics --catalog atlas"
+    )]
     Attack(attack::Args),
     /// Validate Attack Flow STIX 2.1 bundles from any source (afc, the Attack Flow Builder,
     /// other tools).
@@ -78,7 +85,10 @@ enum Command {
     /// Checks the bundle shape, the Attack Flow 2.0.0 schema and the STIX 2.1 rules of every
     /// object, the flow graph (dangling refs, unconnected objects, start_refs), Builder export
     /// habits, and technique ids against the MITRE catalogs. Files are checked in parallel;
-    /// --format sarif / github make output for CI.
+    /// --format sarif / github make output for CI. Flow source (.af) is checked by `afc check`.
+    #[command(
+        after_help = "Examples:\n  afc validate bundle.json\n  afc validate exports/ --deny-warnings\n  afc validate 'feeds/**/*.json' --format sarif > afc.sarif"
+    )]
     Validate(validate::Args),
     /// Draw flows: SVG (laid out by afc), PNG, Mermaid, Graphviz DOT, or ATT&CK and ATLAS
     /// Navigator layers.
@@ -95,9 +105,10 @@ enum Command {
     ///
     /// One input goes to standard output unless -o/--out-dir is given; several are written
     /// beside their inputs (`flow.json` -> `flow.af`) or to --out-dir. Notes on standard error
-    /// say what was repaired, dropped or cannot be expressed.
+    /// say what was repaired, dropped or cannot be expressed. An existing .af file is never
+    /// replaced unless --force is given.
     #[command(
-        after_help = "Examples:\n  afc import flow.json > flow.af\n  afc import \"Turla.afb\" -o turla.af\n  afc import --repair exports/ --out-dir flows/\n  afc import --exact flow.json -o flow.af   # keep the bundle's order and every id"
+        after_help = "Examples:\n  afc import flow.json > flow.af\n  afc import \"Turla.afb\" -o turla.af\n  afc import --repair exports/ --out-dir flows/   # every .json and .afb file in exports/\n  afc import --exact flow.json -o flow.af   # keep the bundle's order and every id\n  afc import builder.afb -o flow.af --force   # replace an existing flow.af"
     )]
     Import(import::Args),
     /// Export flows for other tools: Attack Flow Builder files (.afb), laid out by afc.
@@ -114,7 +125,11 @@ enum Command {
     /// Format flows in place (`-` formats standard input to standard output).
     ///
     /// Files with syntax errors are reported and left alone. --check writes nothing, lists the
-    /// files that are not formatted and exits 1 if there are any.
+    /// files that are not formatted and exits 1 if there are any. A symbolic link is formatted
+    /// where it points.
+    #[command(
+        after_help = "Examples:\n  afc fmt flows/\n  afc fmt --check 'flows/**/*.af'   # in CI\n  afc fmt - < flow.af > formatted.af"
+    )]
     Fmt(fmt::Args),
     /// Compare two flows semantically: nodes added, removed, renamed and changed, technique
     /// changes, edges and branches added and removed.
@@ -178,6 +193,7 @@ enum Command {
     ///
     /// Exits 0 after the client's `shutdown` and `exit` (or when it closes standard input), 1
     /// when `exit` comes without `shutdown` or the client process is gone.
+    #[command(after_help = "Example (what an editor runs):\n  afc lsp")]
     Lsp(lsp::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(
@@ -210,6 +226,7 @@ enum Command {
     /// Run a Model Context Protocol server on standard input and output, for AI assistants
     /// (Claude Desktop, VS Code, Cursor, …): check, compile, format, render and import flows,
     /// search techniques, read the language reference. See docs/mcp.md.
+    #[command(after_help = "Example (what an assistant runs):\n  afc mcp")]
     Mcp,
 }
 
@@ -238,5 +255,11 @@ fn main() -> ExitCode {
         Command::Pull(args) => pull::run(args),
         Command::Mcp => mcp::run(),
     };
-    ExitCode::from(code)
+    output::flush_stdout();
+    // A lost write (a full disk, a closed pipe) fails the run even when all else went well.
+    ExitCode::from(if output::write_failed() {
+        code.max(output::USAGE)
+    } else {
+        code
+    })
 }

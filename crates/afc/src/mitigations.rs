@@ -1,6 +1,7 @@
 //! `afc mitigations`: the ATT&CK mitigations of a flow's steps, ranked by what they cut.
 
 use crate::analysis_input as flows;
+use crate::input;
 use crate::output;
 use af_analyze::mitigations;
 use af_analyze::paths::{self, DEFAULT_BUDGET};
@@ -125,8 +126,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             s
         }
     };
-    if let Err(e) = flows::write_out(None, &out) {
-        output::fail(e);
+    if !input::write_report(&[], None, &out) {
         return output::USAGE;
     }
     code

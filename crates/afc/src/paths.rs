@@ -1,6 +1,7 @@
 //! `afc paths`: the ways to each goal of a flow, its choke points and minimal cut sets.
 
 use crate::analysis_input as flows;
+use crate::input;
 use crate::output;
 use af_analyze::paths::{self, DEFAULT_BUDGET};
 use serde_json::json;
@@ -142,8 +143,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             s
         }
     };
-    if let Err(e) = flows::write_out(None, &out) {
-        output::fail(e);
+    if !input::write_report(&[], None, &out) {
         return output::USAGE;
     }
     code

@@ -110,7 +110,7 @@ fn prepare(args: &Args, inputs: &[Input], color: bool) -> Option<Vec<Flow>> {
             continue;
         }
         let mut compiled = af_compile::compile_str(&text, &options);
-        output::emit(&compiled.diagnostics, &inp.name, &text, Format::Human, color);
+        output::human(&compiled.diagnostics, &inp.name, &text, color);
         if Counts::of(&compiled.diagnostics).errors > 0 {
             ok = false;
             continue;
@@ -137,7 +137,7 @@ fn plural(n: u64, word: &str) -> String {
 }
 
 pub fn run(args: Args, color: bool) -> u8 {
-    let inputs = match input::expand(&args.files, "af") {
+    let inputs = match input::expand(&args.files, &["af"]) {
         Ok(i) => i,
         Err(e) => {
             output::fail(e);
@@ -145,7 +145,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         }
     };
     let Some(flows) = prepare(&args, &inputs, color) else {
-        eprintln!("nothing was published: fix the errors above first");
+        output::say!("nothing was published: fix the errors above first");
         return output::FAILED;
     };
     let (client, collection) =
@@ -153,7 +153,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             Ok(c) => c,
             Err(e) => {
                 output::fail(e);
-                eprintln!("nothing was published");
+                output::say!("nothing was published");
                 return output::USAGE;
             }
         };
@@ -173,7 +173,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             .collect();
         let shared = flow.objects.len() - objects.len();
         if objects.is_empty() {
-            eprintln!(
+            output::say!(
                 "published {}: every object was sent with an earlier flow",
                 flow.name
             );
@@ -187,7 +187,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             Err(e) => {
                 output::fail(format!("{}: {e}", flow.name));
                 let rest: Vec<&str> = flows[i..].iter().map(|f| f.name.as_str()).collect();
-                eprintln!("not published: {}", rest.join(", "));
+                output::say!("not published: {}", rest.join(", "));
                 return output::USAGE;
             }
         };
@@ -234,7 +234,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         if !status.is_complete() {
             parts.push(format!("{} pending", status.pending_count));
         }
-        eprintln!(
+        output::say!(
             "{} {}: {} ({})",
             if refusals == 0 && status.is_complete() {
                 "published"
@@ -246,7 +246,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             parts.join(", ")
         );
         for f in &real {
-            eprintln!(
+            output::say!(
                 "  refused {} (version {}): {}",
                 f.id,
                 f.version,
@@ -254,13 +254,13 @@ pub fn run(args: Args, color: bool) -> u8 {
             );
         }
         if unlisted > 0 {
-            eprintln!(
+            output::say!(
                 "  {} refused without the server saying which",
                 plural(unlisted, "object")
             );
         }
         if !status.is_complete() {
-            eprintln!(
+            output::say!(
                 "  the server is still working on it after {} s; its status is {}status/{}/",
                 args.wait,
                 client.url(),

@@ -62,14 +62,15 @@ fn progress(what: &str) -> impl FnMut(usize, usize) + '_ {
     let tty = std::io::stderr().is_terminal();
     move |objects, pages| {
         if tty {
-            eprint!("\r{what}: {objects} objects ({pages} pages)");
+            let what = af_diagnostics::escape_control(what, false);
+            output::stderr_bytes(format!("\r{what}: {objects} objects ({pages} pages)").as_bytes());
         }
     }
 }
 
 fn end_progress() {
     if std::io::stderr().is_terminal() {
-        eprintln!();
+        output::say!("");
     }
 }
 
@@ -164,7 +165,7 @@ pub fn run(args: Args) -> u8 {
         }
     };
     if changed.as_ref().is_some_and(HashSet::is_empty) {
-        eprintln!(
+        output::say!(
             "nothing was added to collection `{}` after {}",
             collection.id,
             added_after.as_deref().unwrap_or_default()
@@ -175,11 +176,11 @@ pub fn run(args: Args) -> u8 {
         Ok(o) => o,
         Err(e) => {
             output::fail(e);
-            eprintln!("nothing was written");
+            output::say!("nothing was written");
             return output::USAGE;
         }
     };
-    eprintln!(
+    output::say!(
         "fetched {} objects from collection `{}`",
         objects.len(),
         collection.id
@@ -204,14 +205,14 @@ pub fn run(args: Args) -> u8 {
             *kinds.entry(t.as_str()).or_default() += 1;
         }
         let kinds: Vec<String> = kinds.iter().map(|(t, n)| format!("{n} {t}")).collect();
-        eprintln!(
+        output::say!(
             "note: {} objects belong to no flow and are not written: {}",
             split.left_over.len(),
             kinds.join(", ")
         );
     }
     if flows.is_empty() {
-        eprintln!(
+        output::say!(
             "no Attack Flow in collection `{}`; nothing was written",
             collection.id
         );
@@ -237,9 +238,9 @@ pub fn run(args: Args) -> u8 {
         match import_objects(flow.objects, &options) {
             Ok(imported) => {
                 for note in &imported.notes {
-                    eprintln!("{name}: note: {note}");
+                    output::say!("{name}: note: {note}");
                 }
-                eprintln!(
+                output::say!(
                     "{name}: {} ({count} objects)",
                     flow.name.as_deref().unwrap_or(&flow.flow_id)
                 );
@@ -252,17 +253,17 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if failed {
-        eprintln!("nothing was written");
+        output::say!("nothing was written");
         return output::FAILED;
     }
     match write_all(&args.out_dir, &files) {
         Ok(written) => {
             for p in &written {
-                eprintln!("wrote {}", p.display());
+                output::say!("wrote {}", p.display());
             }
             let same = files.len() - written.len();
             if same > 0 {
-                eprintln!("{same} file(s) in {} were up to date", args.out_dir.display());
+                output::say!("{same} file(s) in {} were up to date", args.out_dir.display());
             }
             output::OK
         }

@@ -2,9 +2,9 @@
 //! Graphviz DOT, or ATT&CK and ATLAS Navigator layers.
 
 use crate::input::{self, Input};
-use crate::output::{self, Format};
+use crate::output;
 use af_render::{Direction, Object, Theme};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -85,6 +85,8 @@ pub struct Args {
     /// ATT&CK v19.1.
     #[arg(long, value_name = "FILE", env = "AFC_ATTACK_BUNDLE")]
     attack_bundle: Option<PathBuf>,
+    #[command(flatten)]
+    limit: output::Limit,
 }
 
 /// `--scale`: a number from 0.1 to 10.
@@ -112,7 +114,11 @@ fn is_bundle(inp: &Input, text: &str) -> bool {
     }
 }
 
-pub(crate) fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<Vec<Object>, Failure> {
+pub(crate) fn load(
+    inp: &Input,
+    options: &af_compile::Options,
+    sink: &mut output::Sink,
+) -> Result<Vec<Object>, Failure> {
     let text = input::read(inp).map_err(|e| {
         output::fail(e);
         Failure::Io
@@ -125,7 +131,7 @@ pub(crate) fn load(inp: &Input, options: &af_compile::Options, color: bool) -> R
     }
     let compiled = af_compile::compile_str(&text, options);
     // Diagnostics always go to stderr: stdout may carry the rendered output.
-    output::emit(&compiled.diagnostics, &inp.name, &text, Format::Human, color);
+    sink.file(&compiled.diagnostics, &inp.name, &text);
     if compiled.has_errors() {
         return Err(Failure::Content);
     }
@@ -136,26 +142,14 @@ pub(crate) fn load(inp: &Input, options: &af_compile::Options, color: bool) -> R
         .collect())
 }
 
-fn write_stdout(data: &[u8]) -> bool {
-    let mut out = std::io::stdout().lock();
-    out.write_all(data).and_then(|_| out.flush()).is_ok()
-}
-
 pub fn run(args: Args, color: bool) -> u8 {
-    let inputs = match input::expand(&args.files, "af") {
+    let inputs = match input::expand(&args.files, &["af"]) {
         Ok(i) => i,
         Err(e) => {
             output::fail(e);
             return output::USAGE;
         }
     };
-    // A Navigator layer is one file for all inputs.
-    if args.to != To::Navigator {
-        if let Err(e) = input::check_single_output(args.output.as_deref(), inputs.len()) {
-            output::fail(e);
-            return output::USAGE;
-        }
-    }
     let options = match input::compile_options(args.attack_bundle.as_deref()) {
         Ok(o) => o,
         Err(e) => {
@@ -163,8 +157,9 @@ pub fn run(args: Args, color: bool) -> u8 {
             return output::USAGE;
         }
     };
+    let mut sink = output::Sink::human(color, args.limit);
     if args.to == To::Navigator {
-        return navigator(&args, &inputs, &options, color);
+        return navigator(&args, &inputs, &options, &mut sink);
     }
     let theme = match args.theme {
         ThemeArg::Light => Theme::Light,
@@ -176,9 +171,19 @@ pub fn run(args: Args, color: bool) -> u8 {
     };
     let catalog = options.catalog.clone();
     let many = inputs.len() > 1;
+    // Every destination is known and checked before anything is rendered.
+    let naming = input::Naming {
+        output: args.output.as_deref(),
+        out_dir: args.out_dir.as_deref(),
+        ext: args.to.extension(),
+        stdout_when_one: true,
+    };
+    let Ok(dests) = input::Outputs::new(&inputs).plan(&inputs, &naming) else {
+        return output::USAGE;
+    };
     let (mut failed, mut io_error) = (false, false);
-    for inp in &inputs {
-        let objects = match load(inp, &options, color) {
+    for (inp, dest) in inputs.iter().zip(dests) {
+        let objects = match load(inp, &options, &mut sink) {
             Ok(o) => o,
             Err(Failure::Content) => {
                 failed = true;
@@ -197,36 +202,19 @@ pub fn run(args: Args, color: bool) -> u8 {
                 continue;
             }
         };
-        let dest = match input::destination(
-            args.output.as_deref(),
-            args.out_dir.as_deref(),
-            inp,
-            !many,
-            args.to.extension(),
-        ) {
-            Ok(d) => d,
-            Err(e) => {
-                output::fail(format!("{}: {e}", inp.name));
-                io_error = true;
-                continue;
-            }
-        };
-        match dest {
+        match &dest {
             input::Dest::Stdout if args.to == To::Png && std::io::stdout().is_terminal() => {
                 output::fail("a PNG is binary: give -o FILE or --out-dir DIR, or redirect the output");
                 io_error = true;
             }
-            input::Dest::Stdout => io_error |= !write_stdout(&data),
-            input::Dest::File(path) => match input::write_file(&path, &data) {
-                Ok(()) => {
+            input::Dest::Stdout => io_error |= input::emit(&dest, &data).is_none(),
+            input::Dest::File(path) => match input::emit(&dest, &data) {
+                Some(_) => {
                     if many || args.out_dir.is_some() {
-                        eprintln!("wrote {}", path.display());
+                        output::say!("wrote {}", path.display());
                     }
                 }
-                Err(e) => {
-                    output::fail(e);
-                    io_error = true;
-                }
+                None => io_error = true,
             },
         }
     }
@@ -266,7 +254,7 @@ pub(crate) fn render_one(
         To::Png => {
             let png = af_png::svg_to_png(&svg(catalog)?, scale).map_err(|e| e.to_string())?;
             if png.scaled_down {
-                eprintln!(
+                output::say!(
                     "note: the picture is larger than {} megapixels; scaled down to {} × {}",
                     af_png::MAX_PIXELS / 1_000_000,
                     png.width,
@@ -298,11 +286,11 @@ pub(crate) fn render_one(
     })
 }
 
-fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color: bool) -> u8 {
+fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, sink: &mut output::Sink) -> u8 {
     let mut loaded: Vec<(String, Vec<Object>)> = Vec::new();
     let (mut failed, mut io_error) = (false, false);
     for inp in inputs {
-        match load(inp, options, color) {
+        match load(inp, options, sink) {
             Ok(objects) => {
                 let name = af_render::flow_name(&objects).unwrap_or_else(|| input::stem(inp));
                 loaded.push((name, objects));
@@ -327,7 +315,7 @@ fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color
         },
     );
     for note in &result.notes {
-        eprintln!("note: {note}");
+        output::say!("note: {note}");
     }
     if result.layers.is_empty() {
         output::fail("no ATT&CK or ATLAS techniques in the inputs; no layer written");
@@ -358,22 +346,31 @@ fn navigator(args: &Args, inputs: &[Input], options: &af_compile::Options, color
         })),
         (None, None) => None,
     };
+    // Every layer's file is checked before any is written.
+    let mut outputs = input::Outputs::new(inputs);
+    let mut layers = Vec::with_capacity(result.layers.len());
     for layer in &result.layers {
-        let text = layer.text();
-        let dest = prefix.as_ref().map(|p| {
-            let mut name = p.clone().into_os_string();
-            name.push(format!("-{}.json", layer.matrix));
-            PathBuf::from(name)
-        });
-        match dest {
-            None => io_error |= !write_stdout(text.as_bytes()),
-            Some(path) => match input::write_file(&path, &text) {
-                Ok(()) => eprintln!("wrote {}", path.display()),
-                Err(e) => {
+        let dest = match &prefix {
+            Some(p) => {
+                let mut name = p.clone().into_os_string();
+                name.push(format!("-{}.json", layer.matrix));
+                let path = PathBuf::from(name);
+                if let Err(e) = outputs.claim(&path, &format!("the {} layer", layer.matrix)) {
                     output::fail(e);
-                    io_error = true;
+                    output::fail("no layer written");
+                    return output::USAGE;
                 }
-            },
+                input::Dest::File(path)
+            }
+            None => input::Dest::Stdout,
+        };
+        layers.push((layer, dest));
+    }
+    for (layer, dest) in layers {
+        match (input::emit(&dest, layer.text()), &dest) {
+            (None, _) => io_error = true,
+            (Some(_), input::Dest::File(path)) => output::say!("wrote {}", path.display()),
+            (Some(_), input::Dest::Stdout) => {}
         }
     }
     if io_error {

@@ -52,7 +52,7 @@ enum Outcome {
 }
 
 pub fn run(args: Args) -> u8 {
-    let inputs = match input::expand_any(&args.files, &["af", "json", "afb"]) {
+    let inputs = match input::expand(&args.files, &["af", "json", "afb"]) {
         Ok(i) => i,
         Err(e) => {
             output::fail(e);
@@ -91,7 +91,7 @@ pub fn run(args: Args) -> u8 {
         |inp, outcome| match outcome {
             Outcome::Flow(f) => stats.merge(f),
             Outcome::Skipped(why) => {
-                eprintln!("{}: skipped: {why}", inp.name);
+                output::say!("{}: skipped: {why}", inp.name);
                 skipped += 1;
             }
             Outcome::Io(e) => {
@@ -110,15 +110,9 @@ pub fn run(args: Args) -> u8 {
         StatsFormat::Json => af_stats::render::json(&stats, catalog),
         StatsFormat::Markdown => af_stats::render::markdown(&stats, catalog, args.top),
     };
-    let written = match &args.output {
-        Some(path) => input::write_file(path, &text).map_err(output::fail).is_ok(),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_ok()
-        }
-    };
+    let written = input::write_report(&inputs, args.output.as_deref(), &text);
     if skipped > 0 {
-        eprintln!("{skipped} of {} inputs skipped", inputs.len());
+        output::say!("{skipped} of {} inputs skipped", inputs.len());
     }
     if io_error || !written {
         output::USAGE

@@ -2,6 +2,7 @@
 //! MITRE CTID's Technique Inference Engine.
 
 use crate::analysis_input as flows;
+use crate::input;
 use crate::output;
 use af_analyze::suggest::Model;
 use serde_json::json;
@@ -130,8 +131,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             t
         }
     };
-    if let Err(e) = flows::write_out(None, &out) {
-        output::fail(e);
+    if !input::write_report(&[], None, &out) {
         return output::USAGE;
     }
     code

@@ -49,7 +49,7 @@ pub fn connect(server: &Server, access: Access, wait: Duration) -> Result<(Clien
     let probe = Client::new(&server.url, None, settings.clone()).map_err(|e| e.to_string())?;
     let credentials = Credentials::find(probe.host()).map_err(|e| format!("credentials: {e}"))?;
     if credentials.is_some() && server.url.starts_with("http://") && !is_loopback(probe.host()) {
-        eprintln!(
+        output::say!(
             "warning: credentials go unencrypted to {} over http://; use https://",
             probe.host()
         );

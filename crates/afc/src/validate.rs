@@ -1,6 +1,7 @@
 //! `afc validate`: check Attack Flow STIX bundles from any source, write nothing.
 
-use crate::diagnose;
+use crate::diagnose::{self, Kind};
+use crate::input::Input;
 use crate::output;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,6 +17,19 @@ pub struct Args {
     flags: diagnose::Flags,
 }
 
+/// STIX bundles; flow source is `afc check`'s.
+const KIND: Kind = Kind {
+    exts: &["json"],
+    other_command: |inp: &Input| {
+        diagnose::named(inp, &["af"]).then(|| {
+            format!(
+                "{}: afc validate reads STIX bundles (.json); check flow source with `afc check {}`",
+                inp.name, inp.name
+            )
+        })
+    },
+};
+
 /// Validates the inputs and returns the exit code (0 fine, 1 findings, 2 usage or I/O).
 pub fn run(args: Args, color: bool) -> u8 {
     let catalog = match &args.flags.attack_bundle {
@@ -29,7 +43,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         },
     };
     let options = af_validate::Options { catalog };
-    diagnose::run("validate", &args.files, "json", &args.flags, color, |source| {
+    diagnose::run("validate", &args.files, &KIND, &args.flags, color, |source| {
         af_validate::validate(source, &options)
     })
 }
