@@ -1,0 +1,109 @@
+//! Issue 12, items 13, 14 and the CR part of 15: what afc prints for people cannot drive the
+//! terminal, a failed write is exit 2, and a lone CR ends a line.
+
+use crate::files::hand_written;
+use crate::harness::{afc, s, scratch, write};
+
+// ---- issue 12, item 13: control characters ----
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let dir = scratch("escapes");
+    let flow = dir.join("evil\u{1b}[2J.af");
+    write(
+        &flow,
+        "action a T1566 {\n  tactic: \u{1b}[31mTA9999\n  description: \"\u{1b}]0;title\u{7}\"\n}\n\u{1b}[2J\n",
+    );
+    let r = afc(&["check", s(&flow), "--color", "never"]).run();
+    assert_eq!(r.code, Some(1), "{}", r.show());
+    assert!(!r.stderr.contains('\u{1b}'), "raw ESC in {:?}", r.stderr);
+    assert!(!r.stderr.contains('\u{7}'), "raw BEL in {:?}", r.stderr);
+    assert!(r.stderr.contains('␛'), "{}", r.stderr);
+
+    // With colour, the only escape sequences are afc's own colours (`ESC [ … m`).
+    let coloured = afc(&["check", s(&flow), "--color", "always"]).run();
+    let mut rest = coloured.stderr.as_str();
+    while let Some(at) = rest.find('\u{1b}') {
+        let seq = &rest[at..];
+        let end = seq.find('m').unwrap_or(0);
+        assert!(
+            seq.starts_with("\u{1b}[") && seq[2..end].chars().all(|c| c.is_ascii_digit() || c == ';'),
+            "{seq:.20?}"
+        );
+        rest = &seq[1..];
+    }
+}
+
+// ---- issue 12, item 14: failed writes ----
+
+#[cfg(target_os = "linux")]
+#[test]
+fn failed_writes_exit_2_without_a_panic() {
+    let dir = scratch("full");
+    let flow = dir.join("bad.af");
+    write(&flow, "malwar m \"x\"\n");
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap_or_else(|e| panic!("/dev/full: {e}"))
+    };
+    let r = afc(&["check", s(&flow)]).stderr_to(full()).run();
+    assert_eq!(r.code, Some(2), "stderr on /dev/full: {}", r.show());
+
+    for args in [
+        vec!["check", s(&flow), "--format", "sarif"],
+        vec!["check", s(&flow), "--format", "json"],
+    ] {
+        let r = afc(&args).stdout_to(full()).run();
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.show());
+        assert!(
+            r.stderr.contains("cannot write to standard output"),
+            "{}",
+            r.show()
+        );
+        assert!(!r.stderr.contains("panicked"), "{}", r.show());
+    }
+    let good = dir.join("good.af");
+    write(&good, &hand_written("G"));
+    let r = afc(&["compile", s(&good)]).stdout_to(full()).run();
+    assert_eq!(r.code, Some(2), "{}", r.show());
+
+    // `attack` printed its tables and JSON ignoring errors (exit 0), and its messages with
+    // `eprintln!`, which panics on a failed write (exit 101).
+    for args in [
+        vec!["attack", "search", "phishing"],
+        vec!["attack", "show", "T1566", "--format", "json"],
+        vec!["attack", "tactics"],
+    ] {
+        let r = afc(&args).stdout_to(full()).run();
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.show());
+        assert!(
+            r.stderr.contains("cannot write to standard output"),
+            "{}",
+            r.show()
+        );
+    }
+    let r = afc(&["attack", "show", "T9999"]).stderr_to(full()).run();
+    assert_eq!(r.code, Some(2), "{}", r.show());
+}
+
+// ---- issue 12, item 15: a lone CR ends a line ----
+
+#[test]
+fn a_lone_carriage_return_ends_a_line() {
+    let r = afc(&["check", "-", "--format", "json"])
+        .stdin("action a T1566\rmalwar m \"x\"\r")
+        .run();
+    let first: serde_json::Value = r
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .find(|v: &serde_json::Value| v["code"] == "E0104")
+        .unwrap_or_else(|| panic!("{}", r.show()));
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(2), Some(1)),
+        "{first}"
+    );
+}
