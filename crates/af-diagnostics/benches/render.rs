@@ -48,11 +48,11 @@ fn minified(n: usize) -> (String, Vec<Diagnostic>) {
     (source, diags)
 }
 
+type Make = fn(usize) -> (String, Vec<Diagnostic>);
+
 fn bench(c: &mut Criterion) {
-    for (shape, make) in [
-        ("pretty", pretty as fn(usize) -> _),
-        ("minified", minified as fn(usize) -> _),
-    ] {
+    let shapes: [(&str, Make); 2] = [("pretty", pretty), ("minified", minified)];
+    for (shape, make) in shapes {
         let mut group = c.benchmark_group(shape);
         group.sample_size(10);
         for n in [10_000, 100_000] {

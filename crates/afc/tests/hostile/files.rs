@@ -17,8 +17,8 @@ pub fn hand_written(name: &str) -> String {
 fn import_never_replaces_an_existing_flow_unless_forced() {
     let dir = scratch("import-keeps-sources");
     let (a, b) = (dir.join("a.af"), dir.join("b.af"));
-    write(&a, &hand_written("A"));
-    write(&b, &hand_written("B"));
+    write(&a, hand_written("A"));
+    write(&b, hand_written("B"));
     let compiled = afc(&["compile", s(&a), s(&b)]).run();
     assert_eq!(compiled.code, Some(0), "{}", compiled.show());
 
@@ -58,7 +58,7 @@ fn import_never_replaces_an_existing_flow_unless_forced() {
 fn no_command_writes_over_one_of_its_inputs() {
     let dir = scratch("inputs-stay");
     let flow = dir.join("flow.af");
-    write(&flow, &hand_written("F"));
+    write(&flow, hand_written("F"));
     let bundle = dir.join("src.json");
     let compiled = afc(&["compile", s(&flow), "-o", s(&bundle)]).run();
     assert_eq!(compiled.code, Some(0), "{}", compiled.show());
@@ -100,8 +100,8 @@ fn no_command_writes_over_one_of_its_inputs() {
 #[test]
 fn outputs_that_collide_in_out_dir_are_errors() {
     let dir = scratch("collisions");
-    write(&dir.join("a/flow.af"), &hand_written("A"));
-    write(&dir.join("b/flow.af"), &hand_written("B"));
+    write(&dir.join("a/flow.af"), hand_written("A"));
+    write(&dir.join("b/flow.af"), hand_written("B"));
     let out = dir.join("out");
     for args in [
         vec!["compile", "a/flow.af", "b/flow.af", "--out-dir", "out"],

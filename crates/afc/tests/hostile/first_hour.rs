@@ -13,7 +13,7 @@ fn compile_writes_only_the_bundle_to_stdout_in_every_format() {
     let dir = scratch("compile-stdout");
     let flow = dir.join("f.af");
     // A warning (a revoked technique), so that there is something to report.
-    write(&flow, &format!("{}\naction old T1073\n", hand_written("W")));
+    write(&flow, format!("{}\naction old T1073\n", hand_written("W")));
     for format in ["human", "json", "sarif", "github"] {
         let r = afc(&["compile", s(&flow), "--format", format]).run();
         assert_eq!(r.code, Some(0), "{format}: {}", r.show());
@@ -62,7 +62,7 @@ fn import_takes_builder_files_from_directories() {
 #[test]
 fn missing_inputs_are_not_counted_as_clean_files() {
     let dir = scratch("missing");
-    write(&dir.join("ok.af"), &hand_written("OK"));
+    write(&dir.join("ok.af"), hand_written("OK"));
     let r = afc(&["check", "ok.af", "nope.af"]).dir(&dir).run();
     assert_eq!(r.code, Some(2), "{}", r.show());
     assert!(

@@ -65,7 +65,7 @@ fn failed_writes_exit_2_without_a_panic() {
         assert!(!r.stderr.contains("panicked"), "{}", r.show());
     }
     let good = dir.join("good.af");
-    write(&good, &hand_written("G"));
+    write(&good, hand_written("G"));
     let r = afc(&["compile", s(&good)]).stdout_to(full()).run();
     assert_eq!(r.code, Some(2), "{}", r.show());
 

@@ -176,7 +176,7 @@ fn bundles(scale: &Scale) -> Vec<(String, Vec<u8>)> {
         objects.push(sdo(
             "attack-action",
             &uuid(i),
-            &format!(r#","name":"Same name","technique_id":"T1566""#),
+            r#","name":"Same name","technique_id":"T1566""#,
         ));
     }
     v.push(("unconnected.json".into(), bundle(&objects).into_bytes()));
