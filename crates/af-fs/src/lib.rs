@@ -8,6 +8,8 @@
 //!   link at a predictable name is never followed), and is then renamed over the target. An
 //!   interrupted run leaves the old file or the new one, never half of one. Writing to a
 //!   symbolic link writes its target and keeps the link. A replaced file keeps its permissions.
+//!   A target that is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written in
+//!   place: a device is never replaced by a file.
 //! - **Identity** ([`FileId`]): whether two paths name the same file, so that a command can
 //!   refuse to overwrite its own inputs and a directory walk can visit each directory once.
 //!
@@ -116,6 +118,12 @@ pub enum Written {
 /// Writes `bytes` to `path` atomically (see [`AtomicFile`]), unless the file already holds
 /// exactly these bytes. The directory must exist.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<Written> {
+    if is_special(path) {
+        let mut file = AtomicFile::create(path)?;
+        file.write_all(bytes)?;
+        file.commit()?;
+        return Ok(Written::Written);
+    }
     let target = resolve_links(path)?;
     if same_content(&target, bytes) {
         return Ok(Written::Unchanged);
@@ -141,14 +149,34 @@ pub fn same_content(path: &Path, bytes: &[u8]) -> bool {
 /// exclusively with a random name; [`AtomicFile::commit`] renames it over the target.
 /// Dropped without a commit, the temporary file is removed and the target is untouched.
 pub struct AtomicFile {
-    tmp: BufWriter<tempfile::NamedTempFile>,
+    out: Out,
     target: PathBuf,
+}
+
+enum Out {
+    /// A temporary file, renamed over the target on commit.
+    Temp(BufWriter<tempfile::NamedTempFile>),
+    /// A device or FIFO, written in place (renaming over it would replace the device).
+    Direct(BufWriter<File>),
+}
+
+/// Whether `path` names (through links) something that exists and is neither a regular file
+/// nor a directory: a device, a FIFO, a socket.
+fn is_special(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl AtomicFile {
     /// Starts writing `path` (through symbolic links: the link's target is written). The
     /// directory must exist.
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        if is_special(path) {
+            let file = fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(AtomicFile {
+                out: Out::Direct(BufWriter::new(file)),
+                target: path.to_path_buf(),
+            });
+        }
         let target = resolve_links(path)?;
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -170,7 +198,7 @@ impl AtomicFile {
         }
         let tmp = builder.tempfile_in(&dir)?;
         Ok(AtomicFile {
-            tmp: BufWriter::new(tmp),
+            out: Out::Temp(BufWriter::new(tmp)),
             target,
         })
     }
@@ -182,7 +210,11 @@ impl AtomicFile {
 
     /// Moves the written bytes into place. A file that existed keeps its permissions.
     pub fn commit(self) -> io::Result<()> {
-        let tmp = self.tmp.into_inner().map_err(|e| e.into_error())?;
+        let tmp = match self.out {
+            Out::Temp(tmp) => tmp,
+            Out::Direct(mut file) => return file.flush(),
+        };
+        let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
         if let Ok(meta) = fs::metadata(&self.target) {
             fs::set_permissions(tmp.path(), meta.permissions())?;
         }
@@ -193,13 +225,22 @@ impl AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.tmp.write(buf)
+        match &mut self.out {
+            Out::Temp(w) => w.write(buf),
+            Out::Direct(w) => w.write(buf),
+        }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.tmp.write_all(buf)
+        match &mut self.out {
+            Out::Temp(w) => w.write_all(buf),
+            Out::Direct(w) => w.write_all(buf),
+        }
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.tmp.flush()
+        match &mut self.out {
+            Out::Temp(w) => w.flush(),
+            Out::Direct(w) => w.flush(),
+        }
     }
 }
 
@@ -281,6 +322,24 @@ mod tests {
             read_text_from(&b"a\xffb"[..], 10),
             Err(ReadError::NotUtf8 { valid_up_to: 1 })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_in_place_never_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        // /dev/null stays the device (renaming a file over it as root would replace it).
+        assert_eq!(write_atomic(Path::new("/dev/null"), b"x").ok(), Some(Written::Written));
+        assert!(fs::metadata("/dev/null").is_ok_and(|m| m.file_type().is_char_device()));
+        // A link to a device (as /dev/stdout is) writes the device.
+        let dir = scratch("device");
+        let link = dir.path().join("out");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap_or_else(|e| panic!("{e}"));
+        let mut file = AtomicFile::create(&link).unwrap_or_else(|e| panic!("{e}"));
+        file.write_all(b"diagnostics").unwrap_or_else(|e| panic!("{e}"));
+        file.commit().unwrap_or_else(|e| panic!("{e}"));
+        assert!(fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
+        assert!(fs::metadata("/dev/null").is_ok_and(|m| m.file_type().is_char_device()));
     }
 
     #[cfg(unix)]

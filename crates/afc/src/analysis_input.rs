@@ -4,7 +4,7 @@
 //! named node is declared.
 
 use crate::input::{self, Input};
-use crate::output::{self, Format};
+use crate::output;
 use af_analyze::{FlowGraph, Object};
 use std::path::Path;
 

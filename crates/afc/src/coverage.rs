@@ -289,7 +289,9 @@ pub fn run(args: Args, color: bool) -> u8 {
         CoverageFormat::Sarif => {
             let mut log = crate::ci::SarifLog::default();
             for a in &done {
-                log.add(&findings(a, &det.rules), &a.loaded.name, &a.loaded.text);
+                let found = findings(a, &det.rules);
+                let refs: Vec<&Diagnostic> = found.iter().collect();
+                log.add(&refs, &a.loaded.name, &a.loaded.text);
             }
             log.to_json()
         }

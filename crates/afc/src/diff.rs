@@ -2,10 +2,9 @@
 
 use crate::flows::{self, LoadError, Loaded};
 use crate::input::{self, Input};
-use crate::output::{self, Format};
+use crate::output;
 use af_diff::render::Names;
 use af_diff::Side;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -175,7 +174,13 @@ pub fn run(args: Args, color: output::ColorChoice) -> u8 {
             } else {
                 color.enabled_for_stdout()
             };
-            af_diff::render::human(&d, names, catalog, paint)
+            let text = af_diff::render::human(&d, names, catalog, paint);
+            if paint {
+                text
+            } else {
+                // For people: names from a flow cannot drive their terminal.
+                af_diagnostics::escape_control(&text, true).into_owned()
+            }
         }
         DiffFormat::Json => af_diff::render::json(&d, names),
         DiffFormat::Markdown => {

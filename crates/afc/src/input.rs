@@ -402,7 +402,8 @@ pub fn write_report(inputs: &[Input], path: Option<&Path>, text: &str) -> bool {
 pub fn would_replace(dest: &Dest, data: impl AsRef<[u8]>) -> bool {
     match dest {
         Dest::Stdout => false,
-        Dest::File(path) => std::fs::symlink_metadata(path).is_ok() && !same_content(path, data),
+        // A device (`-o /dev/stdout`) holds nothing to lose.
+        Dest::File(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()) && !same_content(path, data),
     }
 }
 

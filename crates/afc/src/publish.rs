@@ -2,7 +2,7 @@
 //! collection, one envelope per flow, following each status until the server is done.
 
 use crate::input::{self, Input};
-use crate::output::{self, Format};
+use crate::output;
 use crate::taxii::{self, Access};
 use af_diagnostics::Counts;
 use serde_json::Value;

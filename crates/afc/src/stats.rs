@@ -4,7 +4,6 @@ use crate::batch;
 use crate::flows::{self, LoadError};
 use crate::input;
 use crate::output;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -105,7 +104,11 @@ pub fn run(args: Args) -> u8 {
         .as_deref()
         .unwrap_or(af_catalog::Catalog::embedded());
     let text = match args.format {
-        StatsFormat::Table => af_stats::render::table(&stats, catalog, args.top),
+        // A table is for people: names from a flow cannot drive their terminal.
+        StatsFormat::Table => {
+            af_diagnostics::escape_control(&af_stats::render::table(&stats, catalog, args.top), true)
+                .into_owned()
+        }
         StatsFormat::Csv => af_stats::render::csv(&stats, catalog),
         StatsFormat::Json => af_stats::render::json(&stats, catalog),
         StatsFormat::Markdown => af_stats::render::markdown(&stats, catalog, args.top),

@@ -1,6 +1,7 @@
 //! What `afc publish` and `afc pull` share: the server flags, the credentials, and the
 //! connection checks made before anything is sent or written.
 
+use crate::output;
 use af_taxii::{Client, Collection, Credentials, Settings};
 use std::time::Duration;
 

@@ -63,22 +63,39 @@ fn no_command_writes_over_one_of_its_inputs() {
     let compiled = afc(&["compile", s(&flow), "-o", s(&bundle)]).run();
     assert_eq!(compiled.code, Some(0), "{}", compiled.show());
     let bundle_text = read(&bundle);
+    let ids = dir.join("detected.txt");
+    write(&ids, "T1566\n");
 
     // `-o` naming the input, by another spelling too.
     let other_spelling = dir.join(".").join("flow.af");
     for args in [
         vec!["compile", s(&flow), "-o", s(&other_spelling)],
         vec!["render", s(&flow), "-o", s(&flow)],
-        vec!["render", s(&flow), "--to", "navigator", "-o", s(&flow)],
         vec!["import", s(&bundle), "-o", s(&bundle)],
         vec!["check", s(&flow), "--diagnostics-file", s(&flow)],
+        // The commands that came after the rule: they write through the same helper.
+        vec!["export", s(&flow), "-o", s(&flow)],
+        vec!["export", s(&bundle), "-o", s(&bundle)],
+        vec!["render", s(&flow), "--to", "png", "-o", s(&flow)],
+        vec!["diff", s(&flow), s(&bundle), "-o", s(&bundle)],
+        vec!["stats", s(&flow), s(&bundle), "-o", s(&flow)],
+        vec!["coverage", s(&flow), "-d", s(&ids), "-o", s(&ids)],
     ] {
         let r = afc(&args).run();
         assert_eq!(r.code, Some(2), "{args:?}\n{}", r.show());
         assert!(r.stderr.contains("is the input"), "{args:?}\n{}", r.show());
         assert_eq!(read(&flow), hand_written("F"), "{args:?}");
         assert_eq!(read(&bundle), bundle_text, "{args:?}");
+        assert_eq!(read(&ids), "T1566\n", "{args:?}");
     }
+
+    // A Navigator layer is PREFIX-<matrix>.json: a prefix that names the input through it.
+    let layer_input = dir.join("layer-enterprise-attack.json");
+    write(&layer_input, &bundle_text);
+    let r = afc(&["render", s(&layer_input), "--to", "navigator", "-o", s(&dir.join("layer"))]).run();
+    assert_eq!(r.code, Some(2), "{}", r.show());
+    assert!(r.stderr.contains("is the input"), "{}", r.show());
+    assert_eq!(read(&layer_input), bundle_text);
 
     // A bundle given to compile among flows would be written over with its own "bundle".
     let several = afc(&["compile", s(&bundle), s(&flow)]).run();
@@ -106,6 +123,8 @@ fn outputs_that_collide_in_out_dir_are_errors() {
     for args in [
         vec!["compile", "a/flow.af", "b/flow.af", "--out-dir", "out"],
         vec!["render", "a/flow.af", "b/flow.af", "--out-dir", "out"],
+        vec!["render", "a/flow.af", "b/flow.af", "--to", "png", "--out-dir", "out"],
+        vec!["export", "a/flow.af", "b/flow.af", "--out-dir", "out"],
     ] {
         let r = afc(&args).dir(&dir).run();
         assert_eq!(r.code, Some(2), "{args:?}\n{}", r.show());

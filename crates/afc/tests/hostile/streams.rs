@@ -107,3 +107,41 @@ fn a_lone_carriage_return_ends_a_line() {
         "{first}"
     );
 }
+
+// ---- issue 12, item 15: what one command accepts, the others accept too ----
+
+#[test]
+fn a_bundle_with_a_byte_order_mark_is_read_by_every_command_that_reads_bundles() {
+    let dir = scratch("bom");
+    let flow = dir.join("flow.af");
+    write(&flow, hand_written("BOM"));
+    let compiled = afc(&["compile", s(&flow)]).run();
+    assert_eq!(compiled.code, Some(0), "{}", compiled.show());
+    let bundle = dir.join("bom.json");
+    write(&bundle, format!("\u{feff}{}", compiled.stdout));
+    for args in [
+        vec!["validate", s(&bundle)],
+        vec!["render", s(&bundle), "--to", "mermaid"],
+        vec!["render", s(&bundle), "--to", "svg"],
+        vec!["import", s(&bundle)],
+        vec!["export", s(&bundle)],
+        vec!["stats", s(&bundle)],
+        vec!["diff", s(&bundle), s(&flow)],
+    ] {
+        let r = afc(&args).run();
+        assert_eq!(r.code, Some(0), "{args:?}\n{}", r.show());
+    }
+}
+
+// ---- issue 12, item 15: execution_end before execution_start ----
+
+#[test]
+fn an_execution_that_ends_before_it_starts_is_reported() {
+    let r = afc(&["check", "-", "--format", "json"])
+        .stdin(
+            "action a T1566 {\n  execution_start: 2026-01-02T00:00:00Z\n  execution_end: 2026-01-01T00:00:00Z\n}\n",
+        )
+        .run();
+    assert!(r.stdout.contains("\"E0302\""), "{}", r.show());
+    assert_eq!(r.code, Some(1), "{}", r.show());
+}

@@ -274,6 +274,15 @@ fn every_command_survives_hostile_input() {
         for to in ["svg", "mermaid", "dot", "navigator"] {
             check(&["render", n, "--to", to], 4 * size, false, None);
         }
+        // The commands added after the survey was first written: each reads the same flows.
+        check(&["render", n, "--to", "png", "-o", "../out/x.png"], 0, false, None);
+        check(&["export", n, "-o", "../out/x.afb"], 0, false, None);
+        check(&["diff", n, n, "--format", "json"], size, false, None);
+        check(&["stats", n, "--format", "json"], size, false, None);
+        for command in ["paths", "suggest", "mitigations"] {
+            check(&[command, n], 4 * size, true, None);
+        }
+        check(&["coverage", n, "-d", n], 4 * size, true, None);
     }
     for (name, bytes) in bundles(&scale) {
         let size = write(&dir.join(&name), &bytes);
@@ -287,6 +296,11 @@ fn every_command_survives_hostile_input() {
         }
         check(&["import", n, "--out-dir", "../imported"], size, false, None);
         check(&["import", "-"], size, false, Some(bytes.clone()));
+        check(&["stats", n], size, true, None);
+        if name.ends_with(".json") {
+            check(&["export", n, "-o", "../out/b.afb"], 0, false, None);
+            check(&["diff", n, n], size, true, None);
+        }
     }
     // Every input at once, and directories with links that loop.
     check(&["check", "."], 0, false, None);
@@ -311,6 +325,9 @@ fn every_command_survives_hostile_input() {
     check(&["validate", "/dev/zero"], 0, false, None);
     check(&["check", "/dev/zero"], 0, false, None);
     check(&["import", "/dev/zero"], 0, false, None);
+    check(&["diff", "/dev/zero", "/dev/zero"], 0, false, None);
+    check(&["stats", "/dev/zero"], 0, false, None);
+    check(&["paths", "/dev/zero"], 0, false, None);
     if scale.full {
         check(
             &["check", "dup_names.af", "--attack-bundle", "/dev/zero"],
