@@ -329,7 +329,10 @@ mod tests {
     fn devices_are_written_in_place_never_replaced() {
         use std::os::unix::fs::FileTypeExt;
         // /dev/null stays the device (renaming a file over it as root would replace it).
-        assert_eq!(write_atomic(Path::new("/dev/null"), b"x").ok(), Some(Written::Written));
+        assert_eq!(
+            write_atomic(Path::new("/dev/null"), b"x").ok(),
+            Some(Written::Written)
+        );
         assert!(fs::metadata("/dev/null").is_ok_and(|m| m.file_type().is_char_device()));
         // A link to a device (as /dev/stdout is) writes the device.
         let dir = scratch("device");

@@ -395,8 +395,10 @@ mod tests {
     #[test]
     fn one_github_line_per_diagnostic_even_with_newlines() {
         let source = "{\n  \"a\": 1\n}\n";
-        let error = Diagnostic::new(codes::V0106, 9..10, "bad: value, really").with_help("line one
-line two");
+        let error = Diagnostic::new(codes::V0106, 9..10, "bad: value, really").with_help(
+            "line one
+line two",
+        );
         let note = Diagnostic::new(codes::V0103, 0..1, "note");
         let text = github_commands(&[&error, &note], "dir/x,y.json", source);
         let lines: Vec<&str> = text.lines().collect();

@@ -92,7 +92,15 @@ fn no_command_writes_over_one_of_its_inputs() {
     // A Navigator layer is PREFIX-<matrix>.json: a prefix that names the input through it.
     let layer_input = dir.join("layer-enterprise-attack.json");
     write(&layer_input, &bundle_text);
-    let r = afc(&["render", s(&layer_input), "--to", "navigator", "-o", s(&dir.join("layer"))]).run();
+    let r = afc(&[
+        "render",
+        s(&layer_input),
+        "--to",
+        "navigator",
+        "-o",
+        s(&dir.join("layer")),
+    ])
+    .run();
     assert_eq!(r.code, Some(2), "{}", r.show());
     assert!(r.stderr.contains("is the input"), "{}", r.show());
     assert_eq!(read(&layer_input), bundle_text);
@@ -123,7 +131,15 @@ fn outputs_that_collide_in_out_dir_are_errors() {
     for args in [
         vec!["compile", "a/flow.af", "b/flow.af", "--out-dir", "out"],
         vec!["render", "a/flow.af", "b/flow.af", "--out-dir", "out"],
-        vec!["render", "a/flow.af", "b/flow.af", "--to", "png", "--out-dir", "out"],
+        vec![
+            "render",
+            "a/flow.af",
+            "b/flow.af",
+            "--to",
+            "png",
+            "--out-dir",
+            "out",
+        ],
         vec!["export", "a/flow.af", "b/flow.af", "--out-dir", "out"],
     ] {
         let r = afc(&args).dir(&dir).run();

@@ -275,7 +275,12 @@ fn every_command_survives_hostile_input() {
             check(&["render", n, "--to", to], 4 * size, false, None);
         }
         // The commands added after the survey was first written: each reads the same flows.
-        check(&["render", n, "--to", "png", "-o", "../out/x.png"], 0, false, None);
+        check(
+            &["render", n, "--to", "png", "-o", "../out/x.png"],
+            0,
+            false,
+            None,
+        );
         check(&["export", n, "-o", "../out/x.afb"], 0, false, None);
         check(&["diff", n, n, "--format", "json"], size, false, None);
         check(&["stats", n, "--format", "json"], size, false, None);
