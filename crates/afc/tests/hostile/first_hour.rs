@@ -14,7 +14,7 @@ fn compile_writes_only_the_bundle_to_stdout_in_every_format() {
     let flow = dir.join("f.af");
     // A warning (a revoked technique), so that there is something to report.
     write(&flow, format!("{}\naction old T1073\n", hand_written("W")));
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "json", "sarif", "github", "junit"] {
         let r = afc(&["compile", s(&flow), "--format", format]).run();
         assert_eq!(r.code, Some(0), "{format}: {}", r.show());
         let bundle: serde_json::Value = serde_json::from_str(&r.stdout)

@@ -258,7 +258,7 @@ fn every_command_survives_hostile_input() {
     for (name, text) in flows(&scale) {
         let size = write(&dir.join(&name), text.as_bytes());
         let n = name.as_str();
-        for format in ["human", "json", "sarif", "github"] {
+        for format in ["human", "json", "sarif", "github", "junit"] {
             check(&["check", n, "--format", format], 0, false, None);
         }
         check(
@@ -293,7 +293,7 @@ fn every_command_survives_hostile_input() {
         let size = write(&dir.join(&name), &bytes);
         let n = name.as_str();
         if name.ends_with(".json") {
-            for format in ["human", "json", "sarif", "github"] {
+            for format in ["human", "json", "sarif", "github", "junit"] {
                 check(&["validate", n, "--format", format], 0, false, None);
             }
             check(&["render", n, "--to", "svg"], 4 * size, false, None);
