@@ -57,8 +57,9 @@ module.exports = grammar({
       optional(field('body', $.block)),
     ),
 
-    // KIND NAME [WORD] ["TITLE"] [{ … }]: WORD is an action's technique id or an
-    // operator's AND/OR.
+    // KIND NAME [WORD] ["TITLE"] [{ … }]: WORD is an action's technique id, an
+    // operator's AND/OR, or the ATT&CK id of malware, a tool, an intrusion set, a campaign
+    // or a course of action (`malware m S0154`).
     node_declaration: $ => seq(
       field('kind', $.identifier),
       field('name', $.identifier),

@@ -373,7 +373,7 @@ impl FlowGraph {
             .filter(|s| s.shown())
             .filter(|s| {
                 let l = s.label.to_lowercase();
-                l.contains(&lower) || lower.contains(&l) || edit_distance(&l, &lower) <= 2
+                l.contains(&lower) || lower.contains(&l) || af_diagnostics::edit_distance(&l, &lower) <= 2
             })
             .map(|s| s.label.clone())
             .collect();
@@ -418,21 +418,6 @@ impl FlowGraph {
         }
         seen
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Steps in flow order: Kahn's topological order, taking the earliest input object first

@@ -33,7 +33,7 @@ impl Lowering<'_> {
                 }
                 let contributing =
                     af_stix::id::id_contributing_properties(&node.stix_type).unwrap_or_default();
-                if contributing.iter().any(|k| k.ends_with("_ref")) != second {
+                if contributing.iter().any(|k| af_stix::refs::is_reference_key(k)) != second {
                     continue;
                 }
                 let Some(Some(obj)) = self.objects.get(i) else {

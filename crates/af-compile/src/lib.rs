@@ -1,16 +1,21 @@
 //! The compiler: resolves names, types properties, lowers edges and produces the STIX objects
 //! of one flow, reporting every mistake as a [`Diagnostic`].
 //!
-//! Pipeline: [`af_syntax::parse`] gives the tree; [`compile`] checks it and builds the objects
-//! ([`af_stix::Object`]s in output order; each node is lowered and checked in one go, while
-//! its object is fresh in memory, and ids are shared by every ref rather than copied);
-//! [`Compiled::to_json`] writes the bundle through [`af_stix::writer`]. This crate never prints and never reads files: the CLI and the language
-//! server do that. It must not know how diagnostics are rendered.
+//! Pipeline: [`af_syntax::parse`] gives the tree; [`analyze`] resolves it into a [`Model`]
+//! (nodes with their STIX types, every reference with its owner, key, expected targets and
+//! resolution, edges with their meaning, header sugar), which the language server reads too;
+//! [`lower`] checks the values and builds the objects ([`af_stix::Object`]s in output order;
+//! each node is lowered and checked in one go, while its object is fresh in memory, and ids
+//! are shared by every ref rather than copied); [`compile`] is the two in a row, and
+//! [`Compiled::to_json`] writes the bundle through [`af_stix::writer`]. This crate never
+//! prints and never reads files: the CLI and the language server do that. It must not know
+//! how diagnostics are rendered.
 
 mod allow;
 mod edges;
 mod ids;
 mod lower;
+pub mod model;
 mod techniques;
 
 mod values;
@@ -20,6 +25,7 @@ mod values;
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 pub use allow::allowed_codes;
+pub use model::{analyze, Model};
 
 use af_diagnostics::Diagnostic;
 use af_syntax::File;
@@ -93,7 +99,19 @@ pub fn compile_str(source: &str, options: &Options) -> Compiled {
 ///
 /// Warnings the file allows (`# afc: allow W0104`) are left out.
 pub fn compile(file: &File, options: &Options) -> Compiled {
-    let mut compiled = lower::Lowering::new(file, options).run();
+    let (model, mut diagnostics) = analyze(file);
+    let mut compiled = lower(file, &model, options);
+    diagnostics.append(&mut compiled.diagnostics);
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    compiled.diagnostics = diagnostics;
+    compiled
+}
+
+/// Lowers the model of `file` ([`analyze`]) to STIX objects, checking every value. The
+/// diagnostics are those of lowering only, sorted by position (the analysis reports its own,
+/// which are errors; [`compile`] merges the two); warnings the file allows are left out.
+pub fn lower(file: &File, model: &Model, options: &Options) -> Compiled {
+    let mut compiled = lower::Lowering::new(file, model, options).run();
     allow::apply(file, &mut compiled.diagnostics);
     compiled
 }

@@ -4,7 +4,7 @@ use crate::values::Seen;
 use crate::FastMap;
 use crate::{Compiled, Object, Options, DEFAULT_CREATED};
 use af_diagnostics::{closest, codes, Diagnostic};
-use af_stix::language::{self, KindError};
+use af_stix::language;
 use af_stix::object::SmolStr;
 use af_stix::types::{self, Category};
 use af_syntax::{Block, File, FlowDecl, Ident, Item, NodeDecl, Span, StrLit, Value, ValueKind};
@@ -27,6 +27,8 @@ pub(crate) struct Node<'a> {
 
 pub(crate) struct Lowering<'a> {
     pub file: &'a File,
+    /// The resolved model of the file ([`crate::analyze`]).
+    pub model: &'a crate::Model,
     pub options: &'a Options,
     pub diags: Vec<Diagnostic>,
     pub nodes: Vec<Node<'a>>,
@@ -55,9 +57,10 @@ pub(crate) struct Lowering<'a> {
 }
 
 impl<'a> Lowering<'a> {
-    pub fn new(file: &'a File, options: &'a Options) -> Self {
+    pub fn new(file: &'a File, model: &'a crate::Model, options: &'a Options) -> Self {
         Lowering {
             file,
+            model,
             options,
             diags: Vec::new(),
             nodes: Vec::new(),
@@ -87,6 +90,7 @@ impl<'a> Lowering<'a> {
             let obj = self.lower_node(i);
             self.objects.push(obj);
             self.check_action(i, &mut techniques);
+            self.fill_catalog_object(i, techniques.catalog);
             self.check_node(i);
         }
         let mut relationships = self.lower_edges();
@@ -227,26 +231,17 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// The nodes of the model (first declarations of a known kind) with their ids; a node
+    /// whose explicit id another node has is left out (`E0103`).
     fn declare_nodes(&mut self) {
-        for item in &self.file.items {
-            let Item::Node(decl) = item else { continue };
-            let Some(name) = &decl.name else { continue };
-            let Some(stix_type) = self.node_type(&decl.kind) else {
+        let model = self.model;
+        for n in model.nodes.iter().filter(|n| n.first && n.stix_type.is_some()) {
+            let Some(Item::Node(decl)) = self.file.items.get(n.item) else {
                 continue;
             };
-            if let Some(&prev) = self.by_name.get(name.text.as_str()) {
-                let first = self.nodes[prev].name.span.clone();
-                self.diags.push(
-                    Diagnostic::new(
-                        codes::E0103,
-                        name.span.clone(),
-                        format!("`{}` is declared twice", name.text),
-                    )
-                    .with_label(first, "first declared here")
-                    .with_help("rename one of them; names are unique in a file"),
-                );
+            let (Some(name), Ok(stix_type)) = (&decl.name, language::kind_type(&decl.kind.text)) else {
                 continue;
-            }
+            };
             let explicit = self.explicit_id(decl.body.as_ref(), &stix_type);
             let is_explicit = explicit.is_some();
             let id = match explicit {
@@ -275,37 +270,6 @@ impl<'a> Lowering<'a> {
                 explicit: is_explicit,
             });
         }
-    }
-
-    /// Maps a kind word to its STIX type (af-stix's table of the language's kind words),
-    /// reporting kinds that declare no node.
-    fn node_type(&mut self, kind: &Ident) -> Option<Cow<'static, str>> {
-        let k = kind.text.as_str();
-        let d = match language::kind_type(k) {
-            Ok(t) => return Some(t),
-            Err(KindError::LongSpelling { short }) => Diagnostic::new(
-                codes::E0104,
-                kind.span.clone(),
-                format!("write `{short}` for an `{k}`"),
-            )
-            .with_fix(format!("write `{short}`"), kind.span.clone(), short),
-            Err(KindError::NotANode) => Diagnostic::new(
-                codes::E0104,
-                kind.span.clone(),
-                format!("`{k}` cannot be declared as a node"),
-            )
-            .with_help("the flow header `flow \"Name\" { … }` makes the attack-flow object"),
-            Err(KindError::Unknown) => {
-                let mut d = Diagnostic::new(codes::E0104, kind.span.clone(), format!("unknown kind `{k}`"))
-                    .with_help("use `action`, `condition`, `operator`, `asset`, a STIX 2.1 type such as `malware` or `ipv4-addr`, or a custom `x-…` type");
-                if let Some(c) = closest(k, language::kind_words()) {
-                    d = d.with_fix(format!("did you mean `{c}`?"), kind.span.clone(), c);
-                }
-                d
-            }
-        };
-        self.diags.push(d);
-        None
     }
 
     /// An explicit `id:` in a block, checked against the expected type.
@@ -565,6 +529,9 @@ impl<'a> Lowering<'a> {
                     }
                     seen.push("operator", word.span.clone());
                 }
+                // An ATT&CK id (`malware m S0154`): filled in from the catalog after the
+                // block (`fill_catalog_object`).
+                t if af_catalog::ObjectKind::of_stix_type(t).is_some() => {}
                 _ => {
                     let mut d = Diagnostic::new(
                         codes::E0210,
@@ -572,7 +539,7 @@ impl<'a> Lowering<'a> {
                         format!("a `{}` takes no `{}` here", decl.kind.text, word.text),
                     )
                     .with_help(
-                        "only actions take a technique id and operators `AND`/`OR`; a title goes in quotes",
+                        "actions take a technique id, operators `AND`/`OR`, and malware, tools, intrusion sets, campaigns and courses of action an ATT&CK id; a title goes in quotes",
                     );
                     if decl.title.is_none() {
                         d = d.with_fix(
@@ -623,7 +590,7 @@ impl<'a> Lowering<'a> {
                 ("attack-condition", "description") => "give the condition a title: `condition x \"What must hold\"`".to_string(),
                 ("attack-operator", "operator") => "write `operator x AND` or `operator x OR`".to_string(),
                 ("attack-flow", "start_refs") => "declare at least one action or condition for the flow to start from".to_string(),
-                (_, p) if p.ends_with("_refs") => format!("add `{p}: [a, b]`"),
+                (_, p) if af_stix::refs::by_name(p).is_some_and(|r| r.many) => format!("add `{p}: [a, b]`"),
                 (_, p) => format!("add `{p}: …` to its block"),
             };
             self.diags.push(

@@ -1,13 +1,15 @@
-//! Catalog checks of actions: technique and tactic ids are looked up in the embedded MITRE
+//! Catalog checks of actions and of ATT&CK objects (`malware m S0154`): technique and tactic ids are looked up in the embedded MITRE
 //! catalogs (or a user-supplied ATT&CK bundle). Where the id is written as sugar
 //! (`action x T1566`, `tactic: TA0001`) the compiler also fills `name`, `technique_ref`,
 //! `tactic_id` and `tactic_ref`; explicit STIX properties (`technique_id: "…"`) are taken as
 //! written, so imported bundles round-trip exactly.
 
 use crate::lower::{find, Lowering};
-use af_catalog::{Catalog, Domain, Technique};
+use af_catalog::{Catalog, Domain, ObjectKind, Technique};
+use af_diagnostics::{codes, Diagnostic};
 use af_findings as findings;
 use af_stix::object::SmolStr;
+use af_stix::types;
 use af_syntax::{Span, ValueKind};
 use serde_json::Value as Json;
 
@@ -22,7 +24,7 @@ enum Written {
 
 /// What the catalog checks carry from one action to the next.
 pub(crate) struct Techniques<'o> {
-    catalog: &'o Catalog,
+    pub(crate) catalog: &'o Catalog,
     /// (domain set so far, the id and span that set it) for the mixed-domain check.
     domains: Option<(Vec<Domain>, String, Span)>,
     /// The name and STIX id filled in for each technique used so far: flows repeat
@@ -191,5 +193,115 @@ impl<'a> Lowering<'a> {
         if let Some(d) = findings::tactic_finding(catalog, t, tactic, span.clone(), span.clone()) {
             self.diags.push(d);
         }
+    }
+}
+
+impl Lowering<'_> {
+    /// `malware m S0154`, `intrusion-set g G0016`, `tool t S0002`, `campaign c C0024`,
+    /// `course-of-action m M1049`: the word after the name is an ATT&CK id, looked up in the
+    /// catalog; the object gets the ATT&CK name (unless a title or `name` gives one), its
+    /// aliases (unless `aliases` is written), `is_family: true` on malware (ATT&CK software
+    /// entries are families) and the ATT&CK external reference first in its
+    /// `external_references`. Right after the node is lowered, so written properties win.
+    pub(crate) fn fill_catalog_object(&mut self, i: usize, catalog: &Catalog) {
+        let node = &self.nodes[i];
+        let (Some(word), Some(kind)) = (&node.decl.word, ObjectKind::of_stix_type(&node.stix_type)) else {
+            return;
+        };
+        if node.decl.recovered {
+            return;
+        }
+        let stix_type = node.stix_type.clone();
+        let span = word.span.clone();
+        let Some(o) = catalog.find_object(&[kind], &word.text) else {
+            let mut d = Diagnostic::new(
+                codes::E0403,
+                span.clone(),
+                format!("the catalogs have no ATT&CK {kind} `{}`", word.text),
+            )
+            .with_help(format!(
+                "a `{}` takes the id of ATT&CK {kind} here ({}); `afc attack search NAME` finds it",
+                node.decl.kind.text,
+                kind_example(kind)
+            ));
+            if let Some(other) = catalog.find_object(&[], &word.text) {
+                d = d.with_help(format!(
+                    "`{}` is ATT&CK {} {}: declare it as `{}`",
+                    other.id,
+                    other.kind,
+                    other.name,
+                    other.stix_type().unwrap_or("intrusion-set")
+                ));
+            }
+            self.diags.push(d);
+            // The id stands in for what the catalog would have filled, so that no second
+            // error (a missing `name` or `is_family`) follows.
+            if let Some(Some(obj)) = self.objects.get_mut(i) {
+                if !obj.contains_key("name") {
+                    obj.insert("name", word.text.as_str());
+                }
+                if stix_type == "malware" && !obj.contains_key("is_family") {
+                    obj.insert("is_family", Json::Bool(true));
+                }
+            }
+            return;
+        };
+        if let Some(actual) = o.stix_type().filter(|t| *t != stix_type) {
+            self.diags.push(
+                Diagnostic::new(
+                    codes::W0407,
+                    span.clone(),
+                    format!(
+                        "ATT&CK lists `{}` ({}) as a `{actual}`, not a `{stix_type}`",
+                        o.id, o.name
+                    ),
+                )
+                .with_fix(
+                    format!("declare it as `{actual}`"),
+                    node.decl.kind.span.clone(),
+                    actual.to_string(),
+                ),
+            );
+        }
+        let Some(Some(obj)) = self.objects.get_mut(i) else {
+            return;
+        };
+        if !obj.contains_key("name") {
+            obj.insert("name", o.name.as_ref());
+        }
+        let has_aliases = types::property(&stix_type, "aliases").is_some();
+        if has_aliases && !obj.contains_key("aliases") && !o.aliases.is_empty() {
+            let aliases: Vec<SmolStr> = o.aliases.iter().map(|a| SmolStr::new(a.as_ref())).collect();
+            obj.insert("aliases", aliases);
+        }
+        if stix_type == "malware" && !obj.contains_key("is_family") {
+            obj.insert("is_family", Json::Bool(true));
+        }
+        let mut refs = match obj.get_value("external_references") {
+            Some(Json::Array(list)) => list,
+            _ => Vec::new(),
+        };
+        let given = refs.iter().any(|r| {
+            r.get("source_name").and_then(Json::as_str) == Some("mitre-attack")
+                && r.get("external_id").and_then(Json::as_str) == Some(o.id.as_ref())
+        });
+        if !given {
+            let mut entry = serde_json::Map::new();
+            entry.insert("source_name".into(), Json::from("mitre-attack"));
+            entry.insert("url".into(), Json::from(o.url()));
+            entry.insert("external_id".into(), Json::from(o.id.as_ref()));
+            refs.insert(0, Json::Object(entry));
+            obj.insert("external_references", Json::Array(refs));
+        }
+    }
+}
+
+/// An id of each kind, for help texts.
+fn kind_example(kind: ObjectKind) -> &'static str {
+    match kind {
+        ObjectKind::Group => "`G0016`",
+        ObjectKind::Software => "`S0154`",
+        ObjectKind::Campaign => "`C0024`",
+        ObjectKind::Mitigation => "`M1049`",
     }
 }

@@ -181,12 +181,14 @@ codes! {
     Catalogs {
         E0401 Error C "unknown technique id",
         E0402 Error C "unknown tactic",
+        E0403 Error C "unknown ATT&CK group, software, campaign or mitigation id",
         W0401 Warning CV "revoked technique",
         W0402 Warning CV "deprecated technique",
         W0403 Warning CV "tactic the technique does not belong to",
         W0404 Warning C "techniques from different ATT&CK domains",
         W0405 Warning CV "tactic changed in ATT&CK v19",
         W0406 Warning CV "technique_id or tactic_id the catalogs do not know",
+        W0407 Warning C "ATT&CK software declared as the other of malware and tool",
     }
     Bundle {
         V0001 Error V "malformed JSON",

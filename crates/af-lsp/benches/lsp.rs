@@ -285,7 +285,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| af_compile::compile(&parsed.file, &config.compile_options()))
     });
     group.bench_function("model_only_5k_lines", |b| {
-        b.iter(|| af_lsp::model::Model::build(&parsed.file))
+        b.iter(|| af_compile::analyze(&parsed.file))
     });
     let at_technique = {
         let mut t = text.clone();

@@ -2,10 +2,11 @@
 //! replacement of a revoked id, a tactic, a did-you-mean name or key), plus declaring an
 //! undefined node and removing a node nothing is connected to.
 
-use crate::model::{kind_word_of, Owner, Role};
 use crate::snapshot::Snapshot;
+use af_compile::model::Role;
 use af_diagnostics::{codes, Edit};
-use af_stix::types::{self, PropKind};
+use af_stix::language::kind_word;
+use af_stix::types;
 use af_syntax::Span;
 
 /// A quick fix: a title and the edits it makes.
@@ -54,35 +55,16 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-/// The type a reference at `span` should point at, from where it is written.
+/// The type a reference at `span` should point at: the first of the targets the compiler's
+/// model gives the reference (an action for edges and references to any type).
 fn wanted_type(snap: &Snapshot, span: &Span) -> String {
-    let m = &snap.model;
-    let Some(r) = m.refs.iter().find(|r| r.span == *span) else {
-        return "attack-action".into();
-    };
-    let (owner_type, key) = match &r.role {
-        Role::Edge(_) => return "attack-action".into(),
-        Role::Property { owner, key } => {
-            let t = match owner {
-                Owner::Flow => Some("attack-flow".to_string()),
-                Owner::Node(i) => m.nodes.get(*i).and_then(|n| n.stix_type.clone()),
-                Owner::Edge(_) => Some("relationship".to_string()),
-            };
-            (t, key.as_str())
-        }
-    };
-    match (owner_type.as_deref(), key) {
-        (Some("attack-flow"), "author") => return "identity".into(),
-        (Some("attack-flow"), "marking") => return "marking-definition".into(),
-        _ => {}
-    }
-    let kind = owner_type.and_then(|t| types::property(&t, key)).map(|p| p.kind);
-    match kind {
-        Some(PropKind::Ref(targets) | PropKind::RefList(targets)) => {
-            targets.first().map_or("attack-action", |t| t).to_string()
-        }
-        _ => "attack-action".into(),
-    }
+    let targets = snap
+        .model
+        .refs
+        .iter()
+        .find(|r| r.span == *span && matches!(r.role, Role::Property { .. }))
+        .map_or(&[][..], |r| r.targets);
+    targets.first().map_or("attack-action", |t| t).to_string()
 }
 
 /// `E0105`: declare the undefined name at the end of the file, with a kind that fits where it
@@ -93,7 +75,7 @@ fn declare(snap: &Snapshot, span: &Span, diagnostic: usize) -> Option<QuickFix> 
         return None;
     }
     let stix_type = wanted_type(snap, span);
-    let kind = kind_word_of(&stix_type);
+    let kind = kind_word(&stix_type);
     let mut line = format!("{kind} {name}");
     if stix_type == "attack-operator" {
         line.push_str(" AND");

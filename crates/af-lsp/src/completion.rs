@@ -3,9 +3,9 @@
 //! values, node kinds and snippets at the start of a statement.
 
 use crate::context::{context_at, OwnerType, Site};
-use crate::model::kind_word_of;
 use crate::snapshot::Snapshot;
 use af_catalog::Catalog;
+use af_stix::language::kind_word as kind_word_of;
 use af_stix::types::{self, Category, PropInfo, PropKind};
 use af_syntax::Span;
 use std::collections::{HashMap, HashSet};
@@ -17,6 +17,8 @@ pub enum ItemKind {
     Technique,
     /// A tactic id.
     Tactic,
+    /// The ATT&CK id of a group, software, campaign or mitigation (`S0154`).
+    AttackObject,
     /// A node name.
     Node,
     /// A property key.
@@ -130,14 +132,19 @@ pub fn complete(snap: &Snapshot, offset: usize) -> Completions {
         Site::Nothing => Vec::new(),
         Site::StatementStart => statement_start(snap),
         Site::Technique => techniques(snap, &ctx.prefix),
+        Site::AttackObject { stix_type } => attack_objects(snap, stix_type),
         Site::OperatorWord => ["AND", "OR"]
             .iter()
             .map(|o| Item::new(*o, ItemKind::Value).detail("operator"))
             .collect(),
-        Site::EdgeNode { flow_only } => {
-            let flow: &[&str] = &["attack-action", "attack-condition", "attack-operator"];
-            nodes(snap, if *flow_only { flow } else { &[] })
-        }
+        Site::EdgeNode { flow_only } => nodes(
+            snap,
+            if *flow_only {
+                af_stix::flow::FLOW_NODE_TYPES
+            } else {
+                &[]
+            },
+        ),
         Site::EdgeLabel { sources } => edge_labels(snap, sources),
         Site::Key { owner, present } => keys(owner, present),
         Site::Value { owner, key } => values(snap, owner, key, &ctx.prefix),
@@ -224,6 +231,37 @@ fn techniques(snap: &Snapshot, prefix: &str) -> Vec<Item> {
             inactive.push(item);
         } else {
             active.push(item);
+        }
+    }
+    active.extend(inactive);
+    active
+}
+
+/// ATT&CK ids of the objects a node of `stix_type` may name (`malware m S0154`): software
+/// of that type, groups, campaigns or mitigations; current ones first.
+fn attack_objects(snap: &Snapshot, stix_type: &str) -> Vec<Item> {
+    let Some(kind) = af_catalog::ObjectKind::of_stix_type(stix_type) else {
+        return Vec::new();
+    };
+    let mut seen = HashSet::new();
+    let (mut active, mut inactive) = (Vec::new(), Vec::new());
+    for o in snap.catalog().objects() {
+        let fits = o.kind == kind && o.stix_type().is_none_or(|t| t == stix_type);
+        if !fits || !seen.insert(o.id.as_ref()) {
+            continue;
+        }
+        let mut item = Item::new(o.id.as_ref(), ItemKind::AttackObject).detail(o.name.to_string());
+        let mut filter = format!("{} {}", o.id, o.name);
+        for a in &o.aliases {
+            filter.push(' ');
+            filter.push_str(a);
+        }
+        item.filter = Some(filter);
+        if o.status.is_active() {
+            active.push(item);
+        } else {
+            item.deprecated = true;
+            inactive.push(item);
         }
     }
     active.extend(inactive);
@@ -563,6 +601,20 @@ mod tests {
 
     fn labels(c: &Completions) -> Vec<&str> {
         c.items.iter().map(|i| i.label.as_str()).collect()
+    }
+
+    #[test]
+    fn attack_ids_after_software_and_groups() {
+        let c = complete_at("malware m S01$0");
+        assert!(labels(&c).contains(&"S0154"), "{:?}", labels(&c));
+        assert!(c.items.iter().all(|i| i.kind == ItemKind::AttackObject));
+        let by_name = complete_at("malware m cobalt$0");
+        assert!(labels(&by_name).contains(&"S0154"), "{:?}", labels(&by_name));
+        let groups = complete_at("intrusion-set g G00$0");
+        assert!(labels(&groups).contains(&"G0016") && !labels(&groups).contains(&"S0154"));
+        // Mimikatz is a tool in ATT&CK: not offered for malware.
+        assert!(!labels(&complete_at("malware m S0002$0")).contains(&"S0002"));
+        assert!(labels(&complete_at("tool t S0002$0")).contains(&"S0002"));
     }
 
     #[test]

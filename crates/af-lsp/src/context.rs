@@ -1,11 +1,11 @@
 //! Where the cursor is, for completion: at the start of a statement, after `action NAME`, in
 //! an edge, at a property key, at a property value. Decided from the tokens of the statement
-//! around the cursor (lexed again, because a half-typed statement often does not parse), with
-//! the same line-continuation rules as the parser's layout pass.
+//! being written, as af-syntax's layout pass cuts it ([`af_syntax::position`]; a half-typed
+//! statement often does not parse, so the tree alone cannot say).
 
-use crate::model::stix_type_of;
 use crate::snapshot::Snapshot;
-use af_syntax::lexer::{lex, Token};
+use af_syntax::lexer::Token;
+use af_syntax::position::{self, Delim};
 use af_syntax::Span;
 
 /// What kind of object a block belongs to, for key and value completion.
@@ -35,6 +35,12 @@ pub enum Site {
     Technique,
     /// After `operator NAME`: `AND` or `OR`.
     OperatorWord,
+    /// After `malware NAME` (or `tool`, `intrusion-set`, `campaign`, `course-of-action`): an
+    /// ATT&CK id.
+    AttackObject {
+        /// The STIX type of the node.
+        stix_type: String,
+    },
     /// A node name in an edge statement; `flow_only` after a plain `->` or a `true`/`false`
     /// branch, where only actions, conditions and operators may stand.
     EdgeNode {
@@ -109,37 +115,24 @@ type Tok<'a> = (Token<'a>, Span);
 
 fn site(snap: &Snapshot, ws: usize) -> Site {
     let text = snap.text.as_str();
-    // Lex from the start of the statement the parser saw last before the cursor.
-    let items = &snap.file.items;
-    let i = items.partition_point(|it| it.span().start <= ws);
-    let lex_start = i.checked_sub(1).map_or(0, |i| items[i].span().start).min(ws);
-    let Some(slice) = text.get(lex_start..ws) else {
+    // The statement being written, cut as the parser's layout pass cuts it.
+    let Some(cursor) = position::statement_before(text, &snap.file, ws) else {
         return Site::Nothing;
     };
-    let (raw, comments) = lex(slice);
-    if comments.last().is_some_and(|(_, s)| s.end == slice.len()) {
-        return Site::Nothing;
-    }
-    let toks: Vec<Tok<'_>> = raw
-        .into_iter()
-        .map(|(t, s)| (t, s.start + lex_start..s.end + lex_start))
-        .collect();
-    if let Some((Token::UnterminatedStr(_), _)) = toks.last() {
-        return Site::Nothing;
-    }
+    let toks = cursor.tokens;
+    let mut stack = cursor.open;
     let line_start = text[..ws].rfind('\n').map_or(0, |p| p + 1);
-    let (stmt_start, mut stack) = split(&toks, text);
-    let mut stmt: &[Tok<'_>] = &toks[stmt_start..];
+    let mut stmt: &[Tok<'_>] = &toks;
     // A word typed in column 0 inside an unclosed block starts a new statement, as the
-    // layout pass would close the block there.
+    // layout pass will decide once the word is there.
     if !stack.is_empty() && ws == line_start {
         stack.clear();
         stmt = &[];
     }
-    let base = stmt_start;
+    let base = 0;
     match stack.last() {
         None => top_level(stmt),
-        Some(&(Open::Label, at)) => {
+        Some(&(Delim::Label, at)) => {
             let after = significant(&toks[at + 1..]);
             if !after.is_empty() {
                 return Site::Nothing;
@@ -156,7 +149,7 @@ fn site(snap: &Snapshot, ws: usize) -> Site {
                 .collect();
             Site::EdgeLabel { sources }
         }
-        Some(&(Open::Bracket, at)) => {
+        Some(&(Delim::Bracket, at)) => {
             if !element_start(&toks[at + 1..]) {
                 return Site::Nothing;
             }
@@ -168,7 +161,7 @@ fn site(snap: &Snapshot, ws: usize) -> Site {
                 None => Site::Nothing,
             }
         }
-        Some(&(Open::Brace, at)) => {
+        Some(&(Delim::Brace, at)) => {
             let owner = owner_of(&toks, base, &stack);
             let entry = current_entry(&toks[at + 1..]);
             match entry.as_slice() {
@@ -184,63 +177,6 @@ fn site(snap: &Snapshot, ws: usize) -> Site {
             }
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Open {
-    Brace,
-    Bracket,
-    Label,
-}
-
-/// Splits tokens into statements as the layout pass does; returns the index where the last
-/// statement starts and the delimiters open at the end.
-fn split(toks: &[Tok<'_>], text: &str) -> (usize, Vec<(Open, usize)>) {
-    let mut stmt_start = 0;
-    let mut stack: Vec<(Open, usize)> = Vec::new();
-    for (i, (t, _)) in toks.iter().enumerate() {
-        match t {
-            Token::LBrace => stack.push((Open::Brace, i)),
-            Token::LBracket => stack.push((Open::Bracket, i)),
-            Token::LabelOpen => stack.push((Open::Label, i)),
-            Token::RBrace | Token::RBracket if stack.pop().is_none() => stmt_start = i + 1,
-            Token::Newline => {
-                let next = toks[i + 1..].iter().find(|(t, _)| *t != Token::Newline);
-                if stack.is_empty() {
-                    let prev = toks[stmt_start..i]
-                        .iter()
-                        .rev()
-                        .find(|(t, _)| *t != Token::Newline);
-                    let continues = prev.is_some_and(|(t, _)| {
-                        matches!(
-                            t,
-                            Token::Comma | Token::Arrow | Token::Colon | Token::LBrace | Token::LabelOpen
-                        )
-                    }) || next
-                        .is_some_and(|(t, _)| matches!(t, Token::Arrow | Token::LabelOpen | Token::LBrace));
-                    if !continues {
-                        stmt_start = i + 1;
-                    }
-                } else if let Some((Token::Word(_), span)) = next {
-                    // A column-0 word that is not a key closes every open block.
-                    let col0 = span.start == 0 || text.as_bytes().get(span.start - 1) == Some(&b'\n');
-                    let j = toks[i + 1..]
-                        .iter()
-                        .position(|(t, _)| *t != Token::Newline)
-                        .map(|p| i + 1 + p);
-                    let is_key = j
-                        .and_then(|j| toks.get(j + 1))
-                        .is_some_and(|(t, _)| *t == Token::Colon);
-                    if col0 && !is_key {
-                        stack.clear();
-                        stmt_start = i + 1;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    (stmt_start, stack)
 }
 
 fn significant<'a, 'b>(toks: &'b [Tok<'a>]) -> Vec<&'b Tok<'a>> {
@@ -259,6 +195,13 @@ fn top_level(stmt: &[Tok<'_>]) -> Site {
         return match (first.0, sig.len(), sig.get(1).map(|t| t.0)) {
             (Token::Word("action"), 2, Some(Token::Word(_))) => Site::Technique,
             (Token::Word("operator"), 2, Some(Token::Word(_))) => Site::OperatorWord,
+            (Token::Word(k), 2, Some(Token::Word(_)))
+                if af_catalog::ObjectKind::of_stix_type(k).is_some() =>
+            {
+                Site::AttackObject {
+                    stix_type: k.to_string(),
+                }
+            }
             _ => Site::Nothing,
         };
     }
@@ -376,9 +319,9 @@ fn key_before(toks: &[Tok<'_>], at: usize) -> Option<String> {
 }
 
 /// What the innermost brace of `stack` belongs to.
-fn owner_of(toks: &[Tok<'_>], stmt_start: usize, stack: &[(Open, usize)]) -> OwnerType {
+fn owner_of(toks: &[Tok<'_>], stmt_start: usize, stack: &[(Delim, usize)]) -> OwnerType {
     // The innermost brace at or below the top of the stack.
-    let Some(pos) = stack.iter().rposition(|(o, _)| *o == Open::Brace) else {
+    let Some(pos) = stack.iter().rposition(|(o, _)| *o == Delim::Brace) else {
         return OwnerType::Unknown;
     };
     let at = stack[pos].1;
@@ -392,10 +335,10 @@ fn owner_of(toks: &[Tok<'_>], stmt_start: usize, stack: &[(Open, usize)]) -> Own
         }
         return match head.first().map(|t| t.0) {
             Some(Token::Word("flow")) => OwnerType::Stix("attack-flow".into()),
-            Some(Token::Word(k)) => match stix_type_of(k) {
-                Some(t) => OwnerType::Stix(t),
-                None if af_stix::types::type_info(k).is_some() => OwnerType::Stix(k.to_string()),
-                None => OwnerType::Unknown,
+            Some(Token::Word(k)) => match af_stix::language::kind_type(k) {
+                Ok(t) => OwnerType::Stix(t.into_owned()),
+                Err(_) if af_stix::types::type_info(k).is_some() => OwnerType::Stix(k.to_string()),
+                Err(_) => OwnerType::Unknown,
             },
             _ => OwnerType::Unknown,
         };
@@ -404,7 +347,7 @@ fn owner_of(toks: &[Tok<'_>], stmt_start: usize, stack: &[(Open, usize)]) -> Own
     let (key, parent) = match key_before(toks, at) {
         Some(k) => (k, &stack[..pos]),
         None => match stack[pos - 1] {
-            (Open::Bracket, list) => match key_before(toks, list) {
+            (Delim::Bracket, list) => match key_before(toks, list) {
                 Some(k) => (k, &stack[..pos - 1]),
                 None => return OwnerType::Unknown,
             },
@@ -463,7 +406,13 @@ mod tests {
         assert_eq!(ctx("action x AML.T00$0").prefix, "AML.T00");
         assert_eq!(ctx("operator both $0").site, Site::OperatorWord);
         assert_eq!(ctx("action $0").site, Site::Nothing);
-        assert_eq!(ctx("malware m $0").site, Site::Nothing);
+        assert_eq!(
+            ctx("malware m $0").site,
+            Site::AttackObject {
+                stix_type: "malware".into()
+            }
+        );
+        assert_eq!(ctx("identity m $0").site, Site::Nothing);
     }
 
     #[test]

@@ -166,7 +166,9 @@ pub fn completions(snap: &Snapshot, c: Completions) -> lsp::CompletionResponse {
             let new_text = item.insert.unwrap_or_else(|| item.label.clone());
             lsp::CompletionItem {
                 kind: Some(match item.kind {
-                    ItemKind::Technique | ItemKind::Tactic => lsp::CompletionItemKind::CONSTANT,
+                    ItemKind::Technique | ItemKind::Tactic | ItemKind::AttackObject => {
+                        lsp::CompletionItemKind::CONSTANT
+                    }
                     ItemKind::Node => lsp::CompletionItemKind::VARIABLE,
                     ItemKind::Key => lsp::CompletionItemKind::PROPERTY,
                     ItemKind::Value => lsp::CompletionItemKind::ENUM_MEMBER,

@@ -4,9 +4,10 @@
 
 use crate::completion::{category_name, describe_kind, nested_keys, sugar_keys};
 use crate::context::OwnerType;
-use crate::model::{kind_word_of, within, Owner, Role};
 use crate::snapshot::Snapshot;
 use af_catalog::{Catalog, Technique};
+use af_compile::model::{within, Owner, Role};
+use af_stix::language::kind_word as kind_word_of;
 use af_syntax::{Block, Item, Key, Span, Value, ValueKind};
 use std::fmt::Write;
 
@@ -32,6 +33,17 @@ pub fn hover(snap: &Snapshot, offset: usize) -> Option<HoverInfo> {
                     span: w.span.clone(),
                 });
             }
+            let kind = n
+                .stix_type
+                .as_deref()
+                .and_then(af_catalog::ObjectKind::of_stix_type);
+            if let (true, Some(kind)) = (within(&w.span, offset), kind) {
+                let o = snap.catalog().find_object(&[kind], &w.text)?;
+                return Some(HoverInfo {
+                    markdown: attack_object_markdown(o),
+                    span: w.span.clone(),
+                });
+            }
         }
     }
     if let Some((name, span)) = m.name_at(offset) {
@@ -49,6 +61,23 @@ pub fn hover(snap: &Snapshot, offset: usize) -> Option<HoverInfo> {
         }
     }
     key_or_value_at(snap, offset)
+}
+
+/// Markdown for an ATT&CK group, software, campaign or mitigation.
+pub fn attack_object_markdown(o: &af_catalog::AttackObject) -> String {
+    let mut s = format!("**{}** — {}\n\nATT&CK {}", o.id, o.name, o.kind);
+    if let Some(t) = o.stix_type() {
+        let _ = write!(s, " (`{t}`)");
+    }
+    s.push_str("  \n");
+    if !o.aliases.is_empty() {
+        let aliases: Vec<&str> = o.aliases.iter().map(AsRef::as_ref).collect();
+        let _ = writeln!(s, "aliases: {}  ", aliases.join(", "));
+    }
+    let _ = writeln!(s, "status: {}", o.status);
+    let url = o.url();
+    let _ = write!(s, "\n[{url}]({url})");
+    s
 }
 
 /// Markdown for a technique id; `None` when the catalogs do not know it.
@@ -204,7 +233,8 @@ fn key_or_value_at(snap: &Snapshot, offset: usize) -> Option<HoverInfo> {
     let (owner, block) = match item {
         Item::Flow(f) => (OwnerType::Stix("attack-flow".into()), f.body.as_ref()?),
         Item::Node(n) => {
-            let t = crate::model::stix_type_of(&n.kind.text).unwrap_or_else(|| n.kind.text.to_string());
+            let t = af_stix::language::kind_type(&n.kind.text)
+                .map_or_else(|_| n.kind.text.to_string(), |t| t.into_owned());
             (OwnerType::Stix(t), n.body.as_ref()?)
         }
         Item::Edge(e) => (OwnerType::Stix("relationship".into()), e.body.as_ref()?),
@@ -314,6 +344,19 @@ mod tests {
         let offset = src.find("$0").unwrap_or(src.len());
         let text = src.replacen("$0", "", 1);
         hover(&Snapshot::with_defaults(&text), offset)
+    }
+
+    #[test]
+    fn attack_object_hover() {
+        let h = hover_at("malware m S01$054")
+            .map(|h| h.markdown)
+            .unwrap_or_default();
+        assert!(h.contains("**S0154** — Cobalt Strike"), "{h}");
+        assert!(h.contains("https://attack.mitre.org/software/S0154/"), "{h}");
+        let g = hover_at("intrusion-set g G00$016")
+            .map(|h| h.markdown)
+            .unwrap_or_default();
+        assert!(g.contains("APT29") && g.contains("aliases:"), "{g}");
     }
 
     #[test]

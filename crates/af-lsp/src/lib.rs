@@ -3,7 +3,7 @@
 //! over the Language Server Protocol on standard input and output.
 //!
 //! Every feature is a pure function of a [`snapshot::Snapshot`] (one version of a document:
-//! its text, syntax tree, diagnostics and semantic model) working in byte offsets, in its own
+//! its text, syntax tree, diagnostics and the compiler's resolved model, [`af_compile::Model`]) working in byte offsets, in its own
 //! module, testable without the protocol. [`server`] holds the documents, runs the features
 //! off the async thread under `catch_unwind`, and [`convert`] turns byte spans into the
 //! protocol's UTF-16 positions and results into protocol types.
@@ -13,7 +13,7 @@
 //! WebAssembly playground (`af-wasm`) uses them.
 //!
 //! This crate must not know how the language is parsed or checked (that is `af-syntax` and
-//! `af-compile`), how a file is formatted (`af-fmt`) or what the catalogs contain
+//! `af-compile`: names, kinds, references and edges are read from the compiler's model), how a file is formatted (`af-fmt`) or what the catalogs contain
 //! (`af-catalog`): it asks them.
 
 #![warn(missing_docs)]
@@ -27,7 +27,6 @@ pub mod folding;
 pub mod format;
 pub mod hover;
 pub mod inlay;
-pub mod model;
 pub mod navigate;
 pub mod semantic;
 #[cfg(feature = "server")]

@@ -2,7 +2,6 @@
 //! names (declarations marked), technique and tactic ids (revoked ones marked deprecated),
 //! property keys, enumeration values, strings, numbers, comments, arrows.
 
-use crate::model::is_ref_key;
 use crate::snapshot::Snapshot;
 use af_syntax::lexer::{lex, Token};
 use af_syntax::{Block, Item, Span, Value, ValueKind};
@@ -171,10 +170,8 @@ fn value(snap: &Snapshot, v: &Value, key: &str, r: &mut Roles, header: bool) {
                 TokenType::Macro
             } else if header && af_stix::language::is_tlp_word(key, w) {
                 TokenType::EnumMember
-            } else if is_ref_key(key)
-                || (header
-                    && af_stix::language::sugar("attack-flow", key).is_some_and(|s| !s.targets.is_empty()))
-            {
+            } else if snap.model.ref_at(v.span.start).is_some_and(|r| r.span == v.span) {
+                // A node name, where the compiler's model found a reference.
                 TokenType::Variable
             } else {
                 TokenType::EnumMember

@@ -2,8 +2,8 @@
 //! line index, the syntax tree, the compiler's diagnostics and the semantic model — plus the
 //! settings it was checked with. Features are pure functions of a snapshot.
 
-use crate::model::Model;
 use af_catalog::{Catalog, CatalogKind};
+use af_compile::Model;
 use af_diagnostics::{Diagnostic, LineIndex, Severity};
 use af_syntax::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -70,7 +70,7 @@ pub struct Snapshot {
     /// Parse and compile diagnostics, sorted by position (warnings raised to errors when the
     /// settings say so).
     pub diagnostics: Vec<Diagnostic>,
-    /// Declared names and their uses.
+    /// The compiler's resolved model: declared names, their uses, edges, header sugar.
     pub model: Model,
     /// The settings the snapshot was checked with.
     pub config: Arc<Config>,
@@ -81,7 +81,7 @@ pub struct Snapshot {
 pub enum Depth {
     /// Parse, check with the compiler, build the model: everything the features read.
     Full,
-    /// Parse and build the model, without the compiler's check: what completion needs, so
+    /// Parse and analyse (the model), without lowering and checking values: what completion needs, so
     /// that completing while typing does not wait for (or redo) the check of a large
     /// document. Its diagnostics are the syntax errors only.
     Syntax,
@@ -99,13 +99,17 @@ impl Snapshot {
         let index = LineIndex::new(&text);
         let analysed = catch_unwind(AssertUnwindSafe(|| {
             let parsed = af_syntax::parse(&text);
-            let mut diagnostics = match depth {
-                Depth::Full => af_compile::compile(&parsed.file, &config.compile_options()).diagnostics,
-                Depth::Syntax => Vec::new(),
-            };
+            // The compiler's model, analysed once; the full check lowers that same model.
+            let (model, mut diagnostics) = af_compile::analyze(&parsed.file);
+            match depth {
+                Depth::Full => {
+                    let lowered = af_compile::lower(&parsed.file, &model, &config.compile_options());
+                    diagnostics.extend(lowered.diagnostics);
+                }
+                Depth::Syntax => diagnostics.clear(),
+            }
             diagnostics.extend(parsed.diagnostics);
             diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-            let model = Model::build(&parsed.file);
             (parsed.file, diagnostics, model)
         }));
         let (file, mut diagnostics, model) = match analysed {

@@ -32,9 +32,28 @@ fn closer_for(open: Token<'_>) -> Token<'static> {
 }
 
 pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout<'a> {
+    run(tokens, diags, true).0
+}
+
+/// The layout of the text before a position: the filtered tokens, where the last statement
+/// starts in them, and the delimiters still open at the end (each with its index in the
+/// tokens), left open rather than closed as at the end of a file.
+pub(crate) fn prefix<'a>(tokens: &[Spanned<'a>]) -> (Vec<ParserToken<'a>>, usize, Vec<(Token<'a>, usize)>) {
+    let (lay, open, start) = run(tokens, &mut Vec::new(), false);
+    (lay.tokens, start, open)
+}
+
+/// The layout pass; with `close` (a whole file), delimiters left open are closed at the end,
+/// else they are returned open.
+fn run<'a>(
+    tokens: &[Spanned<'a>],
+    diags: &mut Vec<Diagnostic>,
+    close: bool,
+) -> (Layout<'a>, Vec<(Token<'a>, usize)>, usize) {
     let mut out: Vec<ParserToken<'a>> = Vec::with_capacity(tokens.len());
     let mut statements = Vec::new();
-    let mut stack: Vec<(Token<'a>, Range<usize>)> = Vec::new();
+    // Open delimiters: the token, its span, its index in `out`.
+    let mut stack: Vec<(Token<'a>, Range<usize>, usize)> = Vec::new();
     let mut start = 0;
     let mut i = 0;
     while i < tokens.len() {
@@ -42,7 +61,7 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
         i += 1;
         match tok {
             Token::Newline => {
-                if matches!(stack.last(), Some((Token::LBracket | Token::LabelOpen, _))) {
+                if matches!(stack.last(), Some((Token::LBracket | Token::LabelOpen, _, _))) {
                     continue;
                 }
                 let prev = (out.len() > start).then(|| out[out.len() - 1].0);
@@ -114,15 +133,15 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
                     out.push((Token::TooDeep, (span.start..end).into()));
                     continue;
                 }
-                stack.push((tok, span.clone()));
+                stack.push((tok, span.clone(), out.len()));
                 out.push((tok, span.into()));
             }
             Token::RBrace | Token::RBracket => match stack.last() {
-                Some((open, _)) if closer_for(*open) == tok => {
+                Some((open, _, _)) if closer_for(*open) == tok => {
                     stack.pop();
                     out.push((tok, span.into()));
                 }
-                Some((_, open_span)) => {
+                Some((_, open_span, _)) => {
                     diags.push(
                         Diagnostic::new(
                             codes::E0004,
@@ -145,24 +164,34 @@ pub fn layout<'a>(tokens: &[Spanned<'a>], diags: &mut Vec<Diagnostic>) -> Layout
         }
     }
     let end = tokens.last().map_or(0, |(_, s)| s.end);
-    close_all(&mut stack, &mut out, end, diags);
+    let open = if close {
+        close_all(&mut stack, &mut out, end, diags);
+        Vec::new()
+    } else {
+        stack.iter().map(|(t, _, at)| (*t, *at)).collect()
+    };
+    let last_start = start;
     if out.len() > start {
         statements.push(start..out.len());
     }
     // A trailing newline inside a statement (e.g. before a synthetic closer) is harmless.
-    Layout {
-        tokens: out,
-        statements,
-    }
+    (
+        Layout {
+            tokens: out,
+            statements,
+        },
+        open,
+        last_start,
+    )
 }
 
 fn close_all<'a>(
-    stack: &mut Vec<(Token<'a>, Range<usize>)>,
+    stack: &mut Vec<(Token<'a>, Range<usize>, usize)>,
     out: &mut Vec<ParserToken<'a>>,
     at: usize,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if let Some((open, open_span)) = stack.first() {
+    if let Some((open, open_span, _)) = stack.first() {
         let what = if *open == Token::LBrace { "block" } else { "list" };
         diags.push(
             Diagnostic::new(
@@ -174,7 +203,7 @@ fn close_all<'a>(
             .with_help(format!("add {} to close it", closer_for(*open))),
         );
     }
-    while let Some((open, _)) = stack.pop() {
+    while let Some((open, _, _)) = stack.pop() {
         out.push((closer_for(open), (at..at).into()));
     }
 }

@@ -9,6 +9,7 @@ pub mod ast;
 mod layout;
 pub mod lexer;
 mod parser;
+pub mod position;
 mod recover;
 pub mod strings;
 

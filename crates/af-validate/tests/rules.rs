@@ -1,7 +1,8 @@
 //! Every rule has a fixture that trips it and a near miss that does not. Fixtures are made in
-//! the test: a small flow is compiled with af-compile (a clean, schema-valid bundle), one thing
-//! is changed, and the code and the line of the finding are checked. Where the official
-//! schemas reject the same change, that is checked too (when `shared/` is present).
+//! the test: one thing is changed in a clean, schema-valid bundle (`fixtures/base.json`, a
+//! small flow compiled by af-compile), and the code and the line of the finding are checked.
+//! Where the official schemas reject the same change, that is checked too (when `shared/` is
+//! present).
 
 use af_diagnostics::codes::{Tool, ALL};
 use af_diagnostics::Code;
@@ -9,51 +10,12 @@ use af_diagnostics::{Diagnostic, LineIndex, Severity};
 use af_testkit::{shared_dir, SchemaSet};
 use af_validate::validate_str;
 use serde_json::{json, Value};
-use std::sync::OnceLock;
 
-const BASE_FLOW: &str = r#"
-flow "Validator base" {
-  scope: incident
-  created: 2026-01-05T10:00:00Z
-  author: "A. Analyst" { identity_class: individual }
-  description: "A small flow that every validator fixture starts from."
-}
-action phish T1566.002 "Send a link" {
-  tactic: TA0001
-  confidence: 80
-  execution_start: 2026-01-05T10:00:00Z
-  asset_refs: [mailbox]
-  command_ref: cmd
-  external_references: [{ source_name: "Report", url: "https://example.com/report" }]
-}
-action login T1078 "Log in" { tactic: TA0001 }
-action scan T1595 "Scan the VPN" { tactic: TA0043 }
-condition works "The password works"
-operator both AND
-action steal T1005 "Take the files" { tactic: TA0009 }
-phish -> works
-works -> login
-works -[false]-> scan
-login, scan -> both -> steal
-asset mailbox "Mailbox" { object_ref: acct }
-user-account acct { account_login: "someone@example.com" }
-process cmd "curl https://example.com/x"
-malware kit "Phishing kit" { is_family: false }
-phish -[uses]-> kit
-"#;
-
-/// The compiled base bundle as JSON text.
+/// The base bundle: `fixtures/base.af` as af-compile writes it. The validator's tests do not
+/// depend on the compiler; `crates/af-agree/tests/agree.rs` checks that the file is what the
+/// compiler makes of the flow today (`AFC_UPDATE_FIXTURES=1` rewrites it).
 fn base_text() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| {
-        let compiled = af_compile::compile_str(BASE_FLOW, &af_compile::Options::default());
-        assert!(
-            compiled.diagnostics.is_empty(),
-            "the base flow must compile cleanly: {:?}",
-            compiled.diagnostics
-        );
-        compiled.to_json()
-    })
+    include_str!("fixtures/base.json")
 }
 
 fn base() -> Value {

@@ -427,6 +427,7 @@ fn item_kind(k: ItemKind) -> &'static str {
     match k {
         ItemKind::Technique => "technique",
         ItemKind::Tactic => "tactic",
+        ItemKind::AttackObject => "attack-object",
         ItemKind::Node => "node",
         ItemKind::Key => "key",
         ItemKind::Value => "value",

@@ -1,8 +1,10 @@
-//! Loading one flow for the analysis commands (`paths`, `coverage`, `suggest`): an `.af`
-//! file is compiled (errors stop it), a `.json` file is read as a STIX bundle, an `.afb` file
-//! is imported and compiled; the result is the flow's objects and, for sources, where each
-//! named node is declared.
+//! Inputs of the analysis commands (`paths`, `coverage`, `suggest`, `mitigations`): one
+//! flow is read through [`crate::flows::load`], the one loader of afc (an `.af` file is
+//! compiled and errors stop it, a bundle is read as it is, an `.afb` file is imported and
+//! compiled), and problems are reported on standard error; plus the shared wording of steps
+//! and ways.
 
+use crate::flows::{self, LoadError};
 use crate::input::{self, Input};
 use crate::output;
 use af_analyze::{FlowGraph, Object};
@@ -54,98 +56,38 @@ pub enum Failure {
     Io,
 }
 
-fn extension(inp: &Input) -> Option<String> {
-    inp.path
-        .as_deref()
-        .and_then(Path::extension)
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-}
-
 /// Loads one input; problems are reported on standard error.
 pub fn load(inp: &Input, options: &af_compile::Options, color: bool) -> Result<Loaded, Failure> {
     let text = input::read(inp).map_err(|e| {
         output::fail(e);
         Failure::Io
     })?;
-    let ext = extension(inp);
-    let looks_json = text.trim_start().starts_with(['{', '[']);
-    let is_afb = ext.as_deref() == Some("afb");
-    let compile = |source: &str,
-                   name: &str,
-                   shown: &str|
-     -> Result<(Vec<Object>, Vec<af_compile::Declared>), Failure> {
-        let compiled = af_compile::compile_str(source, options);
-        if is_afb {
-            // The imported source is not the user's text: only errors matter here.
-            let errors: Vec<_> = compiled
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
-            output::human(&errors, name, shown, color);
-        } else {
-            output::human(&compiled.diagnostics, name, shown, color);
-        }
-        if compiled.has_errors() {
-            return Err(Failure::Content);
-        }
-        let declared = compiled.declared.clone();
-        Ok((
-            compiled
-                .objects
-                .into_iter()
-                .map(af_compile::Object::into_map)
-                .collect(),
-            declared,
-        ))
-    };
-    match ext.as_deref() {
-        Some("afb") => {
-            let imported = af_import::import_afb(&text, &Default::default()).map_err(|e| {
-                output::fail(format!("{}: {e}", inp.name));
-                Failure::Content
-            })?;
-            let (objects, _) = compile(
-                &imported.source,
-                &format!("{} (imported)", inp.name),
-                &imported.source,
-            )?;
+    let is_source = flows::kind_of(inp.path.as_deref(), &text) == flows::Kind::Source;
+    match flows::load(inp.path.as_deref(), &text, options) {
+        Ok(loaded) => {
+            output::human(&loaded.diagnostics, &inp.name, &text, color);
             Ok(Loaded {
                 name: inp.name.clone(),
                 text,
-                is_source: false,
-                objects,
-                declared: Vec::new(),
+                is_source,
+                objects: loaded.objects,
+                declared: loaded.declared,
             })
         }
-        Some("json") => bundle(inp, text),
-        None if looks_json => bundle(inp, text),
-        _ => {
-            let (objects, declared) = compile(&text, &inp.name, &text)?;
-            Ok(Loaded {
-                name: inp.name.clone(),
-                text,
-                is_source: true,
-                objects,
-                declared,
-            })
+        Err(LoadError::Diagnostics(errors, source)) => {
+            output::human(&errors, &inp.name, &source, color);
+            Err(Failure::Content)
+        }
+        Err(LoadError::Imported(errors, source)) => {
+            // The imported source is not the user's text: only its errors are shown.
+            output::human(&errors, &format!("{} (imported)", inp.name), &source, color);
+            Err(Failure::Content)
+        }
+        Err(LoadError::Invalid(e)) => {
+            output::fail(format!("{}: {e}", inp.name));
+            Err(Failure::Content)
         }
     }
-}
-
-fn bundle(inp: &Input, text: String) -> Result<Loaded, Failure> {
-    let objects = af_render::parse_objects(&text).map_err(|e| {
-        output::fail(format!("{}: {e}", inp.name));
-        Failure::Content
-    })?;
-    Ok(Loaded {
-        name: inp.name.clone(),
-        text,
-        is_source: false,
-        objects,
-        declared: Vec::new(),
-    })
 }
 
 /// Loads one input for an analysis command, folding a failure into the exit code `code` (1 for

@@ -108,8 +108,8 @@ fn load_side(src: &Source, options: &af_compile::Options, color: bool) -> Result
             ));
             Err(())
         }
-        Err(LoadError::Invalid(e)) => {
-            output::fail(format!("{}: {e}", src.name));
+        Err(e) => {
+            output::fail(format!("{}: {}", src.name, e.reason()));
             Err(())
         }
     }

@@ -1,7 +1,8 @@
 //! Reading a flow from any input afc takes, as STIX objects with node names: a `.af` file
 //! (compiled), an Attack Flow STIX bundle (as it is), an Attack Flow Builder `.afb` file
 //! (imported, then compiled), or a file at a git revision (`REV:path`, read with `git show`).
-//! `afc diff` and `afc stats` read their inputs here.
+//! `afc diff`, `afc stats` and the analysis commands (`paths`, `coverage`, `suggest`,
+//! `mitigations`, through `analysis_input`) read their inputs here.
 
 use af_diagnostics::Diagnostic;
 use std::collections::HashMap;
@@ -57,6 +58,10 @@ pub struct Loaded {
     pub names: HashMap<String, String>,
     /// Whether the names were written by people (a `.af` file).
     pub written_names: bool,
+    /// For a `.af` file, each named node's id, name and where the name is declared.
+    pub declared: Vec<af_compile::Declared>,
+    /// For a `.af` file, the compiler's warnings and notes (there are no errors).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Why an input gave no flow.
@@ -64,8 +69,29 @@ pub struct Loaded {
 pub enum LoadError {
     /// The source has errors (diagnostics of this text).
     Diagnostics(Vec<Diagnostic>, String),
+    /// The flow imported from a Builder file does not compile (the errors, and the imported
+    /// source they point into).
+    Imported(Vec<Diagnostic>, String),
     /// The input is not a flow (bad JSON, no flow in the bundle, …).
     Invalid(String),
+}
+
+impl LoadError {
+    /// A one-line reason for an input that is not a readable flow (not for `Diagnostics`,
+    /// which are shown against the source).
+    pub fn reason(&self) -> String {
+        match self {
+            LoadError::Diagnostics(d, _) => format!(
+                "the flow has errors: {}",
+                d.first().map_or("no detail", |d| d.message.as_str())
+            ),
+            LoadError::Imported(d, _) => format!(
+                "the imported flow does not compile: {}",
+                d.first().map_or("no detail", |d| d.message.as_str())
+            ),
+            LoadError::Invalid(e) => e.clone(),
+        }
+    }
 }
 
 /// Reads the flow in `text` (from `path`, which decides the kind when it has an extension).
@@ -85,17 +111,14 @@ pub fn load(path: Option<&Path>, text: &str, options: &af_compile::Options) -> R
             Ok(Loaded {
                 objects,
                 names: read.names,
-                written_names: false,
+                ..Loaded::default()
             })
         }
         Kind::Afb => {
             let imported = af_import::import_afb(text, &af_import::ImportOptions::default())
                 .map_err(|e| LoadError::Invalid(e.to_string()))?;
             compile(&imported.source, options, false).map_err(|e| match e {
-                LoadError::Diagnostics(d, _) => LoadError::Invalid(format!(
-                    "the imported flow does not compile: {}",
-                    d.first().map_or("no detail", |d| d.message.as_str())
-                )),
+                LoadError::Diagnostics(d, text) => LoadError::Imported(d, text),
                 other => other,
             })
         }
@@ -124,6 +147,16 @@ fn compile(text: &str, options: &af_compile::Options, written_names: bool) -> Re
             .map(af_compile::Object::into_map)
             .collect(),
         written_names,
+        declared: if written_names {
+            compiled.declared
+        } else {
+            Vec::new()
+        },
+        diagnostics: if written_names {
+            compiled.diagnostics
+        } else {
+            Vec::new()
+        },
     })
 }
 

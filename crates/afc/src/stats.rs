@@ -84,7 +84,7 @@ pub fn run(args: Args) -> u8 {
                     d.len(),
                     if d.len() == 1 { "" } else { "s" }
                 )),
-                Err(LoadError::Invalid(e)) => Outcome::Skipped(e),
+                Err(e) => Outcome::Skipped(e.reason()),
             }
         },
         |inp, outcome| match outcome {

@@ -69,6 +69,8 @@ test('declarations: flow keyword, kinds, names, technique ids and operators', as
       'action prompt AML.T0051',
       'operator both AND',
       'user-account jdoe { account_login: "jdoe" }',
+      'malware beacon S0154',
+      'intrusion-set apt29 G0016 "APT29"',
     ].join('\n'),
   );
   assert.equal(scopeOf(toks, 'flow'), 'keyword.other.flow.attackflow');
@@ -79,6 +81,10 @@ test('declarations: flow keyword, kinds, names, technique ids and operators', as
   assert.equal(scopeOf(toks, 'TA0001'), 'constant.other.tactic-id.attackflow');
   assert.equal(scopeOf(toks, 'AND'), 'keyword.operator.logical.attackflow');
   assert.equal(scopeOf(toks, 'user-account'), 'storage.type.stix.attackflow');
+  assert.equal(scopeOf(toks, 'malware'), 'storage.type.stix.attackflow');
+  assert.equal(scopeOf(toks, 'beacon'), 'entity.name.function.node.attackflow');
+  assert.equal(scopeOf(toks, 'S0154'), 'constant.other.attack-id.attackflow');
+  assert.equal(scopeOf(toks, 'G0016'), 'constant.other.attack-id.attackflow');
   assert.equal(scopeOf(toks, 'scope'), 'support.type.property-name.attackflow');
   assert.equal(scopeOf(toks, 'account_login'), 'support.type.property-name.attackflow');
   assert.equal(scopeOf(toks, 'Example'), 'string.quoted.double.attackflow');

@@ -254,3 +254,28 @@ fn a_flow_that_starts_inside_its_retry_loop() {
     let v = af_validate::validate_str(&compiled.to_json());
     assert!(v.iter().any(|d| d.code == "V0205"), "{:?}", codes(&v));
 }
+
+/// af-validate's rule fixtures start from `fixtures/base.json`, the compiler's output for
+/// `fixtures/base.af`: it must still be exactly that (`AFC_UPDATE_FIXTURES=1` rewrites it).
+#[test]
+fn the_validator_fixture_is_what_the_compiler_writes() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../af-validate/tests/fixtures");
+    let source = std::fs::read_to_string(dir.join("base.af")).unwrap_or_else(|e| panic!("base.af: {e}"));
+    let compiled = af_compile::compile_str(&source, &af_compile::Options::default());
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "the base flow must compile cleanly: {:?}",
+        compiled.diagnostics
+    );
+    let fresh = compiled.to_json();
+    let path = dir.join("base.json");
+    if std::env::var_os("AFC_UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    let kept = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        kept == fresh,
+        "{} is out of date; rerun with AFC_UPDATE_FIXTURES=1",
+        path.display()
+    );
+}
