@@ -288,7 +288,7 @@ impl<'a> Lowering<'a> {
                 kind.span.clone(),
                 format!("write `{short}` for an `{k}`"),
             )
-            .with_fix(format!("write `{short}`"), kind.span.clone(), short),
+            .with_safe_fix(format!("write `{short}`"), kind.span.clone(), short),
             Err(KindError::NotANode) => Diagnostic::new(
                 codes::E0104,
                 kind.span.clone(),
@@ -545,7 +545,7 @@ impl<'a> Lowering<'a> {
                                     word.span.clone(),
                                     format!("operators are written in capitals: `{op}`"),
                                 )
-                                .with_fix(
+                                .with_safe_fix(
                                     format!("write `{op}`"),
                                     word.span.clone(),
                                     op.clone(),

@@ -20,6 +20,9 @@ pub enum DiffFormat {
     Markdown,
     /// A Mermaid flowchart of both sides with the changes marked.
     Mermaid,
+    /// The flow picture (SVG) of both sides with nodes and edges added, removed and changed
+    /// marked, and a legend.
+    Svg,
 }
 
 #[derive(clap::Args, Debug)]
@@ -35,6 +38,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     format: DiffFormat,
+    /// The output format, for a picture (`--to svg` is `--format svg`).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "format")]
+    to: Option<DiffFormat>,
     /// Leave the Mermaid picture out of the Markdown comment.
     #[arg(long)]
     no_picture: bool,
@@ -168,7 +174,7 @@ pub fn run(args: Args, color: output::ColorChoice) -> u8 {
         old: &old_src.name,
         new: &new_src.name,
     };
-    let text = match args.format {
+    let text = match args.to.unwrap_or(args.format) {
         DiffFormat::Human => {
             let paint = if args.output.is_some() {
                 false
@@ -184,6 +190,13 @@ pub fn run(args: Args, color: output::ColorChoice) -> u8 {
             af_diff::render::markdown(&d, names, catalog, picture.as_deref())
         }
         DiffFormat::Mermaid => af_diff::render::mermaid(&d, a, b, catalog),
+        DiffFormat::Svg => match af_diff::render::svg(&d, a, b, catalog) {
+            Ok(svg) => svg,
+            Err(e) => {
+                output::fail(format!("cannot draw the flows: {e}"));
+                return output::USAGE;
+            }
+        },
     };
     let written = match &args.output {
         Some(path) => input::write_file(path, &text).map_err(output::fail).is_ok(),

@@ -18,6 +18,9 @@ pub enum StatsFormat {
     Json,
     /// Markdown tables (the top entries of each list).
     Markdown,
+    /// A picture: the transition graph of the top techniques and a tactic × technique heat
+    /// map.
+    Svg,
 }
 
 #[derive(clap::Args, Debug)]
@@ -29,7 +32,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
     format: StatsFormat,
-    /// How many entries of each list the table and Markdown show.
+    /// The output format, for a picture (`--to svg` is `--format svg`).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "format")]
+    to: Option<StatsFormat>,
+    /// How many entries of each list the table and Markdown show (techniques in the SVG).
     #[arg(long, value_name = "N", default_value_t = 10)]
     top: usize,
     /// Write the report to this file instead of standard output.
@@ -104,11 +110,12 @@ pub fn run(args: Args) -> u8 {
         .catalog
         .as_deref()
         .unwrap_or(af_catalog::Catalog::embedded());
-    let text = match args.format {
+    let text = match args.to.unwrap_or(args.format) {
         StatsFormat::Table => af_stats::render::table(&stats, catalog, args.top),
         StatsFormat::Csv => af_stats::render::csv(&stats, catalog),
         StatsFormat::Json => af_stats::render::json(&stats, catalog),
         StatsFormat::Markdown => af_stats::render::markdown(&stats, catalog, args.top),
+        StatsFormat::Svg => af_stats::svg::svg(&stats, catalog, args.top),
     };
     let written = match &args.output {
         Some(path) => input::write_file(path, &text).map_err(output::fail).is_ok(),
