@@ -73,7 +73,7 @@ fn fixtures_come_out_clean_of_every_fixable_code() {
             }
             copies.push(to);
         }
-        assert!(fixed_some >= 5, "only {fixed_some} fixtures have a fix to apply");
+        assert!(fixed_some >= 3, "only {fixed_some} fixtures have a fix to apply");
         let paths: Vec<&str> = copies.iter().map(|c| p(c)).collect();
         args.extend(paths.iter().copied());
         let out = afc(&args);
@@ -237,8 +237,8 @@ fn examples() -> Vec<(String, String)> {
 /// and on lines of their own (outside strings). Returns the damaged text and the comments.
 fn damage(source: &str, picks: &[(usize, u8)]) -> (String, Vec<String>) {
     let parsed = af_syntax::parse(source);
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    let mut comments = Vec::new();
+    // (range, replacement, the comment it adds)
+    let mut edits: Vec<(std::ops::Range<usize>, String, Option<String>)> = Vec::new();
     let items: Vec<&af_syntax::Item> = parsed.file.items.iter().collect();
     for (n, &(i, what)) in picks.iter().enumerate() {
         let Some(item) = items.get(i % items.len().max(1)) else {
@@ -249,29 +249,24 @@ fn damage(source: &str, picks: &[(usize, u8)]) -> (String, Vec<String>) {
         let comment = format!("# note {n}");
         match what % 4 {
             0 if stmt.starts_with("action ") => {
-                edits.push((span.start..span.start + 6, "attack-action".into()))
+                edits.push((span.start..span.start + 6, "attack-action".into(), None));
             }
-            1 => {
-                // A comment on a line of its own before the statement.
-                edits.push((span.start..span.start, format!("{comment}\n")));
-                comments.push(comment);
-            }
-            2 => {
-                // A comment after the statement, on its last line.
-                edits.push((span.end..span.end, format!("  {comment}")));
-                comments.push(comment);
-            }
+            // A comment on a line of its own before the statement.
+            1 => edits.push((span.start..span.start, format!("{comment}\n"), Some(comment))),
+            // A comment after the statement, on its last line.
+            2 => edits.push((span.end..span.end, format!("  {comment}"), Some(comment))),
             _ => {
                 if let Some(at) = stmt.find(" OR") {
-                    edits.push((span.start + at + 1..span.start + at + 3, "or".into()));
+                    edits.push((span.start + at + 1..span.start + at + 3, "or".into(), None));
                 }
             }
         }
     }
-    edits.sort_by_key(|(r, _)| (r.start, r.end));
+    edits.sort_by_key(|(r, _, _)| (r.start, r.end));
     edits.dedup_by(|a, b| a.0.start < b.0.end || a.0 == b.0);
+    let comments = edits.iter().filter_map(|(_, _, c)| c.clone()).collect();
     let mut out = source.to_string();
-    for (r, s) in edits.into_iter().rev() {
+    for (r, s, _) in edits.into_iter().rev() {
         out.replace_range(r, &s);
     }
     (out, comments)
