@@ -88,23 +88,14 @@ impl Diagnostic {
 /// The most passes [`fix_until_clean`] makes.
 pub const MAX_PASSES: usize = 10;
 
-/// Which fixes [`fix_until_clean`] applies.
-#[derive(Clone, Copy)]
+/// Which fixes [`fix_until_clean`] applies (by default: safe fixes of any diagnostic).
+#[derive(Clone, Copy, Default)]
 pub struct FixOptions<'a> {
     /// Apply unsafe fixes too.
     pub unsafe_fixes: bool,
     /// Only the fixes of diagnostics this accepts (all when `None`); `afc migrate` takes the
     /// catalog codes.
     pub only: Option<&'a (dyn Fn(&Diagnostic) -> bool + Sync)>,
-}
-
-impl Default for FixOptions<'_> {
-    fn default() -> Self {
-        FixOptions {
-            unsafe_fixes: false,
-            only: None,
-        }
-    }
 }
 
 /// A fix that was applied.
