@@ -10,6 +10,9 @@ use af_diagnostics::fix::{fix_until_clean, FixOptions, Outcome};
 use af_diagnostics::{Counts, Diagnostic};
 use std::io::Write;
 
+/// Where the changed text of an input goes.
+pub type Destination = dyn Fn(&Input) -> Result<input::Dest, String>;
+
 /// How a fixing run treats its inputs.
 #[derive(Clone, Copy)]
 pub struct Plan<'a> {
@@ -22,7 +25,7 @@ pub struct Plan<'a> {
     pub jobs: Option<usize>,
     /// Where a changed text goes instead of back into its file (bundles in `afc migrate`:
     /// never over the input). `None`: in place.
-    pub out: Option<&'a dyn Fn(&Input) -> Result<input::Dest, String>>,
+    pub out: Option<&'a Destination>,
     /// Report only the diagnostics left that this accepts (`afc migrate`: its findings).
     pub report_only: Option<&'a dyn Fn(&Diagnostic) -> bool>,
 }

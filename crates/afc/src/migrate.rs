@@ -101,7 +101,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         diff: args.diff,
         deny_warnings: true,
         jobs: args.flags.jobs,
-        out: moved.then_some(&flow_dest as &dyn Fn(&Input) -> Result<Dest, String>),
+        out: moved.then_some(&flow_dest as &fix::Destination),
         report_only: Some(only_flows),
     };
     if !flows.is_empty() {
