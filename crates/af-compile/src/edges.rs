@@ -93,7 +93,7 @@ impl<'a> Lowering<'a> {
                         ),
                     )
                     .with_help("use `->` for the effects of an action or operator")
-                    .with_fix("use `->`", arrow.span.clone(), "->"),
+                    .with_safe_fix("use `->`", arrow.span.clone(), "->"),
                 );
                 return;
             }
@@ -239,7 +239,7 @@ impl<'a> Lowering<'a> {
             ),
         );
         if check::check_property_ok("relationship", "relationship_type", fixed.as_str()) {
-            d = d.with_fix(format!("write `{fixed}`"), ident.span.clone(), fixed);
+            d = d.with_safe_fix(format!("write `{fixed}`"), ident.span.clone(), fixed);
         }
         self.diags.push(d);
     }

@@ -509,7 +509,7 @@ impl<'a> Lowering<'a> {
                                     word.span.clone(),
                                     format!("operators are written in capitals: `{op}`"),
                                 )
-                                .with_fix(
+                                .with_safe_fix(
                                     format!("write `{op}`"),
                                     word.span.clone(),
                                     op.clone(),

@@ -303,7 +303,7 @@ fn node_type(kind: &Ident, diags: &mut Vec<Diagnostic>) -> Option<Cow<'static, s
             kind.span.clone(),
             format!("write `{short}` for an `{k}`"),
         )
-        .with_fix(format!("write `{short}`"), kind.span.clone(), short),
+        .with_safe_fix(format!("write `{short}`"), kind.span.clone(), short),
         Err(KindError::NotANode) => Diagnostic::new(
             codes::E0104,
             kind.span.clone(),

@@ -186,7 +186,7 @@ impl<'a> Lowering<'a> {
                 ValueKind::Word(w) => {
                     self.diags.push(
                         Diagnostic::new(codes::E0201, v.span.clone(), format!("`{key}` takes a string"))
-                            .with_fix("put it in quotes", v.span.clone(), af_syntax::strings::quote(w)),
+                            .with_safe_fix("put it in quotes", v.span.clone(), af_syntax::strings::quote(w)),
                     );
                     None
                 }
@@ -231,7 +231,7 @@ impl<'a> Lowering<'a> {
                 ValueKind::Word(w) => {
                     self.diags.push(
                         Diagnostic::new(codes::E0201, v.span.clone(), format!("`{key}` takes a list"))
-                            .with_fix("write it as a list", v.span.clone(), format!("[{w}]")),
+                            .with_safe_fix("write it as a list", v.span.clone(), format!("[{w}]")),
                     );
                     None
                 }

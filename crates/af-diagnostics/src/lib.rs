@@ -9,10 +9,12 @@
 //! live in the crates that know what they check.
 
 pub mod codes;
+pub mod fix;
 mod line_index;
 mod render;
 
 pub use codes::Code;
+pub use fix::{apply_edits, fix_until_clean, Applicability, Edit, Fix, FixOptions};
 pub use line_index::{LineCol, LineIndex};
 pub use render::{
     escape_control, json_of, limit, render_human, thousands, to_json, HumanRenderer, JsonDiagnostic, Limited,
@@ -73,20 +75,6 @@ pub struct Label {
     pub message: String,
 }
 
-/// One text replacement; a fix is a list of them applied together.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Edit {
-    pub span: Span,
-    pub replacement: String,
-}
-
-/// A machine-applicable suggestion ("replace `T1566.01` with `T1566.001`").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Fix {
-    pub message: String,
-    pub edits: Vec<Edit>,
-}
-
 /// A finding about a source text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -140,20 +128,31 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
-    /// A one-edit fix: replace `span` with `replacement`.
-    pub fn with_fix(
-        mut self,
+    /// A one-edit fix that is a guess or changes the meaning ([`Applicability::Unsafe`]):
+    /// replace `span` with `replacement`. Tools apply it only when asked.
+    pub fn with_fix(self, message: impl Into<String>, span: Span, replacement: impl Into<String>) -> Self {
+        self.with_fix_of(Applicability::Unsafe, message, span, replacement)
+    }
+    /// A one-edit fix that keeps the meaning ([`Applicability::Safe`]): `afc check --fix`
+    /// applies it when it is the diagnostic's only fix.
+    pub fn with_safe_fix(
+        self,
         message: impl Into<String>,
         span: Span,
         replacement: impl Into<String>,
     ) -> Self {
-        self.fixes.push(Fix {
-            message: message.into(),
-            edits: vec![Edit {
-                span,
-                replacement: replacement.into(),
-            }],
-        });
+        self.with_fix_of(Applicability::Safe, message, span, replacement)
+    }
+    /// A one-edit fix of the given applicability.
+    pub fn with_fix_of(
+        mut self,
+        applicability: Applicability,
+        message: impl Into<String>,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Self {
+        self.fixes
+            .push(Fix::replace(message, span, replacement, applicability));
         self
     }
     pub fn is_error(&self) -> bool {

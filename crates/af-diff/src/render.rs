@@ -539,18 +539,6 @@ pub fn mermaid(d: &Diff, old: Side<'_>, new: Side<'_>, catalog: &Catalog) -> Str
     let mut g = graph_of(&both);
     let g_old = graph_of(&old_t);
     let g_new = graph_of(new.objects);
-    let edge_set = |g: &Graph| -> HashSet<(String, String, af_render::EdgeKind)> {
-        g.edges
-            .iter()
-            .map(|e| {
-                (
-                    g.nodes[e.from].id.clone(),
-                    g.nodes[e.to].id.clone(),
-                    e.kind.clone(),
-                )
-            })
-            .collect()
-    };
     let (old_edges, new_edges) = (edge_set(&g_old), edge_set(&g_new));
     let added: HashSet<&str> = d.added.iter().map(|n| n.id.as_str()).collect();
     let removed: HashSet<String> = d.removed.iter().map(|n| n.id.clone()).collect();
@@ -603,4 +591,81 @@ pub fn mermaid(d: &Diff, old: Side<'_>, new: Side<'_>, catalog: &Catalog) -> Str
         }
     }
     text
+}
+
+/// The edges of a drawn graph by the STIX ids of their ends and their kind.
+fn edge_set(g: &af_render::Graph) -> HashSet<(String, String, af_render::EdgeKind)> {
+    g.edges
+        .iter()
+        .map(|e| {
+            (
+                g.nodes[e.from].id.clone(),
+                g.nodes[e.to].id.clone(),
+                e.kind.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The flow picture of both sides in one SVG (laid out by `af-render`), with the changes as
+/// an overlay: nodes and edges added (`mark-detected`, legend "added"), removed (drawn from
+/// the old side, `mark-undetected`, "removed") and nodes changed or renamed (`mark-partial`,
+/// "changed"); a legend heading counts them.
+pub fn svg(
+    d: &Diff,
+    old: Side<'_>,
+    new: Side<'_>,
+    catalog: &Catalog,
+) -> Result<String, af_render::RenderError> {
+    use af_render::{Graph, Mark, Overlay, SvgOptions};
+    let (both, old_t) = union(d, old, new);
+    let graph_of = |objects: &[Object]| Graph::from_objects(objects, catalog).unwrap_or_default();
+    let g = graph_of(&both);
+    let (old_edges, new_edges) = (edge_set(&graph_of(&old_t)), edge_set(&graph_of(new.objects)));
+    let mut overlay = Overlay::new();
+    for n in &d.added {
+        overlay.mark_node(n.id.clone(), Mark::Detected);
+    }
+    for n in &d.removed {
+        overlay.mark_node(n.id.clone(), Mark::Undetected);
+    }
+    for c in d.changed.iter().filter(|c| c.content_changed() || c.renamed) {
+        overlay.mark_node(c.new.id.clone(), Mark::Partial);
+    }
+    for key in edge_set(&g) {
+        match (old_edges.contains(&key), new_edges.contains(&key)) {
+            (false, true) => {
+                overlay.mark_edge(key.0, key.1, Mark::Detected);
+            }
+            (true, false) => {
+                overlay.mark_edge(key.0, key.1, Mark::Undetected);
+            }
+            _ => {}
+        }
+    }
+    for (mark, word) in [
+        (Mark::Detected, "added"),
+        (Mark::Undetected, "removed"),
+        (Mark::Partial, "changed"),
+    ] {
+        overlay.labels.insert(mark, word.to_string());
+    }
+    let c = d.counts();
+    overlay.title = (!d.is_empty()).then(|| {
+        format!(
+            "Changes: {} added, {} removed, {} changed; {} edges added, {} removed",
+            c.added,
+            c.removed,
+            c.changed + c.renamed,
+            c.edges_added,
+            c.edges_removed
+        )
+    });
+    af_render::render_svg(
+        &both,
+        &SvgOptions {
+            overlay: Some(std::sync::Arc::new(overlay)),
+            ..SvgOptions::default()
+        },
+    )
 }

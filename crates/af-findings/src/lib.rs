@@ -10,7 +10,19 @@
 //! (`fix_span`: the whole word in a flow, the inside of the quotes in a bundle).
 
 use af_catalog::{Catalog, CatalogKind, Domain, Status, Technique};
-use af_diagnostics::{codes, Diagnostic, Span};
+
+/// The findings an ATT&CK release change causes, which `afc migrate` works on: a revoked or
+/// removed technique (`W0401`, fixed with MITRE's replacement), a deprecated one (`W0402`,
+/// no replacement: for a person), a tactic the technique is not in (`W0403`, a choice) and a
+/// tactic the technique left in v19, such as the Defense Evasion split into TA0005 Stealth
+/// and TA0112 Defense Impairment (`W0405`, fixed when the technique has one v19 tactic).
+pub const MIGRATION: &[codes::Code] = &[codes::W0401, codes::W0402, codes::W0403, codes::W0405];
+
+/// Whether `d` is one of the [`MIGRATION`] findings.
+pub fn is_migration(d: &Diagnostic) -> bool {
+    MIGRATION.iter().any(|c| d.is(*c))
+}
+use af_diagnostics::{codes, Applicability, Diagnostic, Span};
 
 /// The finding for an id the catalogs do not know: `E0401` when it was written as sugar (an
 /// error), else `W0406` (the schema allows any string). Suggestions become fixes replacing
@@ -27,7 +39,7 @@ pub fn unknown_technique(
             .with_help("technique_id normally holds an id such as T1566.001; the value is kept as written");
         // `1566.001` for `T1566.001`.
         if let Some(t) = catalog.technique(&format!("T{id}")) {
-            d = d.with_fix(
+            d = d.with_safe_fix(
                 format!("did you mean {} ({})?", t.id, t.full_name()),
                 fix_span,
                 t.id.to_string(),
@@ -79,7 +91,8 @@ pub fn status_finding(catalog: &Catalog, t: &Technique, span: Span, fix_span: Sp
             };
             let d = Diagnostic::new(codes::W0401, span, format!("{} ({}) {what}", t.id, t.full_name()));
             Some(match by.as_deref().and_then(|b| catalog.technique(b)) {
-                Some(r) => d.with_fix(
+                // MITRE's own replacement (revoked-by): safe, and what `afc migrate` applies.
+                Some(r) => d.with_safe_fix(
                     format!("replace it with {} ({})", r.id, r.full_name()),
                     fix_span,
                     r.id.to_string(),
@@ -140,7 +153,14 @@ pub fn tactic_finding(
             Some(tac) => format!("use {} ({})", tac.id, tac.name),
             None => format!("use {valid}"),
         };
-        d = d.with_fix(label, fix_span.clone(), valid.to_string());
+        // The tactic a technique moved to in v19 keeps the meaning; picking one of the
+        // technique's tactics for a wrong one is a guess.
+        let applicability = if has(&t.tactics_v18) {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        d = d.with_fix_of(applicability, label, fix_span.clone(), valid.to_string());
     }
     Some(d)
 }

@@ -1,6 +1,11 @@
 //! Quick fixes: every fix the compiler attaches to a diagnostic (a suggested technique id, the
-//! replacement of a revoked id, a tactic, a did-you-mean name or key), plus declaring an
-//! undefined node and removing a node nothing is connected to.
+//! replacement of a revoked id, a tactic, a did-you-mean name or key), plus two editor-only
+//! actions that a tool never applies by itself: declaring an undefined node (with a `"…"`
+//! title to complete) and removing a node nothing is connected to.
+//!
+//! The fixes come from the one fix model of `af_diagnostics::fix`: the fix marked preferred
+//! is the one `afc check --fix --unsafe-fixes` would apply (a diagnostic's only fix, not a
+//! placeholder); in the editor a person sees it before it is made.
 
 use crate::snapshot::Snapshot;
 use af_compile::model::Role;
@@ -29,13 +34,13 @@ pub fn code_actions(snap: &Snapshot, range: Span) -> Vec<QuickFix> {
         if d.span.start > range.end || range.start > d.span.end {
             continue;
         }
-        let only = d.fixes.len() == 1;
+        let machine = d.machine_fix(true);
         for f in &d.fixes {
             out.push(QuickFix {
                 title: capitalize(&f.message),
                 edits: f.edits.clone(),
                 diagnostic: i,
-                preferred: only,
+                preferred: machine.is_some_and(|m| std::ptr::eq(m, f)),
             });
         }
         if d.is(codes::E0105) {

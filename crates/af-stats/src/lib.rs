@@ -12,6 +12,7 @@
 //! This crate must not know files, the `.af` language or the command line.
 
 pub mod render;
+pub mod svg;
 
 use af_stix::flow;
 use serde_json::{Map, Value};

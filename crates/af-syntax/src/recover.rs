@@ -5,7 +5,7 @@
 use crate::ast::{Ident, Item, NodeDecl, SmolStr};
 use crate::layout::ParserToken;
 use crate::lexer::Token;
-use af_diagnostics::{codes, Diagnostic, Edit, Fix};
+use af_diagnostics::{codes, Applicability, Diagnostic, Fix};
 
 /// A node declaration holding only the kind and the name of a statement that failed to parse,
 /// when it starts with two words (`KIND NAME …`, not a flow header or an edge). `errors` are
@@ -25,13 +25,13 @@ pub(crate) fn declaration(tokens: &[ParserToken<'_>], errors: &mut [Diagnostic])
             d.help = Some(format!(
                 "a technique id or operator comes before the title: `{written}`"
             ));
-            d.fixes.push(Fix {
-                message: format!("write `{moved}`"),
-                edits: vec![Edit {
-                    span: title_span.start..word_span.end,
-                    replacement: moved.clone(),
-                }],
-            });
+            // The same words in the one order the language takes: safe to apply.
+            d.fixes.push(Fix::replace(
+                format!("write `{moved}`"),
+                title_span.start..word_span.end,
+                moved.clone(),
+                Applicability::Safe,
+            ));
         }
     }
     let end = tokens

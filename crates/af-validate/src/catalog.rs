@@ -87,7 +87,8 @@ fn compare_ref(cx: &mut Cx, key: &str, r: &Value, expected: Option<&str>, what: 
         .with_help(format!(
             "tools follow {key} to the ATT&CK object; one of the two is out of date"
         ))
-        .with_fix(format!("use `{expected}`"), r.inner_span(), expected.to_string()),
+        // The ref follows the id, which is what people read and write: safe.
+        .with_safe_fix(format!("use `{expected}`"), r.inner_span(), expected.to_string()),
     );
 }
 

@@ -428,7 +428,7 @@ fn check_shape(cx: &mut Cx, key: &str, kind: PropKind, v: &Value) {
             if !matches!(v.kind, Kind::Bool(_)) {
                 let mut d = wrong_type(v, &what, "`true` or `false`");
                 if let Some(s @ ("true" | "false")) = v.as_str() {
-                    d = d.with_fix("drop the quotes", v.span.clone(), s.to_string());
+                    d = d.with_safe_fix("drop the quotes", v.span.clone(), s.to_string());
                 }
                 cx.push(d);
             }
@@ -473,7 +473,7 @@ fn check_shape(cx: &mut Cx, key: &str, kind: PropKind, v: &Value) {
                     )
                     .with_help(format!("`{key}` is one of {}", one_of(allowed)));
                     if key == "spec_version" {
-                        d = d.with_fix("use `2.1`", v.inner_span(), "2.1");
+                        d = d.with_safe_fix("use `2.1`", v.inner_span(), "2.1");
                     } else if let Some(c) = closest(s, allowed.iter().copied()) {
                         d = d.with_fix(format!("did you mean `{c}`?"), v.inner_span(), c.to_string());
                     }
@@ -517,7 +517,7 @@ fn check_timestamp(cx: &mut Cx, key: &str, v: &Value) {
                 v.span.clone(),
                 format!("`{s}` is not a STIX timestamp: it must be in UTC, written with `Z`"),
             )
-            .with_fix(format!("use `{fixed}`"), v.inner_span(), fixed.clone()),
+            .with_safe_fix(format!("use `{fixed}`"), v.inner_span(), fixed.clone()),
             Err(e) => Diagnostic::new(
                 codes::V0107,
                 v.span.clone(),
@@ -535,7 +535,7 @@ fn check_timestamp(cx: &mut Cx, key: &str, v: &Value) {
             format!("`{key}` must be precise to the millisecond (three digits after the seconds)"),
         );
         if let Ok(fixed) = timestamp::normalize(s) {
-            d = d.with_fix(format!("use `{fixed}`"), v.inner_span(), fixed);
+            d = d.with_safe_fix(format!("use `{fixed}`"), v.inner_span(), fixed);
         }
         cx.push(d);
     }

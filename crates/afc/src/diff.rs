@@ -19,6 +19,9 @@ pub enum DiffFormat {
     Markdown,
     /// A Mermaid flowchart of both sides with the changes marked.
     Mermaid,
+    /// The flow picture (SVG) of both sides with nodes and edges added, removed and changed
+    /// marked, and a legend.
+    Svg,
 }
 
 #[derive(clap::Args, Debug)]
@@ -34,6 +37,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     format: DiffFormat,
+    /// The output format, for a picture (`--to svg` is `--format svg`).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "format")]
+    to: Option<DiffFormat>,
     /// Leave the Mermaid picture out of the Markdown comment.
     #[arg(long)]
     no_picture: bool,
@@ -167,7 +173,7 @@ pub fn run(args: Args, color: output::ColorChoice) -> u8 {
         old: &old_src.name,
         new: &new_src.name,
     };
-    let text = match args.format {
+    let text = match args.to.unwrap_or(args.format) {
         DiffFormat::Human => {
             let paint = if args.output.is_some() {
                 false
@@ -189,6 +195,13 @@ pub fn run(args: Args, color: output::ColorChoice) -> u8 {
             af_diff::render::markdown(&d, names, catalog, picture.as_deref())
         }
         DiffFormat::Mermaid => af_diff::render::mermaid(&d, a, b, catalog),
+        DiffFormat::Svg => match af_diff::render::svg(&d, a, b, catalog) {
+            Ok(svg) => svg,
+            Err(e) => {
+                output::fail(format!("cannot draw the flows: {e}"));
+                return output::USAGE;
+            }
+        },
     };
     // Neither side's file is replaced by the report.
     let sides: Vec<Input> = [&args.old, &args.new]

@@ -15,6 +15,7 @@ mod coverage;
 mod diagnose;
 mod diff;
 mod export;
+mod fix;
 mod flows;
 mod fmt;
 mod glob;
@@ -22,6 +23,7 @@ mod import;
 mod input;
 mod lsp;
 mod mcp;
+mod migrate;
 mod mitigations;
 mod output;
 mod paths;
@@ -66,11 +68,23 @@ enum Command {
         after_help = "Examples:\n  afc compile flow.af > flow.json\n  afc compile flows/ --out-dir build/stix\n  afc compile 'flows/**/*.af' --out-dir build/stix   # quoted: afc expands the pattern\n  afc compile flow.af --format sarif --diagnostics-file afc.sarif > flow.json\n  afc compile --check flows/   # in CI: fail when a committed bundle is stale\n  afc compile flow.af --wrap report -o flow.json   # for OpenCTI and MISP"
     )]
     Compile(compile::Args),
-    /// Check flows and report every problem, without writing anything.
+    /// Check flows and report every problem, without writing anything (--fix applies the
+    /// fixes the diagnostics carry first; see `afc fix`).
     #[command(
         after_help = "Examples:\n  afc check flow.af\n  afc check 'flows/**/*.af' --deny-warnings\n  afc check flows/ --format sarif > afc.sarif"
     )]
     Check(check::Args),
+    /// Apply every fix the diagnostics carry, in place (`afc check --fix`).
+    ///
+    /// Safe fixes only (a canonical spelling, quotes around a string, MITRE's replacement of
+    /// a revoked technique); --unsafe-fixes adds the guesses (did-you-means) and fixes that
+    /// change the meaning. A diagnostic with several fixes is a choice left to you. Fixes are
+    /// applied pass after pass until none is left; overlapping fixes wait for the next pass.
+    /// Files are replaced atomically; comments and layout are kept.
+    #[command(
+        after_help = "Examples:\n  afc fix flows/\n  afc fix --diff flows/ > fixes.patch   # review first, write nothing\n  afc check --fix --unsafe-fixes flow.af\n  afc fix - < flow.af > fixed.af"
+    )]
+    Fix(check::Args),
     /// Look up techniques, tactics, groups and software in the embedded MITRE catalogs.
     ///
     /// `show ID`, `search WORDS`, `tactics`: ATT&CK v19.1 (with v18.1 history), ATLAS, D3FEND
@@ -131,6 +145,20 @@ enum Command {
         after_help = "Examples:\n  afc fmt flows/\n  afc fmt --check 'flows/**/*.af'   # in CI\n  afc fmt - < flow.af > formatted.af"
     )]
     Fmt(fmt::Args),
+    /// Bring flows to the ATT&CK release afc checks against (embedded v19.1, or
+    /// --attack-bundle): revoked and removed techniques to MITRE's replacements, tactics a
+    /// technique left in v19 (the Defense Evasion split into TA0005 Stealth and TA0112 Defense
+    /// Impairment) to its new one, and a report of what needs a person.
+    ///
+    /// .af files are changed in place (atomically, comments and layout kept); bundles are
+    /// written as new bundles (one to standard output, or -o/--out-dir; never over the
+    /// input), their technique_ref and tactic_ref following the new ids. Exits 1 when
+    /// something needs a person (a deprecated technique, a revoked one without a single
+    /// replacement, a choice of tactics).
+    #[command(
+        after_help = "Examples:\n  afc migrate flows/\n  afc migrate --diff flows/                  # what would change, write nothing\n  afc migrate export.json -o export-v19.json\n  afc migrate bundles/ --out-dir migrated/\n  afc migrate flows/ --attack-bundle enterprise-attack-20.0.json"
+    )]
+    Migrate(migrate::Args),
     /// Compare two flows semantically: nodes added, removed, renamed and changed, technique
     /// changes, edges and branches added and removed.
     ///
@@ -139,7 +167,7 @@ enum Command {
     /// the order of statements make no difference. Exits 0 when the flows are the same, 1 when
     /// they differ, 2 on errors (as `diff` does).
     #[command(
-        after_help = "Examples:\n  afc diff old.af new.af\n  afc diff HEAD~1 flows/phish.af            # the working copy against the last commit\n  afc diff main:flows/phish.af flows/phish.af --format markdown > comment.md\n  afc diff exported.json flows/phish.af --format json"
+        after_help = "Examples:\n  afc diff old.af new.af\n  afc diff HEAD~1 flows/phish.af            # the working copy against the last commit\n  afc diff main:flows/phish.af flows/phish.af --format markdown > comment.md\n  afc diff exported.json flows/phish.af --format json\n  afc diff HEAD~1 flows/phish.af --to svg -o change.svg   # the picture, changes marked"
     )]
     Diff(diff::Args),
     /// Statistics over a corpus of flows: techniques and tactics (flows per technique),
@@ -151,7 +179,7 @@ enum Command {
     /// pass through conditions, operators and actions without a technique. Inputs that are not
     /// flows are reported and skipped (exit 1).
     #[command(
-        after_help = "Examples:\n  afc stats flows/\n  afc stats 'corpus/**/*.json' --top 20\n  afc stats flows/ --format csv > stats.csv\n  afc stats flows/ --format markdown >> $GITHUB_STEP_SUMMARY"
+        after_help = "Examples:\n  afc stats flows/\n  afc stats 'corpus/**/*.json' --top 20\n  afc stats flows/ --format csv > stats.csv\n  afc stats flows/ --format markdown >> $GITHUB_STEP_SUMMARY\n  afc stats flows/ --to svg --top 12 -o stats.svg   # transition graph and tactic heat map"
     )]
     Stats(stats::Args),
     /// The ways an adversary reaches each goal of a flow, its choke points and minimal cut
@@ -236,12 +264,14 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Compile(args) => compile::run(args, color),
         Command::Check(args) => check::run(args, color),
+        Command::Fix(args) => check::run_fix(args, color),
         Command::Attack(args) => attack::run(args),
         Command::Validate(args) => validate::run(args, color),
         Command::Render(args) => render::run(args, color),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
+        Command::Migrate(args) => migrate::run(args, color),
         Command::Diff(args) => diff::run(args, cli.color),
         Command::Stats(args) => stats::run(args),
         Command::Paths(args) => paths::run(args, color),

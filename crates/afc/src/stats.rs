@@ -17,6 +17,9 @@ pub enum StatsFormat {
     Json,
     /// Markdown tables (the top entries of each list).
     Markdown,
+    /// A picture: the transition graph of the top techniques and a tactic × technique heat
+    /// map.
+    Svg,
 }
 
 #[derive(clap::Args, Debug)]
@@ -28,7 +31,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
     format: StatsFormat,
-    /// How many entries of each list the table and Markdown show.
+    /// The output format, for a picture (`--to svg` is `--format svg`).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "format")]
+    to: Option<StatsFormat>,
+    /// How many entries of each list the table and Markdown show (techniques in the SVG).
     #[arg(long, value_name = "N", default_value_t = 10)]
     top: usize,
     /// Write the report to this file instead of standard output.
@@ -103,7 +109,7 @@ pub fn run(args: Args) -> u8 {
         .catalog
         .as_deref()
         .unwrap_or(af_catalog::Catalog::embedded());
-    let text = match args.format {
+    let text = match args.to.unwrap_or(args.format) {
         // A table is for people: names from a flow cannot drive their terminal.
         StatsFormat::Table => {
             af_diagnostics::escape_control(&af_stats::render::table(&stats, catalog, args.top), true)
@@ -112,6 +118,7 @@ pub fn run(args: Args) -> u8 {
         StatsFormat::Csv => af_stats::render::csv(&stats, catalog),
         StatsFormat::Json => af_stats::render::json(&stats, catalog),
         StatsFormat::Markdown => af_stats::render::markdown(&stats, catalog, args.top),
+        StatsFormat::Svg => af_stats::svg::svg(&stats, catalog, args.top),
     };
     let written = input::write_report(&inputs, args.output.as_deref(), &text);
     if skipped > 0 {

@@ -61,6 +61,25 @@ fn the_walkthrough_runs_as_written() {
         shown[0]
     );
     assert!(
+        stdout.contains(&shown[1]),
+        "the doc shows:\n{}\nafc migrate printed:\n{stdout}",
+        shown[1]
+    );
+    // Fixed and migrated: nothing left to fix, the picture and the patches written.
+    let fixed = std::fs::read_to_string(dir.join("flows/sideload.af")).expect("sideload.af");
+    assert!(
+        fixed.contains("action mail T1566.001") && fixed.contains("operator both AND"),
+        "{fixed}"
+    );
+    assert!(fixed.contains("# revoked since"), "{fixed}");
+    assert!(std::fs::read_to_string(dir.join("fixes.patch")).is_ok_and(|p| p.contains("+action mail")));
+    for svg in ["stats.svg", "change.svg"] {
+        assert!(
+            std::fs::read_to_string(dir.join(svg)).is_ok_and(|s| s.starts_with("<svg")),
+            "{svg}"
+        );
+    }
+    assert!(
         stdout.contains("### Attack flow changes: `flows/phish.af`"),
         "{stdout}"
     );
