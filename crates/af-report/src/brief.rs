@@ -487,6 +487,9 @@ fn af_timestamp_key(ts: &str) -> String {
     ts.trim().trim_end_matches('Z').to_string()
 }
 
+/// A technique id (empty for none) and the actions that use it.
+type TechniqueSteps = (String, Vec<usize>);
+
 /// Tactic → techniques, in the catalog's matrix order; an action's `tactic_id` wins, else the
 /// first tactic of its technique.
 fn tactic_table(h: &mut String, g: &FlowGraph, actions: &[usize], catalog: &Catalog) {
@@ -497,7 +500,7 @@ fn tactic_table(h: &mut String, g: &FlowGraph, actions: &[usize], catalog: &Cata
         .map(|(n, t)| (&*t.id, n))
         .collect();
     // tactic id (or "") → [(technique, steps)]
-    let mut rows: Vec<(String, Vec<(String, Vec<usize>)>)> = Vec::new();
+    let mut rows: Vec<(String, Vec<TechniqueSteps>)> = Vec::new();
     for &i in actions {
         let s = &g.steps[i];
         let technique = s.technique.as_deref().and_then(|t| catalog.technique(t));
