@@ -11,13 +11,18 @@
 //! [`af_catalog`].
 //!
 //! This crate must not know the `.af` syntax, source spans, files or the command line: the
-//! caller reads files, hands over texts and objects, and presents the results.
+//! caller reads files, hands over texts and objects, and presents the results. The one
+//! exception is behind the feature `fs`: [`sources`] reads detection sources (folders of
+//! Sigma rules, layers, id lists) from disk, so that `afc` and the language server read them
+//! alike.
 
 pub mod coverage;
 pub mod detections;
 pub mod graph;
 pub mod mitigations;
 pub mod paths;
+#[cfg(feature = "fs")]
+pub mod sources;
 pub mod suggest;
 
 pub use graph::{FlowGraph, GoalError, Object, Step, StepKind};

@@ -131,7 +131,13 @@ pub fn complete(snap: &Snapshot, offset: usize) -> Completions {
     let mut items = match &ctx.site {
         Site::Nothing => Vec::new(),
         Site::StatementStart => statement_start(snap),
-        Site::Technique => techniques(snap, &ctx.prefix),
+        Site::Technique => {
+            #[allow(unused_mut)]
+            let mut items = techniques(snap, &ctx.prefix);
+            #[cfg(feature = "defend")]
+            crate::defend::rank_suggested(snap, &mut items);
+            items
+        }
         Site::AttackObject { stix_type } => attack_objects(snap, stix_type),
         Site::OperatorWord => ["AND", "OR"]
             .iter()

@@ -23,6 +23,8 @@ pub mod completion;
 pub mod context;
 #[cfg(feature = "server")]
 pub mod convert;
+#[cfg(feature = "defend")]
+pub mod defend;
 pub mod folding;
 pub mod format;
 pub mod hover;

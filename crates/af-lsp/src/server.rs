@@ -14,6 +14,9 @@
 
 use crate::convert;
 use crate::snapshot::{Config, Depth, Snapshot};
+
+#[path = "defend_server.rs"]
+mod defend_server;
 use crate::{actions, completion, folding, format, hover, inlay, navigate, semantic, stix, symbols};
 use af_catalog::{Catalog, CatalogKind};
 use serde::{Deserialize, Serialize};
@@ -64,6 +67,9 @@ pub struct Settings {
     pub catalogs: Option<Vec<String>>,
     /// Report warnings as errors.
     pub warnings_as_errors: Option<bool>,
+    /// Detection sources (folders of Sigma rules, Navigator layers, id lists) for coverage
+    /// on hover and undetected choke points; relative to the first workspace folder.
+    pub detections: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -170,6 +176,8 @@ struct Shared {
     held: tokio::sync::watch::Sender<bool>,
     /// Snapshots computed: full, syntax-only.
     computed: [AtomicUsize; 2],
+    /// Detection sources and their watcher.
+    defend: Mutex<defend_server::State>,
 }
 
 /// The language server.
@@ -202,6 +210,7 @@ pub fn service(options: ServerOptions) -> (LspService<Backend>, ClientSocket) {
             check_lanes: Semaphore::new(CHECK_LANES),
             held: tokio::sync::watch::Sender::new(false),
             computed: Default::default(),
+            defend: Mutex::default(),
         }),
         options,
     })
@@ -382,6 +391,9 @@ impl Backend {
                 kinds
             };
         }
+        if let Some(sources) = &settings.detections {
+            self.apply_detections(sources, &mut config).await;
+        }
         let wanted = settings.attack_bundle.filter(|p| !p.trim().is_empty());
         let loaded = lock(&self.shared.bundle).clone();
         if wanted != loaded {
@@ -547,6 +559,7 @@ impl LanguageServer for Backend {
             .and_then(|w| w.configuration)
             .unwrap_or(false);
         *lock(&self.shared.pull_config) = pull;
+        defend_server::initialize(&self.shared, &params);
         let caps = lsp::ServerCapabilities {
             text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
                 lsp::TextDocumentSyncOptions {
@@ -567,7 +580,10 @@ impl LanguageServer for Backend {
             workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        lsp::CodeActionKind::REFACTOR,
+                    ]),
                     ..Default::default()
                 },
             )),
@@ -578,6 +594,9 @@ impl LanguageServer for Backend {
             document_formatting_provider: Some(lsp::OneOf::Left(true)),
             folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
             inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+            code_lens_provider: Some(lsp::CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
             semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
                 lsp::SemanticTokensOptions {
                     legend: convert::semantic_legend(),
@@ -679,7 +698,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         self.position_feature(&params.text_document_position_params, "hover", |s, o| {
-            let h = hover::hover(s, o)?;
+            let h = crate::defend::extend_hover(s, o, hover::hover(s, o))?;
             Some(lsp::Hover {
                 contents: lsp::HoverContents::Markup(lsp::MarkupContent {
                     kind: lsp::MarkupKind::Markdown,
@@ -902,7 +921,7 @@ impl LanguageServer for Backend {
         self.run(&params.text_document.uri, "codeAction", move |s| {
             let span = convert::span(&s.text, &s.index, r)?;
             Some(
-                actions::code_actions(s, span)
+                actions::code_actions(s, span.clone())
                     .into_iter()
                     .map(|f| {
                         let diag = s
@@ -920,10 +939,43 @@ impl LanguageServer for Backend {
                             data: None,
                         })
                     })
+                    .chain(crate::defend::suggestion_actions(s, span).into_iter().map(|a| {
+                        lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                            title: a.title,
+                            kind: Some(lsp::CodeActionKind::REFACTOR),
+                            edit: Some(convert::workspace_edit(&uri, s, &a.edits)),
+                            ..Default::default()
+                        })
+                    }))
                     .collect(),
             )
         })
         .await
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        self.run(&params.text_document.uri, "codeLens", |s| {
+            let lenses = crate::defend::lenses(s, s.config.detections.as_deref());
+            Some(
+                lenses
+                    .into_iter()
+                    .map(|l| lsp::CodeLens {
+                        range: convert::range(&s.text, &s.index, &l.span),
+                        command: Some(lsp::Command {
+                            title: l.title,
+                            command: String::new(),
+                            arguments: None,
+                        }),
+                        data: None,
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        self.detections_changed(params).await;
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<lsp::LSPAny>> {

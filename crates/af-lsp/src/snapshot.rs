@@ -21,6 +21,9 @@ pub struct Config {
     pub catalogs: Vec<CatalogKind>,
     /// Report warnings as errors (and then show no STIX for a file with warnings).
     pub warnings_as_errors: bool,
+    /// Detections for hover and choke-point lenses (`afc.detections`).
+    #[cfg(feature = "defend")]
+    pub detections: Option<Arc<crate::defend::Detections>>,
 }
 
 impl Default for Config {
@@ -29,6 +32,8 @@ impl Default for Config {
             catalog: None,
             catalogs: CatalogKind::ALL.to_vec(),
             warnings_as_errors: false,
+            #[cfg(feature = "defend")]
+            detections: None,
         }
     }
 }

@@ -6,13 +6,14 @@ use crate::analysis_input::{self as flows, Loaded};
 use crate::input;
 use crate::output;
 use af_analyze::coverage::{self, FlowCoverage, Index, Level};
-use af_analyze::detections::{self, MinStatus, Rule};
+use af_analyze::detections::{MinStatus, Rule};
 use af_analyze::paths::DEFAULT_BUDGET;
+use af_analyze::sources::DetectionSet;
 use af_analyze::FlowGraph;
 use af_diagnostics::Diagnostic;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum CoverageFormat {
@@ -79,151 +80,31 @@ pub struct Args {
     attack_bundle: Option<PathBuf>,
 }
 
-/// Rules read from every source, and what was wrong on the way.
-struct Loaded2 {
-    rules: Vec<Rule>,
-    sigma_files: usize,
-    skipped_status: usize,
-    untagged: usize,
-    problems: Vec<String>,
-}
-
-fn walk_rules(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk_rules(&path, out)?;
-        } else if is_yaml(&path) {
-            out.push(path);
+impl StatusArg {
+    pub(crate) fn min_status(self) -> MinStatus {
+        match self {
+            StatusArg::Deprecated => MinStatus::Deprecated,
+            StatusArg::Experimental => MinStatus::Experimental,
+            StatusArg::Test => MinStatus::Test,
+            StatusArg::Stable => MinStatus::Stable,
         }
     }
-    Ok(())
 }
 
-fn is_yaml(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
-}
-
-fn read_text(p: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{}: not UTF-8 text (byte {})",
-            p.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
-}
-
-fn load_detections(args: &Args) -> Result<Loaded2, String> {
-    let min = match args.min_status {
-        StatusArg::Deprecated => MinStatus::Deprecated,
-        StatusArg::Experimental => MinStatus::Experimental,
-        StatusArg::Test => MinStatus::Test,
-        StatusArg::Stable => MinStatus::Stable,
-    };
-    let mut sigma: Vec<PathBuf> = Vec::new();
-    let mut rules = Vec::new();
-    let mut problems = Vec::new();
-    for src in &args.detections {
-        if src.is_dir() {
-            let mut found = Vec::new();
-            walk_rules(src, &mut found).map_err(|e| format!("{}: {e}", src.display()))?;
-            if found.is_empty() {
-                return Err(format!(
-                    "{}: no Sigma rules (.yml, .yaml) in this folder",
-                    src.display()
-                ));
-            }
-            found.sort();
-            sigma.extend(found);
-        } else if !src.exists() {
-            return Err(format!("{}: no such file or folder", src.display()));
-        } else if is_yaml(src) {
-            sigma.push(src.clone());
-        } else {
-            let name = src.display().to_string();
-            let text = read_text(src)?;
-            let is_json = src.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
-                || text.trim_start().starts_with('{');
-            if is_json {
-                match detections::parse_layer(&name, &text) {
-                    Ok(layer) => {
-                        for n in &layer.notes {
-                            problems.push(format!("{name}: {n}"));
-                        }
-                        if layer.domain != "enterprise-attack" {
-                            problems.push(format!(
-                                "{name}: a {} layer; its techniques match only steps with {} techniques",
-                                layer.domain, layer.domain
-                            ));
-                        }
-                        rules.push(layer.rule);
-                    }
-                    Err(p) => return Err(p.to_string()),
-                }
-            } else {
-                let (rule, ps) = detections::parse_id_list(&name, &text);
-                problems.extend(ps.iter().map(ToString::to_string));
-                rules.push(rule);
-            }
-        }
-    }
-    let mut texts = Vec::with_capacity(sigma.len());
-    for p in &sigma {
-        match read_text(p) {
-            Ok(t) => texts.push((p.display().to_string(), t)),
-            Err(e) => problems.push(e),
-        }
-    }
-    let threads = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let (mut skipped_status, mut untagged) = (0, 0);
-    for result in detections::parse_sigma_files(&texts, threads) {
-        match result {
-            Ok(rs) => {
-                for r in rs {
-                    if !min.admits(r.status.as_deref()) {
-                        skipped_status += 1;
-                    } else {
-                        if r.techniques.is_empty() {
-                            untagged += 1;
-                        }
-                        rules.push(r);
-                    }
-                }
-            }
-            Err(p) => problems.push(p.to_string()),
-        }
-    }
-    Ok(Loaded2 {
-        rules,
-        sigma_files: texts.len(),
-        skipped_status,
-        untagged,
-        problems,
-    })
-}
-
-struct Analysed {
-    loaded: Loaded,
-    graph: FlowGraph,
-    coverage: FlowCoverage,
-}
-
-pub fn run(args: Args, color: bool) -> u8 {
-    let (inputs, options) = match flows::prepare(&args.files, args.attack_bundle.as_deref()) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let catalog = flows::catalog(&options);
-    let det = match load_detections(&args) {
+/// Reads the detection sources (see [`af_analyze::sources`]) and tells on standard error what
+/// was read and what was wrong; `Err` (already reported) when a source cannot be used.
+pub(crate) fn read_detections(
+    sources: &[PathBuf],
+    min_status: StatusArg,
+    jobs: Option<usize>,
+    catalog: &af_catalog::Catalog,
+) -> Result<(DetectionSet, Index), ()> {
+    let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let det = match af_analyze::sources::load(sources, min_status.min_status(), threads) {
         Ok(d) => d,
         Err(e) => {
             output::fail(e);
-            return output::USAGE;
+            return Err(());
         }
     };
     const SHOWN: usize = 10;
@@ -259,6 +140,24 @@ pub fn run(args: Args, color: bool) -> u8 {
             String::new()
         },
     );
+    Ok((det, index))
+}
+
+struct Analysed {
+    loaded: Loaded,
+    graph: FlowGraph,
+    coverage: FlowCoverage,
+}
+
+pub fn run(args: Args, color: bool) -> u8 {
+    let (inputs, options) = match flows::prepare(&args.files, args.attack_bundle.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let catalog = flows::catalog(&options);
+    let Ok((det, index)) = read_detections(&args.detections, args.min_status, args.jobs, catalog) else {
+        return output::USAGE;
+    };
     let mut code = output::OK;
     let mut done: Vec<Analysed> = Vec::new();
     for inp in &inputs {

@@ -30,6 +30,7 @@ mod paths;
 mod publish;
 mod pull;
 mod render;
+mod report;
 mod shell;
 mod stats;
 mod suggest;
@@ -216,6 +217,14 @@ enum Command {
         after_help = "Examples:\n  afc mitigations examples/ransomware-double-extortion.af\n  afc mitigations flow.af --goal encrypt --format json"
     )]
     Mitigations(mitigations::Args),
+    /// Write a briefing: one self-contained HTML page about flows for people who do not read
+    /// STIX (title, scope, summary, the picture, a timeline, tactics and techniques, goals and
+    /// choke points, mitigations, and detection coverage with --detections). No external
+    /// assets; prints cleanly to PDF. See docs/analysis.md.
+    #[command(
+        after_help = "Examples:\n  afc report examples/ransomware-double-extortion.af -o brief.html\n  afc report flow.af -d sigma/rules -o brief.html\n  afc report flows/ --title \"Q3 incidents\" -o q3.html"
+    )]
+    Report(report::Args),
     /// Run the language server on standard input and output (for editors: VS Code, Neovim,
     /// Helix, Zed, Emacs). See docs/editors.md.
     ///
@@ -278,6 +287,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => coverage::run(args, color),
         Command::Suggest(args) => suggest::run(args, color),
         Command::Mitigations(args) => mitigations::run(args, color),
+        Command::Report(args) => report::run(args, color),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => shell::completions(args, Cli::command()),
         Command::Man(args) => shell::man(args, Cli::command()),

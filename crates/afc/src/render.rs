@@ -34,6 +34,17 @@ impl To {
     }
 }
 
+/// What `--overlay` marks on the picture.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverlayArg {
+    /// Detection coverage (needs --detections): detected and partly detected steps, undetected
+    /// choke points, and the ways to a goal no detection sees.
+    Coverage,
+    /// The ways to the goals (--goal, default: every action that leads nowhere), the rest
+    /// dimmed.
+    Paths,
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ThemeArg {
     /// Dark text on light backgrounds.
@@ -78,6 +89,21 @@ pub struct Args {
     /// Pixels per SVG unit of PNG output (2 for high-density screens and slides).
     #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_scale)]
     scale: f32,
+    /// Mark an analysis on the picture (svg, png): detection coverage or the ways to goals.
+    /// See docs/analysis.md.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    overlay: Option<OverlayArg>,
+    /// With --overlay coverage: what you detect, as for `afc coverage` (a folder of Sigma
+    /// rules, a rule, a Navigator layer or an id list). Repeatable.
+    #[arg(long, short = 'd', value_name = "SRC", num_args = 1..)]
+    detections: Vec<PathBuf>,
+    /// With --overlay coverage: skip Sigma rules less mature than this.
+    #[arg(long, value_enum, default_value_t = crate::coverage::StatusArg::Experimental)]
+    min_status: crate::coverage::StatusArg,
+    /// With --overlay: a goal (a step's `.af` name, STIX id or name). Repeatable. Default:
+    /// every action that leads nowhere.
+    #[arg(long, value_name = "NAME")]
+    goal: Vec<String>,
     /// Name of the Navigator layer (default: the flow's name, or "N attack flows").
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
@@ -87,6 +113,27 @@ pub struct Args {
     attack_bundle: Option<PathBuf>,
     #[command(flatten)]
     limit: output::Limit,
+}
+
+/// The overlay flags fit together: an overlay only on pictures, detections only for the
+/// coverage overlay (which needs them), goals only with an overlay.
+fn check_overlay_args(args: &Args) -> Result<(), String> {
+    match args.overlay {
+        Some(_) if !matches!(args.to, To::Svg | To::Png) => {
+            Err("--overlay marks the picture: use it with --to svg or --to png".into())
+        }
+        Some(OverlayArg::Coverage) if args.detections.is_empty() => Err(
+            "--overlay coverage needs --detections SRC (a folder of Sigma rules, a Navigator layer or an id list)"
+                .into(),
+        ),
+        Some(OverlayArg::Paths) if !args.detections.is_empty() => {
+            Err("--detections is for --overlay coverage, not --overlay paths".into())
+        }
+        None if !args.detections.is_empty() || !args.goal.is_empty() => {
+            Err("--detections and --goal go with --overlay (coverage or paths)".into())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `--scale`: a number from 0.1 to 10.
@@ -158,9 +205,22 @@ pub fn run(args: Args, color: bool) -> u8 {
         }
     };
     let mut sink = output::Sink::human(color, args.limit);
+    if let Err(e) = check_overlay_args(&args) {
+        output::fail(e);
+        return output::USAGE;
+    }
     if args.to == To::Navigator {
         return navigator(&args, &inputs, &options, &mut sink);
     }
+    let detections = match (args.overlay, crate::analysis_input::catalog(&options)) {
+        (Some(OverlayArg::Coverage), catalog) => {
+            match crate::coverage::read_detections(&args.detections, args.min_status, None, catalog) {
+                Ok((_, index)) => Some(index),
+                Err(()) => return output::USAGE,
+            }
+        }
+        _ => None,
+    };
     let theme = match args.theme {
         ThemeArg::Light => Theme::Light,
         ThemeArg::Dark => Theme::Dark,
@@ -183,18 +243,55 @@ pub fn run(args: Args, color: bool) -> u8 {
     };
     let (mut failed, mut io_error) = (false, false);
     for (inp, dest) in inputs.iter().zip(dests) {
-        let objects = match load(inp, &options, &mut sink) {
-            Ok(o) => o,
-            Err(Failure::Content) => {
-                failed = true;
+        let (objects, overlay) = if let Some(what) = args.overlay {
+            let mut code = output::OK;
+            let Some(loaded) = crate::analysis_input::load_counted(inp, &options, color, &mut code) else {
+                failed |= code == output::FAILED;
+                io_error |= code == output::USAGE;
                 continue;
-            }
-            Err(Failure::Io) => {
-                io_error = true;
+            };
+            let g = loaded.graph();
+            let Some(goals) = crate::analysis_input::goals_counted(&loaded, &g, &args.goal, &mut code) else {
+                failed |= code == output::FAILED;
+                io_error |= code == output::USAGE;
                 continue;
+            };
+            let overlay = match (what, &detections) {
+                (OverlayArg::Coverage, Some(index)) => {
+                    let cov = af_analyze::coverage::analyze(
+                        &g,
+                        &goals,
+                        index,
+                        crate::analysis_input::catalog(&options),
+                        af_analyze::paths::DEFAULT_BUDGET,
+                    );
+                    af_report::coverage_overlay(&g, &cov)
+                }
+                _ => af_report::paths_overlay(&g, &af_analyze::paths::ways(&g, &goals, &[])),
+            };
+            (loaded.objects, Some(Arc::new(overlay)))
+        } else {
+            match load(inp, &options, &mut sink) {
+                Ok(o) => (o, None),
+                Err(Failure::Content) => {
+                    failed = true;
+                    continue;
+                }
+                Err(Failure::Io) => {
+                    io_error = true;
+                    continue;
+                }
             }
         };
-        let data = match render_one(&objects, args.to, args.scale, theme, direction, catalog.clone()) {
+        let data = match render_one(
+            &objects,
+            args.to,
+            args.scale,
+            theme,
+            direction,
+            catalog.clone(),
+            overlay,
+        ) {
             Ok(data) => data,
             Err(e) => {
                 output::fail(format!("{}: {e}", inp.name));
@@ -236,6 +333,7 @@ pub(crate) fn render_one(
     theme: Theme,
     direction: Direction,
     catalog: Option<Arc<af_catalog::Catalog>>,
+    overlay: Option<Arc<af_render::Overlay>>,
 ) -> Result<Vec<u8>, String> {
     let svg = |catalog| {
         af_render::render_svg(
@@ -244,7 +342,7 @@ pub(crate) fn render_one(
                 theme,
                 direction,
                 catalog,
-                overlay: None,
+                overlay: overlay.clone(),
             },
         )
         .map_err(|e| e.to_string())

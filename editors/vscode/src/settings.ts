@@ -1,5 +1,6 @@
 // The extension's `afc.*` settings and their mapping to what the language server reads:
-// `{ "afc": { "attackBundle": path, "catalogs": [...], "warningsAsErrors": bool } }`, sent as
+// `{ "afc": { "attackBundle": path, "catalogs": [...], "warningsAsErrors": bool,
+// "detections": [paths] } }`, sent as
 // `initializationOptions` and in `workspace/didChangeConfiguration`. No VS Code API here.
 
 import * as path from 'node:path';
@@ -15,6 +16,8 @@ export interface AfcSettings {
   catalogs: string[];
   /** Report warnings as errors. */
   warningsAsErrors: boolean;
+  /** Detection sources (Sigma rule folders, Navigator layers, id lists); empty for none. */
+  detections: string[];
 }
 
 /** The object the server expects. */
@@ -23,6 +26,7 @@ export interface ServerSettings {
     attackBundle: string | null;
     catalogs: string[];
     warningsAsErrors: boolean;
+    detections: string[];
   };
 }
 
@@ -47,15 +51,17 @@ export interface PathContext {
  */
 export function readSettings(get: SettingGetter, paths: PathContext = {}): AfcSettings {
   const p = paths.platform === 'win32' ? path.win32 : path.posix;
-  const bundleRaw = get('attackBundle');
-  let attackBundle: string | null = typeof bundleRaw === 'string' && bundleRaw.trim() !== '' ? bundleRaw.trim() : null;
-  if (attackBundle !== null) {
-    if (paths.homeDir && (attackBundle === '~' || /^~[\\/]/.test(attackBundle))) {
-      attackBundle = p.join(paths.homeDir, attackBundle.slice(1));
-    } else if (paths.baseDir && !p.isAbsolute(attackBundle)) {
-      attackBundle = p.join(paths.baseDir, attackBundle);
+  const resolve = (raw: string): string => {
+    if (paths.homeDir && (raw === '~' || /^~[\\/]/.test(raw))) {
+      return p.join(paths.homeDir, raw.slice(1));
+    } else if (paths.baseDir && !p.isAbsolute(raw)) {
+      return p.join(paths.baseDir, raw);
     }
-  }
+    return raw;
+  };
+  const bundleRaw = get('attackBundle');
+  const attackBundle: string | null =
+    typeof bundleRaw === 'string' && bundleRaw.trim() !== '' ? resolve(bundleRaw.trim()) : null;
   const catalogsRaw = get('catalogs');
   const catalogs: string[] = [];
   if (Array.isArray(catalogsRaw)) {
@@ -70,7 +76,19 @@ export function readSettings(get: SettingGetter, paths: PathContext = {}): AfcSe
     }
   }
   const warningsAsErrors = get('warningsAsErrors') === true;
-  return { attackBundle, catalogs, warningsAsErrors };
+  const detectionsRaw = get('detections');
+  const detections: string[] = [];
+  if (Array.isArray(detectionsRaw)) {
+    for (const d of detectionsRaw) {
+      if (typeof d === 'string' && d.trim() !== '') {
+        const full = resolve(d.trim());
+        if (!detections.includes(full)) {
+          detections.push(full);
+        }
+      }
+    }
+  }
+  return { attackBundle, catalogs, warningsAsErrors, detections };
 }
 
 /** The settings in the server's shape. */
@@ -80,6 +98,7 @@ export function toServerSettings(s: AfcSettings): ServerSettings {
       attackBundle: s.attackBundle,
       catalogs: [...s.catalogs],
       warningsAsErrors: s.warningsAsErrors,
+      detections: [...s.detections],
     },
   };
 }

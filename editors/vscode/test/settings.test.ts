@@ -6,20 +6,20 @@ const getter = (values: Record<string, unknown>) => (key: string) => values[key]
 
 test('defaults when nothing is set', () => {
   assert.deepEqual(toServerSettings(readSettings(getter({}))), {
-    afc: { attackBundle: null, catalogs: [], warningsAsErrors: false },
+    afc: { attackBundle: null, catalogs: [], warningsAsErrors: false, detections: [] },
   });
 });
 
 test('values are mapped to the server shape', () => {
   const s = readSettings(getter({ attackBundle: '/data/enterprise-attack.json', catalogs: ['attack', 'atlas'], warningsAsErrors: true }));
   assert.deepEqual(toServerSettings(s), {
-    afc: { attackBundle: '/data/enterprise-attack.json', catalogs: ['attack', 'atlas'], warningsAsErrors: true },
+    afc: { attackBundle: '/data/enterprise-attack.json', catalogs: ['attack', 'atlas'], warningsAsErrors: true, detections: [] },
   });
 });
 
 test('blank bundle, wrong types, unknown and repeated catalogs are cleaned', () => {
   const s = readSettings(getter({ attackBundle: '  ', catalogs: ['ATLAS', 'nope', 3, 'atlas', ' f3 '], warningsAsErrors: 'yes' }));
-  assert.deepEqual(s, { attackBundle: null, catalogs: ['atlas', 'f3'], warningsAsErrors: false });
+  assert.deepEqual(s, { attackBundle: null, catalogs: ['atlas', 'f3'], warningsAsErrors: false, detections: [] });
   assert.deepEqual(readSettings(getter({ catalogs: 'attack' })).catalogs, []);
 });
 
@@ -32,6 +32,16 @@ test('relative and ~ bundle paths are resolved', () => {
   assert.equal(abs.attackBundle, '/abs/attack.json');
   const win = readSettings(getter({ attackBundle: 'C:\\data\\attack.json' }), { baseDir: 'D:\\ws', platform: 'win32' });
   assert.equal(win.attackBundle, 'C:\\data\\attack.json');
+});
+
+test('detection sources are cleaned and resolved like the bundle path', () => {
+  const s = readSettings(
+    getter({ detections: ['sigma/rules', ' ', 7, '~/layer.json', '/abs/ids.txt', 'sigma/rules'] }),
+    { baseDir: '/ws', homeDir: '/home/u' },
+  );
+  assert.deepEqual(s.detections, ['/ws/sigma/rules', '/home/u/layer.json', '/abs/ids.txt']);
+  assert.deepEqual(toServerSettings(s).afc.detections, s.detections);
+  assert.deepEqual(readSettings(getter({ detections: 'rules' })).detections, []);
 });
 
 test('toServerSettings copies the catalog list', () => {

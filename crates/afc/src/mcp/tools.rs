@@ -273,7 +273,7 @@ pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<Value, RpcEr
                 }
                 compiled.objects.into_iter().map(af_compile::Object::into_map).collect()
             };
-            Ok(match crate::render::render_one(&objects, to, 1.0, theme, direction, None) {
+            Ok(match crate::render::render_one(&objects, to, 1.0, theme, direction, None, None) {
                 Ok(bytes) => answer(vec![String::from_utf8_lossy(&bytes).into_owned()], false),
                 Err(e) => answer(vec![e], true),
             })
