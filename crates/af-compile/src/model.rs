@@ -399,6 +399,8 @@ impl Model {
         record: bool,
     ) {
         match &v.kind {
+            // Not a guard: a TLP word that is not recorded must not fall through to a reference.
+            #[allow(clippy::collapsible_match)]
             ValueKind::Word(w) if key == "marking" && language::is_tlp_word(key, w) => {
                 if record {
                     self.markings.push(Marking::Tlp(w.to_string(), v.span.clone()));

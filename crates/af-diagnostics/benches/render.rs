@@ -8,7 +8,7 @@
 //!
 //! Each is rendered for people (`human`) and as JSON lines (`json`).
 
-use af_diagnostics::{render_human, to_json, Diagnostic};
+use af_diagnostics::{codes, render_human, to_json, Diagnostic};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::fmt::Write;
 
@@ -20,7 +20,7 @@ fn pretty(n: usize) -> (String, Vec<Diagnostic>) {
         let _ = writeln!(source, "action a T1566.00{}", i % 10);
         if i > 0 {
             diags.push(
-                Diagnostic::error("E0102", start + 7..start + 8, "`a` is declared twice")
+                Diagnostic::new(codes::E0103, start + 7..start + 8, "`a` is declared twice")
                     .with_label(7..8, "first declared here")
                     .with_help("rename one of them"),
             );
@@ -36,8 +36,8 @@ fn minified(n: usize) -> (String, Vec<Diagnostic>) {
         let start = source.len();
         let _ = write!(source, "\"attack-action--00000000-0000-4000-8000-{i:012}\",");
         diags.push(
-            Diagnostic::warning(
-                "V0201",
+            Diagnostic::new(
+                codes::V0201,
                 start..source.len() - 1,
                 "this object is not in the bundle",
             )

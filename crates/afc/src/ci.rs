@@ -438,7 +438,7 @@ line two",
     #[test]
     fn junit_fails_a_file_on_errors_and_on_warnings_only_when_denied() {
         let source = "a\nbb\n";
-        let diags = vec![
+        let diags = [
             Diagnostic::new(af_diagnostics::codes::W0401, 2..4, "old <technique>"),
             Diagnostic::new(af_diagnostics::codes::E0102, 0..1, "undefined name `a`").with_help("declare it"),
         ];
