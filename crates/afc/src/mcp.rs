@@ -48,13 +48,13 @@ const RESOURCES: &[(&str, &str, &str, &str)] = &[
         "afc://docs/language.md",
         "language.md",
         "The afc flow language reference: nodes, properties, edges, the flow header, sugar, output",
-        include_str!("../../../docs/language.md"),
+        include_str!("../docs/language.md"),
     ),
     (
         "afc://docs/diagnostics.md",
         "diagnostics.md",
         "Every afc diagnostic code with an example and its fix",
-        include_str!("../../../docs/diagnostics.md"),
+        include_str!("../docs/diagnostics.md"),
     ),
 ];
 
