@@ -255,11 +255,14 @@ fn damage(source: &str, picks: &[(usize, u8)]) -> (String, Vec<String>) {
             1 => edits.push((span.start..span.start, format!("{comment}\n"), Some(comment))),
             // A comment after the statement, on its last line.
             2 => edits.push((span.end..span.end, format!("  {comment}"), Some(comment))),
-            _ => {
+            // Only an operator's own keyword: " OR" inside a string (a pattern, a
+            // description) is text, and no fix may change it back.
+            _ if stmt.starts_with("operator ") => {
                 if let Some(at) = stmt.find(" OR") {
                     edits.push((span.start + at + 1..span.start + at + 3, "or".into(), None));
                 }
             }
+            _ => {}
         }
     }
     edits.sort_by_key(|(r, _, _)| (r.start, r.end));
