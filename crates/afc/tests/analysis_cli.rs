@@ -2,34 +2,10 @@
 //! example flows and Sigma rules, on bundles and on hostile input; every output format of
 //! `coverage` is checked (SARIF against the schema used for `afc check`).
 
+mod common;
+use common::{afc_at_root as afc, root};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn afc(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_afc"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("AFC_ATTACK_BUNDLE")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run afc: {e}"));
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 const FLOW: &str = "examples/ransomware-double-extortion.af";
 const RULES: &str = "examples/sigma";

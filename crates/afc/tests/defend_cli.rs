@@ -2,35 +2,11 @@
 //! right nodes and edges of hand-made flows, the briefing is written, and bad input or flag
 //! combinations get clear errors and exit codes.
 
+mod common;
+use common::afc_at_root as afc;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn afc(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_afc"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("AFC_ATTACK_BUNDLE")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run afc: {e}"));
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::PathBuf;
 
 struct Scratch(PathBuf);
 

@@ -4,34 +4,12 @@
 //! examples: damaged with fixable mistakes and sprinkled with comments, fixing restores the
 //! example's meaning, keeps every comment and is idempotent.
 
+mod common;
 use af_diagnostics::{fix_until_clean, Diagnostic, FixOptions};
+use common::*;
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn afc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_afc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("AFC_ATTACK_BUNDLE")
-        .output()
-        .expect("afc runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("afc-fix-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
+use std::path::PathBuf;
+use std::process::Command;
 
 fn diagnose(source: &str) -> Vec<Diagnostic> {
     af_compile::compile_str(source, &af_compile::Options::default()).diagnostics

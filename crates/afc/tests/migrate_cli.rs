@@ -4,33 +4,9 @@
 //! checked against the catalog's revoked-by chain, not against afc's own report —, the rest is
 //! reported, and the result compiles and validates.
 
+mod common;
 use af_catalog::Catalog;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn afc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_afc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("AFC_ATTACK_BUNDLE")
-        .output()
-        .expect("afc runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("afc-migrate-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
+use common::*;
 
 /// The end of a technique's revoked-by / successor chain, when it has one: what a migration
 /// must write instead of `id`. Worked out from the catalog alone.

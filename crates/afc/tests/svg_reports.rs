@@ -1,27 +1,7 @@
 //! `afc diff --to svg` and `afc stats --to svg`: well-formed SVG with the expected marks.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn afc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_afc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("AFC_ATTACK_BUNDLE")
-        .output()
-        .expect("afc runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("afc-svg-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
+mod common;
+use common::*;
 
 /// The classes of the SVG's elements, each with the `<title>` texts of the elements that
 /// carry it (the document must parse as XML).
