@@ -126,6 +126,21 @@ pub fn goals_counted(loaded: &Loaded, g: &FlowGraph, names: &[String], code: &mu
     }
 }
 
+/// [`load_counted`], the flow graph and [`goals_counted`] in one: what every analysis does
+/// with an input first. `None` means go on with the next input.
+pub fn load_with_goals(
+    inp: &Input,
+    options: &af_compile::Options,
+    color: bool,
+    names: &[String],
+    code: &mut u8,
+) -> Option<(Loaded, FlowGraph, Vec<usize>)> {
+    let loaded = load_counted(inp, options, color, code)?;
+    let g = loaded.graph();
+    let goals = goals_counted(&loaded, &g, names, code)?;
+    Some((loaded, g, goals))
+}
+
 /// Technique name from the catalog, for display.
 pub fn technique_name(catalog: &af_catalog::Catalog, id: &str) -> Option<String> {
     catalog.technique(id).map(|t| t.full_name())

@@ -47,11 +47,8 @@ pub fn run(args: Args, color: bool) -> u8 {
     let mut docs = Vec::new();
     let mut text = String::new();
     for inp in &inputs {
-        let Some(loaded) = flows::load_counted(inp, &options, color, &mut code) else {
-            continue;
-        };
-        let g = loaded.graph();
-        let Some(goals) = flows::goals_counted(&loaded, &g, &args.goal, &mut code) else {
+        let Some((loaded, g, goals)) = flows::load_with_goals(inp, &options, color, &args.goal, &mut code)
+        else {
             continue;
         };
         let ways = paths::ways(&g, &goals, &[]);

@@ -245,13 +245,9 @@ pub fn run(args: Args, color: bool) -> u8 {
     for (inp, dest) in inputs.iter().zip(dests) {
         let (objects, overlay) = if let Some(what) = args.overlay {
             let mut code = output::OK;
-            let Some(loaded) = crate::analysis_input::load_counted(inp, &options, color, &mut code) else {
-                failed |= code == output::FAILED;
-                io_error |= code == output::USAGE;
-                continue;
-            };
-            let g = loaded.graph();
-            let Some(goals) = crate::analysis_input::goals_counted(&loaded, &g, &args.goal, &mut code) else {
+            let Some((loaded, g, goals)) =
+                crate::analysis_input::load_with_goals(inp, &options, color, &args.goal, &mut code)
+            else {
                 failed |= code == output::FAILED;
                 io_error |= code == output::USAGE;
                 continue;

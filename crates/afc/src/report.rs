@@ -59,11 +59,9 @@ pub fn run(args: Args, color: bool) -> u8 {
     let mut code = output::OK;
     let mut done = Vec::new();
     for inp in &inputs {
-        let Some(loaded) = flows::load_counted(inp, &options, color, &mut code) else {
-            continue;
-        };
-        let graph = loaded.graph();
-        let Some(goals) = flows::goals_counted(&loaded, &graph, &args.goal, &mut code) else {
+        let Some((loaded, graph, goals)) =
+            flows::load_with_goals(inp, &options, color, &args.goal, &mut code)
+        else {
             continue;
         };
         let cov = detections
