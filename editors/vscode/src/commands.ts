@@ -96,10 +96,17 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Summarizes a finished `afc compile --format json`. Exit 0 is success (warnings may have been printed). */
+/**
+ * Summarizes a finished `afc compile --format json`. Exit 0 is success (warnings may have been
+ * printed). `afc compile` prints its diagnostics on standard error (docs/cli.md), older releases
+ * on standard output: JSON lines are read from both, every other line is kept for the details.
+ */
 export function compileReport(output: string, code: number | null, stdout: string, stderr: string): CompileReport {
-  const { diagnostics, other } = parseCliDiagnostics(stdout);
-  const details = [...diagnostics.map(formatCliDiagnostic), ...other, stderr.trim()].filter((l) => l !== '').join('\n');
+  const out = parseCliDiagnostics(stdout);
+  const err = parseCliDiagnostics(stderr);
+  const diagnostics = [...out.diagnostics, ...err.diagnostics];
+  const other = [...out.other, ...err.other];
+  const details = [...diagnostics.map(formatCliDiagnostic), ...other].filter((l) => l.trim() !== '').join('\n');
   const name = path.basename(output);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
@@ -116,7 +123,7 @@ export function compileReport(output: string, code: number | null, stdout: strin
   } else if (code === null) {
     why = 'afc was stopped';
   } else {
-    why = firstLine(stderr) ?? firstLine(other.join('\n')) ?? `afc exited with code ${code}`;
+    why = firstLine(err.other.join('\n')) ?? firstLine(out.other.join('\n')) ?? `afc exited with code ${code}`;
   }
   return { ok: false, message: `Could not compile to ${name}: ${why}.`, details };
 }

@@ -62,6 +62,10 @@ test('compile reports: success, warnings, errors, usage problems', () => {
   assert.equal(failed.ok, false);
   assert.equal(failed.message, 'Could not compile to a.json: 1 error, first E0101 at line 1: this file has no flow header.');
   assert.match(failed.details, /E0101/);
+  // Where afc compile prints them: on standard error, after a plain note.
+  const onStderr = compileReport('/w/a.json', 1, '', `note: reading a.af\n${e0101}\n`);
+  assert.equal(onStderr.message, 'Could not compile to a.json: 1 error, first E0101 at line 1: this file has no flow header.');
+  assert.match(onStderr.details, /^\/w\/a\.af:1:1: error\[E0101\][^]*\nnote: reading a\.af$/);
   const denied = compileReport('/w/a.json', 1, `${w0101}\n`, '');
   assert.equal(denied.message, 'Could not compile to a.json: 1 warning, reported as errors.');
   const usage = compileReport('/w/a.json', 2, '', "error: unrecognized subcommand 'compil'\n");
