@@ -211,7 +211,7 @@ fn convert(e: Rich<'_, Token<'_>, SimpleSpan>) -> Diagnostic {
     }
     let found = match e.found() {
         Some(t) => t.to_string(),
-        None => "the end of the statement".to_string(),
+        None => "end of the statement".to_string(),
     };
     let mut expected: Vec<String> = e
         .expected()

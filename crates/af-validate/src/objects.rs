@@ -565,7 +565,10 @@ fn check_ref(cx: &mut Cx, key: &str, targets: &[&str], v: &Value) {
         Diagnostic::new(
             codes::V0112,
             v.span.clone(),
-            format!("`{key}` must point at {}, not at a `{ty}`", one_of(targets)),
+            format!(
+                "`{key}` must point at {}, not at an object of type `{ty}`",
+                one_of(targets)
+            ),
         )
         .with_help(ref_help(key)),
     );
