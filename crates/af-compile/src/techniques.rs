@@ -263,6 +263,9 @@ impl Lowering<'_> {
                 ),
             );
         }
+        if let Some(d) = findings::object_status_finding(catalog, o, span.clone(), span.clone()) {
+            self.diags.push(d);
+        }
         let Some(Some(obj)) = self.objects.get_mut(i) else {
             return;
         };

@@ -114,3 +114,41 @@ fn an_edge_repeating_a_block_ref_is_reported_once() {
         .and_then(|v| v.as_array().map(Vec::len));
     assert_eq!(a, Some(2));
 }
+
+/// An ATT&CK group written by a revoked id gets `W0401` with MITRE's replacement as a safe fix
+/// (what `afc migrate` applies); a deprecated one gets `W0402` with no fix. The objects keep
+/// the catalog's name of the id as written.
+#[test]
+fn revoked_and_deprecated_attack_objects() {
+    let source = r#"flow "Groups" {
+  scope: incident
+  created: 2026-01-01T00:00:00Z
+  description: "A revoked and a deprecated group."
+}
+action access T1078
+malware beacon S0154
+intrusion-set unc2452 G0118
+intrusion-set night G0014
+intrusion-set apt29 G0016
+unc2452 -[uses]-> beacon
+night -[uses]-> beacon
+apt29 -[uses]-> beacon
+access -[uses]-> beacon
+"#;
+    let compiled = compile_str(source, &Options::default());
+    let codes: Vec<_> = compiled.diagnostics.iter().map(|d| d.code.to_string()).collect();
+    assert_eq!(codes, ["W0401", "W0402"], "{codes:?}");
+    let revoked = &compiled.diagnostics[0];
+    assert_eq!(revoked.fixes.len(), 1);
+    assert_eq!(
+        revoked.fixes[0].applicability,
+        af_diagnostics::Applicability::Safe
+    );
+    assert!(compiled.diagnostics[1].fixes.is_empty());
+    insta::assert_snapshot!(af_diagnostics::render_human(
+        &compiled.diagnostics,
+        "groups.af",
+        source,
+        false
+    ));
+}

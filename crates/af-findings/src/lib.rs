@@ -9,7 +9,7 @@
 //! of JSON: callers pass the id, where it is written (`span`) and what a fix replaces
 //! (`fix_span`: the whole word in a flow, the inside of the quotes in a bundle).
 
-use af_catalog::{Catalog, CatalogKind, Domain, Status, Technique};
+use af_catalog::{AttackObject, Catalog, CatalogKind, Domain, Status, Technique};
 
 /// The findings an ATT&CK release change causes, which `afc migrate` works on: a revoked or
 /// removed technique (`W0401`, fixed with MITRE's replacement), a deprecated one (`W0402`,
@@ -99,6 +99,49 @@ pub fn status_finding(catalog: &Catalog, t: &Technique, span: Span, fix_span: Sp
                 ),
                 None => d.with_help("MITRE names no replacement; choose a current technique"),
             })
+        }
+    }
+}
+
+/// `W0401` for a revoked ATT&CK group, software, campaign or mitigation written as sugar
+/// (`intrusion-set g G0118`), naming MITRE's replacement as a fix replacing `fix_span`;
+/// `W0402` for a deprecated one; `None` for an active one. Same codes as for techniques, so
+/// `afc migrate` replaces them too.
+pub fn object_status_finding(
+    catalog: &Catalog,
+    o: &AttackObject,
+    span: Span,
+    fix_span: Span,
+) -> Option<Diagnostic> {
+    match &o.status {
+        Status::Active => None,
+        Status::Deprecated => Some(
+            Diagnostic::new(
+                codes::W0402,
+                span,
+                format!("{} ({}) is deprecated in ATT&CK", o.id, o.name),
+            )
+            .with_help(format!(
+                "MITRE no longer maintains this {} and names no replacement",
+                o.kind
+            )),
+        ),
+        Status::Revoked { by } | Status::Removed { successor: by } => {
+            let d = Diagnostic::new(
+                codes::W0401,
+                span,
+                format!("{} ({}) is revoked in ATT&CK", o.id, o.name),
+            );
+            Some(
+                match by.as_deref().and_then(|b| catalog.find_object(&[o.kind], b)) {
+                    Some(r) => d.with_safe_fix(
+                        format!("replace it with {} ({})", r.id, r.name),
+                        fix_span,
+                        r.id.to_string(),
+                    ),
+                    None => d.with_help("MITRE names no replacement"),
+                },
+            )
         }
     }
 }
