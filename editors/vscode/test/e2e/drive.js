@@ -122,8 +122,18 @@ async function main() {
     });
     console.log(`  suggestions: ${items.replace(/\s+/g, ' ').slice(0, 160)}`);
     await shot(page, '2-completion');
-    // Accept the second item (T1566.001) and see it in the text.
-    await page.keyboard.press('ArrowDown');
+    // Accept T1566.001 wherever the server ranked it (the ranking follows the flow's other
+    // techniques) and see it in the text. The first row has the focus.
+    const index = await page.$$eval('.suggest-widget .monaco-list-row', (rows) => {
+      const row = rows.find((r) => (r.textContent || '').trim().startsWith('T1566.001'));
+      return row ? Number(row.getAttribute('data-index')) : -1;
+    });
+    if (!(index >= 0)) {
+      throw new Error(`T1566.001 is not a row of the suggestions: ${items}`);
+    }
+    for (let i = 0; i < index; i++) {
+      await page.keyboard.press('ArrowDown');
+    }
     await page.keyboard.press('Enter');
     await waitFor('T1566.001 completed in the editor', async () =>
       (await text(page, '.editor-group-container.active .monaco-editor .view-lines')).includes('action next T1566.001'),
