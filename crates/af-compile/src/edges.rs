@@ -511,6 +511,7 @@ impl<'a> Lowering<'a> {
                 // After the last name of the list.
                 d = d.with_fix("add it to `start_refs`", at..at, format!(", {}", n.name.text));
             }
+            d.fixes.extend(self.removal(i));
             self.diags.push(d);
         }
         for i in 0..self.nodes.len() {
@@ -522,17 +523,23 @@ impl<'a> Lowering<'a> {
             if n.decl.recovered {
                 continue;
             }
-            self.diags.push(
-                Diagnostic::new(
-                    codes::W0102,
-                    n.name.span.clone(),
-                    format!("`{}` is not connected to the flow", n.name.text),
-                )
-                .with_help(
-                    "connect it with an edge or a ref (e.g. `asset_refs`, `object_ref`), or remove it",
-                ),
-            );
+            let mut d = Diagnostic::new(
+                codes::W0102,
+                n.name.span.clone(),
+                format!("`{}` is not connected to the flow", n.name.text),
+            )
+            .with_help("connect it with an edge or a ref (e.g. `asset_refs`, `object_ref`), or remove it");
+            d.fixes.extend(self.removal(i));
+            self.diags.push(d);
         }
+    }
+
+    /// The fix removing node `i`, when nothing refers to it and it refers to nothing (removing
+    /// a node with links would leave references to a name no longer declared).
+    fn removal(&self, i: usize) -> Option<af_diagnostics::Fix> {
+        let linked = self.links.iter().any(|&(a, b)| a == i + 1 || b == i + 1);
+        let n = &self.nodes[i];
+        (!linked).then(|| crate::node_fixes::remove(self.file, &n.name.text, &n.decl.span))
     }
 }
 

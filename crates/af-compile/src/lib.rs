@@ -16,6 +16,7 @@ mod edges;
 mod ids;
 mod lower;
 pub mod model;
+mod node_fixes;
 mod techniques;
 
 mod values;

@@ -580,6 +580,8 @@ impl<'a> Lowering<'a> {
         } else {
             d = d.with_help(format!("declare it, e.g. `action {name} T1078`"));
         }
+        d.fixes
+            .extend(crate::node_fixes::declare(self.file, name, targets));
         self.diags.push(d);
     }
 }

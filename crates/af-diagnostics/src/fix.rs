@@ -76,10 +76,15 @@ impl Fix {
 impl Diagnostic {
     /// The fix a tool applies for this diagnostic: its only fix, when that is allowed
     /// (see [`Fix::allowed`]). A diagnostic with several fixes offers a choice, which is a
-    /// person's to make.
+    /// person's to make. A placeholder (a stub such as a declaration to complete, offered
+    /// beside a did-you-mean) is never applied by a tool, so it is no alternative here.
     pub fn machine_fix(&self, unsafe_fixes: bool) -> Option<&Fix> {
-        match self.fixes.as_slice() {
-            [f] if f.allowed(unsafe_fixes) && !f.edits.is_empty() => Some(f),
+        let mut candidates = self
+            .fixes
+            .iter()
+            .filter(|f| f.applicability != Applicability::Placeholder);
+        match (candidates.next(), candidates.next()) {
+            (Some(f), None) if f.allowed(unsafe_fixes) && !f.edits.is_empty() => Some(f),
             _ => None,
         }
     }

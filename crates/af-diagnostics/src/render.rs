@@ -107,8 +107,10 @@ impl<'a> HumanRenderer<'a> {
         }
         for f in &d.fixes {
             if let [edit] = f.edits.as_slice() {
-                if !edit.replacement.is_empty() && !f.message.contains(&edit.replacement) {
-                    report = report.with_note(text(&format!("{}: `{}`", f.message, edit.replacement)));
+                // An inserted statement comes with the line break before it: shown without.
+                let shown = edit.replacement.trim();
+                if !shown.is_empty() && !f.message.contains(shown) {
+                    report = report.with_note(text(&format!("{}: `{shown}`", f.message)));
                     continue;
                 }
             }

@@ -5,8 +5,16 @@
 use crate::{shorten, Diff, Edge, EdgeKind, NodeRef, Object, PropChange, Side};
 use af_catalog::Catalog;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+
+/// Text from a flow or a file name as [`human`] prints it: control characters, ANSI escapes
+/// and bidi overrides escaped by the one terminal escaper ([`af_diagnostics::escape_control`]),
+/// so a flow cannot drive the terminal, with colour or without.
+fn tty(text: &str) -> Cow<'_, str> {
+    af_diagnostics::escape_control(text, false)
+}
 
 /// The names of the two sides, as the report shows them (file names, `REV:path`).
 #[derive(Debug, Clone, Copy)]
@@ -141,15 +149,16 @@ impl Paint {
 
 fn prop_lines(out: &mut String, p: &Paint, props: &[PropChange], indent: &str) {
     for c in props {
+        let value = |v: Option<&Value>| tty(&value_text(v, 100)).into_owned();
+        let key = tty(&c.key);
         let line = match (&c.old, &c.new) {
-            (None, new) => p.green(&format!("+ {}: {}", c.key, value_text(new.as_ref(), 100))),
-            (old, None) => p.red(&format!("- {}: {}", c.key, value_text(old.as_ref(), 100))),
+            (None, new) => p.green(&format!("+ {key}: {}", value(new.as_ref()))),
+            (old, None) => p.red(&format!("- {key}: {}", value(old.as_ref()))),
             (old, new) => format!(
-                "{}: {} {} {}",
-                c.key,
-                p.red(&value_text(old.as_ref(), 100)),
+                "{key}: {} {} {}",
+                p.red(&value(old.as_ref())),
                 p.dim("→"),
-                p.green(&value_text(new.as_ref(), 100))
+                p.green(&value(new.as_ref()))
             ),
         };
         let _ = writeln!(out, "{indent}{line}");
@@ -157,12 +166,15 @@ fn prop_lines(out: &mut String, p: &Paint, props: &[PropChange], indent: &str) {
 }
 
 /// The diff for people: `+` added, `-` removed, `~` changed, `»` renamed, edges as the flow
-/// language writes them, and a summary line. `color` adds ANSI colours.
+/// language writes them, and a summary line. `color` adds ANSI colours. Every text from the
+/// flows (names, titles, keys, values, ids) and the side names are escaped for the terminal
+/// ([`af_diagnostics::escape_control`]): the only escape sequences in the result are the
+/// colours.
 pub fn human(d: &Diff, names: Names<'_>, catalog: &Catalog, color: bool) -> String {
     let p = Paint { on: color };
     let mut out = String::new();
-    let _ = writeln!(out, "{}", p.bold(&format!("--- {}", names.old)));
-    let _ = writeln!(out, "{}", p.bold(&format!("+++ {}", names.new)));
+    let _ = writeln!(out, "{}", p.bold(&format!("--- {}", tty(names.old))));
+    let _ = writeln!(out, "{}", p.bold(&format!("+++ {}", tty(names.new))));
     if d.is_empty() {
         let _ = writeln!(out, "no differences");
         return out;
@@ -174,14 +186,14 @@ pub fn human(d: &Diff, names: Names<'_>, catalog: &Catalog, color: bool) -> Stri
             .as_deref()
             .or(d.flow_name.0.as_deref())
             .unwrap_or("");
-        let _ = writeln!(out, "{} flow \"{}\"", p.yellow("~"), shorten(name, 70));
+        let _ = writeln!(out, "{} flow \"{}\"", p.yellow("~"), tty(&shorten(name, 70)));
         prop_lines(&mut out, &p, &d.flow, "    ");
     }
     for n in &d.added {
-        let _ = writeln!(out, "{}", p.green(&format!("+ {}", node_line(n))));
+        let _ = writeln!(out, "{}", p.green(&format!("+ {}", tty(&node_line(n)))));
     }
     for n in &d.removed {
-        let _ = writeln!(out, "{}", p.red(&format!("- {}", node_line(n))));
+        let _ = writeln!(out, "{}", p.red(&format!("- {}", tty(&node_line(n)))));
     }
     for c in &d.changed {
         if c.renamed {
@@ -190,37 +202,37 @@ pub fn human(d: &Diff, names: Names<'_>, catalog: &Catalog, color: bool) -> Stri
                 "{} {} {} {} {}",
                 p.cyan("»"),
                 kind(&c.new.stix_type),
-                c.old.label,
+                tty(&c.old.label),
                 p.dim("→"),
-                p.cyan(&c.new.label)
+                p.cyan(&tty(&c.new.label))
             );
             if !c.content_changed() {
                 continue;
             }
         } else {
-            let _ = writeln!(out, "{} {}", p.yellow("~"), node_line(&c.new));
+            let _ = writeln!(out, "{} {}", p.yellow("~"), tty(&node_line(&c.new)));
         }
         for (key, change, technique) in [("technique", &c.technique, true), ("tactic", &c.tactic, false)] {
             if let Some(t) = change {
                 let _ = writeln!(
                     out,
                     "    {key}: {} {} {}",
-                    p.red(&catalog_text(t.old.as_ref(), catalog, technique)),
+                    p.red(&tty(&catalog_text(t.old.as_ref(), catalog, technique))),
                     p.dim("→"),
-                    p.green(&catalog_text(t.new.as_ref(), catalog, technique))
+                    p.green(&tty(&catalog_text(t.new.as_ref(), catalog, technique)))
                 );
             }
         }
         prop_lines(&mut out, &p, &c.properties, "    ");
     }
     for e in &d.edges_added {
-        let _ = writeln!(out, "{}", p.green(&format!("+ {}", e.to_source())));
+        let _ = writeln!(out, "{}", p.green(&format!("+ {}", tty(&e.to_source()))));
     }
     for e in &d.edges_removed {
-        let _ = writeln!(out, "{}", p.red(&format!("- {}", e.to_source())));
+        let _ = writeln!(out, "{}", p.red(&format!("- {}", tty(&e.to_source()))));
     }
     for e in &d.edges_changed {
-        let _ = writeln!(out, "{} {}", p.yellow("~"), e.edge.to_source());
+        let _ = writeln!(out, "{} {}", p.yellow("~"), tty(&e.edge.to_source()));
         prop_lines(&mut out, &p, &e.properties, "    ");
     }
     let _ = writeln!(out, "{}", p.bold(&summary(d)));

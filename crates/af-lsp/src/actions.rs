@@ -1,17 +1,15 @@
 //! Quick fixes: every fix the compiler attaches to a diagnostic (a suggested technique id, the
-//! replacement of a revoked id, a tactic, a did-you-mean name or key), plus two editor-only
-//! actions that a tool never applies by itself: declaring an undefined node (with a `"…"`
-//! title to complete) and removing a node nothing is connected to.
+//! replacement of a revoked id, a tactic, a did-you-mean name or key, declaring an undefined
+//! node with a `"…"` title to complete, removing a node nothing is connected to). The editor
+//! makes none of its own: what it offers is what `afc check --format json` lists and what
+//! `afc check --fix --unsafe-fixes` applies.
 //!
 //! The fixes come from the one fix model of `af_diagnostics::fix`: the fix marked preferred
 //! is the one `afc check --fix --unsafe-fixes` would apply (a diagnostic's only fix, not a
 //! placeholder); in the editor a person sees it before it is made.
 
 use crate::snapshot::Snapshot;
-use af_compile::model::Role;
-use af_diagnostics::{codes, Edit};
-use af_stix::language::kind_word;
-use af_stix::types;
+use af_diagnostics::Edit;
 use af_syntax::Span;
 
 /// A quick fix: a title and the edits it makes.
@@ -43,11 +41,6 @@ pub fn code_actions(snap: &Snapshot, range: Span) -> Vec<QuickFix> {
                 preferred: machine.is_some_and(|m| std::ptr::eq(m, f)),
             });
         }
-        if d.is(codes::E0105) {
-            out.extend(declare(snap, &d.span, i));
-        } else if d.is(codes::W0102) {
-            out.extend(remove(snap, &d.span, i));
-        }
     }
     out
 }
@@ -58,85 +51,6 @@ fn capitalize(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
-}
-
-/// The type a reference at `span` should point at: the first of the targets the compiler's
-/// model gives the reference (an action for edges and references to any type).
-fn wanted_type(snap: &Snapshot, span: &Span) -> String {
-    let targets = snap
-        .model
-        .refs
-        .iter()
-        .find(|r| r.span == *span && matches!(r.role, Role::Property { .. }))
-        .map_or(&[][..], |r| r.targets);
-    targets.first().map_or("attack-action", |t| t).to_string()
-}
-
-/// `E0105`: declare the undefined name at the end of the file, with a kind that fits where it
-/// is used (`asset` for `asset_refs`, `process` for `command_ref`, `action` for edges).
-fn declare(snap: &Snapshot, span: &Span, diagnostic: usize) -> Option<QuickFix> {
-    let name = snap.text.get(span.clone())?;
-    if crate::navigate::check_name(name).is_err() {
-        return None;
-    }
-    let stix_type = wanted_type(snap, span);
-    let kind = kind_word(&stix_type);
-    let mut line = format!("{kind} {name}");
-    if stix_type == "attack-operator" {
-        line.push_str(" AND");
-    } else if types::display_property(&stix_type).is_some() {
-        line.push_str(" \"…\"");
-    }
-    let end = snap.text.len();
-    let lead = if snap.text.is_empty() || snap.text.ends_with('\n') {
-        ""
-    } else {
-        "\n"
-    };
-    Some(QuickFix {
-        title: format!("Declare `{name}` as {}", article(kind)),
-        edits: vec![Edit {
-            span: end..end,
-            replacement: format!("{lead}{line}\n"),
-        }],
-        diagnostic,
-        preferred: false,
-    })
-}
-
-fn article(kind: &str) -> String {
-    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        format!("an `{kind}`")
-    } else {
-        format!("a `{kind}`")
-    }
-}
-
-/// `W0102`: remove the declaration of a node nothing is connected to, with its lines.
-fn remove(snap: &Snapshot, span: &Span, diagnostic: usize) -> Option<QuickFix> {
-    let (_, node) = snap.model.node_named_at(span.start)?;
-    let text = &snap.text;
-    let idx = &snap.index;
-    let first = idx.line_start(idx.line_of(node.span.start));
-    let start = if text.get(first..node.span.start)?.trim().is_empty() {
-        first
-    } else {
-        node.span.start
-    };
-    let last_line = idx.line_of(node.span.end.saturating_sub(1).max(node.span.start));
-    let end = match idx.line_start(last_line + 1) {
-        usize::MAX => text.len(),
-        e => e,
-    };
-    Some(QuickFix {
-        title: format!("Remove `{}`", node.name),
-        edits: vec![Edit {
-            span: start..end,
-            replacement: String::new(),
-        }],
-        diagnostic,
-        preferred: false,
-    })
 }
 
 #[cfg(test)]
@@ -198,6 +112,44 @@ mod tests {
         let (text, f) = fixes("action a T1566\naction b T1078\na -> b\nmalware lonely \"M\" {\n  is_family: false\n}  # gone\naction c T1078\nb -> c\n");
         let fix = f.iter().find(|f| f.title == "Remove `lonely`");
         let fixed = apply(&text, &fix.map(|f| f.edits.clone()).unwrap_or_default());
-        assert!(fixed.ends_with("a -> b\naction c T1078\nb -> c\n"), "{fixed}");
+        // The comment after it stays, on its own line.
+        assert!(
+            fixed.ends_with("a -> b\n# gone\naction c T1078\nb -> c\n"),
+            "{fixed}"
+        );
+        // A comment inside the removed block stays too; a node linked to another unconnected
+        // one is not removed (that would leave a reference to nothing).
+        let (text, f) = fixes("action a T1566\nmalware m \"M\" {\n  # inside\n  is_family: false\n}\ntool t \"T\"\nm -[uses]-> t\nmalware alone \"A\" {\n  # mine\n  is_family: false\n}\n");
+        assert!(
+            !f.iter()
+                .any(|f| f.title == "Remove `m`" || f.title == "Remove `t`"),
+            "{f:?}"
+        );
+        let fix = f.iter().find(|f| f.title == "Remove `alone`");
+        let fixed = apply(&text, &fix.map(|f| f.edits.clone()).unwrap_or_default());
+        assert!(fixed.ends_with("m -[uses]-> t\n# mine\n"), "{fixed:?}");
+        assert!(!fixed.contains("alone"), "{fixed}");
+    }
+
+    /// The editor offers what the compiler carries: the same fixes `afc check --fix` sees.
+    #[test]
+    fn quick_fixes_are_the_diagnostics_fixes() {
+        let text = format!("{HEAD}action a T1566 {{ asset_refs: [laptop] }}\nmalware lonely \"M\"\n");
+        let s = Snapshot::with_defaults(&text);
+        let from_diagnostics: Vec<(String, Vec<Edit>)> = s
+            .diagnostics
+            .iter()
+            .flat_map(|d| d.fixes.iter().map(|f| (capitalize(&f.message), f.edits.clone())))
+            .collect();
+        let offered: Vec<(String, Vec<Edit>)> = code_actions(&s, 0..text.len())
+            .into_iter()
+            .map(|f| (f.title, f.edits))
+            .collect();
+        assert_eq!(offered, from_diagnostics);
+        assert!(
+            offered.iter().any(|(t, _)| t == "Declare `laptop` as an `asset`"),
+            "{offered:?}"
+        );
+        assert!(offered.iter().any(|(t, _)| t == "Remove `lonely`"), "{offered:?}");
     }
 }

@@ -5,8 +5,12 @@
 //! completion ranks the techniques often reported with the flow's own first, and a code
 //! action on the flow header lists them (MITRE CTID's Technique Inference Engine).
 //!
-//! Everything here is a pure function of a [`Snapshot`] and the loaded [`Detections`]; the
-//! analyses are `af-analyze`'s, asked on the flow the compiler makes of the text.
+//! Everything here is a pure function of a [`Snapshot`] (its text and its settings, the loaded
+//! [`Detections`] among them); the analyses are `af-analyze`'s, asked on the flow the compiler
+//! makes of the text. A snapshot is one version of a document under one set of settings, so
+//! its analysis is computed once, by the first hover or code lens that needs it, and kept with
+//! the snapshot ([`analysis`]): an edit makes a new snapshot, and so does reading the
+//! detections again (the server replaces every snapshot when the settings change).
 
 use crate::snapshot::Snapshot;
 use af_analyze::coverage::{self, FlowCoverage, Index, Level};
@@ -15,6 +19,7 @@ use af_analyze::paths::{self, DEFAULT_BUDGET};
 use af_analyze::{mitigations, FlowGraph, Object, StepKind};
 use af_syntax::Span;
 use std::fmt::Write as _;
+use std::sync::{Arc, OnceLock};
 
 /// Detections read from the configured sources.
 #[derive(Debug, Clone, Default)]
@@ -63,8 +68,39 @@ pub struct Analysis {
     pub mitigations: Vec<mitigations::Effect>,
 }
 
+/// A snapshot's analysis, computed at most once ([`analysis`]).
+#[derive(Default)]
+pub struct AnalysisCache(OnceLock<Option<Arc<Analysis>>>);
+
+impl std::fmt::Debug for AnalysisCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnalysisCache")
+            .field("computed", &self.0.get().is_some())
+            .finish()
+    }
+}
+
+/// The analysis of the snapshot's flow with the snapshot's detections, computed once per
+/// snapshot (every hover and code lens of one document version shares it); `None` when the
+/// flow has errors or no goal.
+pub fn analysis(snap: &Snapshot) -> Option<Arc<Analysis>> {
+    snap.defend
+        .0
+        .get_or_init(|| analyse(snap, snap.config.detections.as_deref()).map(Arc::new))
+        .clone()
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many times [`analyse`] ran on this thread (tests count recompilations with it).
+    static ANALYSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Compiles the snapshot's text and analyses its flow; `None` when it has errors or no goal.
+/// Uncached: the features ask [`analysis`].
 pub fn analyse(snap: &Snapshot, detections: Option<&Detections>) -> Option<Analysis> {
+    #[cfg(test)]
+    ANALYSES.with(|n| n.set(n.get() + 1));
     if snap.has_errors() {
         return None;
     }
@@ -121,14 +157,11 @@ impl Analysis {
 
 /// Markdown about the action named at `offset` (declared or used): its coverage with the
 /// rules that match, the goals it is a choke point of, and the mitigations that apply.
-pub fn hover_markdown(
-    snap: &Snapshot,
-    offset: usize,
-    detections: Option<&Detections>,
-) -> Option<(String, Span)> {
+pub fn hover_markdown(snap: &Snapshot, offset: usize) -> Option<(String, Span)> {
+    let detections = snap.config.detections.as_deref();
     let (name, span) = snap.model.name_at(offset)?;
     let name = name.to_string();
-    let a = analyse(snap, detections)?;
+    let a = analysis(snap)?;
     let step = a.step_named(&name)?;
     if a.graph.steps[step].kind != StepKind::Action {
         return None;
@@ -209,8 +242,11 @@ pub struct Lens {
 }
 
 /// A lens on every choke point no detection sees (only with detections configured).
-pub fn lenses(snap: &Snapshot, detections: Option<&Detections>) -> Vec<Lens> {
-    let Some(a) = detections.and_then(|d| analyse(snap, Some(d))) else {
+pub fn lenses(snap: &Snapshot) -> Vec<Lens> {
+    if snap.config.detections.is_none() {
+        return Vec::new();
+    }
+    let Some(a) = analysis(snap) else {
         return Vec::new();
     };
     let Some(cov) = &a.coverage else {
@@ -365,10 +401,10 @@ pub fn extend_hover(
     offset: usize,
     hover: Option<crate::hover::HoverInfo>,
 ) -> Option<crate::hover::HoverInfo> {
-    let Some(detections) = snap.config.detections.as_deref() else {
+    if snap.config.detections.is_none() {
         return hover;
-    };
-    match (hover, hover_markdown(snap, offset, Some(detections))) {
+    }
+    match (hover, hover_markdown(snap, offset)) {
         (Some(mut h), Some((md, _))) => {
             h.markdown.push_str("\n\n---\n\n");
             h.markdown.push_str(&md);
@@ -376,5 +412,105 @@ pub fn extend_hover(
         }
         (None, Some((markdown, span))) => Some(crate::hover::HoverInfo { markdown, span }),
         (h, None) => h,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Config;
+
+    const FLOW: &str = "flow \"F\" { scope: incident, created: 2026-01-01T00:00:00Z, description: \"d\" }\n\
+                        action phish T1566\naction run T1204\naction encrypt T1486\nphish -> run -> encrypt\n";
+
+    fn detections(ids: &[&str]) -> Arc<Detections> {
+        let rule = Rule {
+            title: format!("rules for {}", ids.join(", ")),
+            id: None,
+            file: "ids.txt".into(),
+            status: None,
+            techniques: ids.iter().map(|s| s.to_string()).collect(),
+        };
+        Arc::new(Detections::new(
+            vec!["ids.txt".into()],
+            vec![rule],
+            Vec::new(),
+            af_catalog::Catalog::embedded(),
+        ))
+    }
+
+    fn snapshot(text: &str, version: i32, config: &Arc<Config>) -> Snapshot {
+        Snapshot::new(text.to_string(), version, config.clone())
+    }
+
+    fn analyses() -> usize {
+        ANALYSES.with(std::cell::Cell::get)
+    }
+
+    fn offset_of(text: &str, name: &str) -> usize {
+        text.find(&format!("action {name}"))
+            .map_or(0, |i| i + "action ".len())
+    }
+
+    /// Issue 15: every hover and code lens compiled the flow again. One analysis per snapshot
+    /// (document version and settings); an edit and a reload of the detections give a new one.
+    #[test]
+    fn the_analysis_is_computed_once_per_version_and_settings() {
+        let config = Arc::new(Config {
+            detections: Some(detections(&["T1566"])),
+            ..Config::default()
+        });
+        let v1 = snapshot(FLOW, 1, &config);
+        let before = analyses();
+        let lenses_v1 = lenses(&v1);
+        let hover_run = hover_markdown(&v1, offset_of(FLOW, "run")).map(|(md, _)| md);
+        let _ = hover_markdown(&v1, offset_of(FLOW, "phish"));
+        let _ = lenses(&v1);
+        assert_eq!(
+            analyses() - before,
+            1,
+            "hovers and lenses of one version share one analysis"
+        );
+        assert!(matches!((analysis(&v1), analysis(&v1)), (Some(a), Some(b)) if Arc::ptr_eq(&a, &b)));
+        // `run` is an undetected choke point of `encrypt`.
+        assert!(
+            lenses_v1.iter().any(|l| l.title.contains("`encrypt`")),
+            "{lenses_v1:?}"
+        );
+        assert!(hover_run.is_some_and(|md| md.contains("undetected")));
+
+        // An edit: a new version, analysed afresh, and what it says follows the new text.
+        let edited = FLOW.replace("action run T1204", "action run T1059");
+        let v2 = snapshot(&edited, 2, &config);
+        let before = analyses();
+        let hover_v2 = hover_markdown(&v2, offset_of(&edited, "run")).map(|(md, _)| md);
+        let _ = lenses(&v2);
+        assert_eq!(analyses() - before, 1);
+        assert!(hover_v2.is_some());
+
+        // The detections read again (now covering T1204): the server makes new snapshots with
+        // the new settings, whose analysis sees the new rules.
+        let reloaded = Arc::new(Config {
+            detections: Some(detections(&["T1566", "T1204"])),
+            ..Config::default()
+        });
+        let v1_reloaded = snapshot(FLOW, 1, &reloaded);
+        let before = analyses();
+        let hover_after = hover_markdown(&v1_reloaded, offset_of(FLOW, "run")).map(|(md, _)| md);
+        assert_eq!(analyses() - before, 1);
+        assert!(
+            hover_after
+                .as_deref()
+                .is_some_and(|md| md.contains("**Detection coverage:** detected")),
+            "{hover_after:?}"
+        );
+        let run_span = offset_of(FLOW, "run")..offset_of(FLOW, "run") + "run".len();
+        assert!(lenses_v1.iter().any(|l| l.span == run_span), "{lenses_v1:?}");
+        let lenses_after = lenses(&v1_reloaded);
+        assert!(
+            !lenses_after.iter().any(|l| l.span == run_span),
+            "{lenses_after:?}"
+        );
+        assert_eq!(analyses() - before, 1, "the lens reuses the hover's analysis");
     }
 }

@@ -955,7 +955,7 @@ impl LanguageServer for Backend {
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
         self.run(&params.text_document.uri, "codeLens", |s| {
-            let lenses = crate::defend::lenses(s, s.config.detections.as_deref());
+            let lenses = crate::defend::lenses(s);
             Some(
                 lenses
                     .into_iter()

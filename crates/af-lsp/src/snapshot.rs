@@ -79,6 +79,10 @@ pub struct Snapshot {
     pub model: Model,
     /// The settings the snapshot was checked with.
     pub config: Arc<Config>,
+    /// The defender's analysis of this version (coverage, choke points, mitigations),
+    /// computed once by the first feature that needs it ([`crate::defend::analysis`]).
+    #[cfg(feature = "defend")]
+    pub defend: crate::defend::AnalysisCache,
 }
 
 /// How much of a document a snapshot analyses.
@@ -144,6 +148,8 @@ impl Snapshot {
             diagnostics,
             model,
             config,
+            #[cfg(feature = "defend")]
+            defend: Default::default(),
         }
     }
 

@@ -188,6 +188,14 @@ fn needs_escape(bytes: &[u8]) -> bool {
     blocks.remainder().iter().fold(false, |any, &b| any | special(b))
 }
 
+/// `s` as a JSON string literal, quotes included, written as the canonical writer writes
+/// strings (for a fix that puts a string into a bundle's text).
+pub fn string_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_str(&mut out, s);
+    out
+}
+
 /// Writes a JSON string literal: `"` and `\\` escaped, control characters as `\n`-style
 /// escapes where JSON has one and `\u00xx` otherwise, everything else as it is.
 fn write_str(out: &mut String, s: &str) {

@@ -15,7 +15,7 @@ pub(crate) fn check(cx: &mut Cx, objs: &[Obj<'_>], catalog: &Catalog) {
         let technique = v
             .get("technique_id")
             .and_then(|t| Some((t.as_str()?, t)))
-            .and_then(|(id, at)| technique(cx, catalog, id, at));
+            .and_then(|(id, at)| technique(cx, catalog, id, at, v.get("name")));
         if let (Some(t), Some(r)) = (technique, v.get("technique_ref")) {
             let named = r.as_str().and_then(|actual| {
                 catalog.techniques().find(|x| {
@@ -92,7 +92,17 @@ fn compare_ref(cx: &mut Cx, key: &str, r: &Value, expected: Option<&str>, what: 
     );
 }
 
-fn technique<'c>(cx: &mut Cx, catalog: &'c Catalog, id: &str, at: &Value) -> Option<&'c Technique> {
+/// The technique of an action's `technique_id`, with the catalog findings on it. When the
+/// id is replaced (`W0401`) and the action's `name` is the old technique's name (as a
+/// compiler writes it for an action without a title), the fix renames the action with it, so
+/// that a migrated action does not keep the name of the technique it no longer is.
+fn technique<'c>(
+    cx: &mut Cx,
+    catalog: &'c Catalog,
+    id: &str,
+    at: &Value,
+    name: Option<&Value>,
+) -> Option<&'c Technique> {
     let Some(t) = catalog.technique(id) else {
         cx.push(findings::unknown_technique(
             catalog,
@@ -103,10 +113,42 @@ fn technique<'c>(cx: &mut Cx, catalog: &'c Catalog, id: &str, at: &Value) -> Opt
         ));
         return None;
     };
-    if let Some(d) = findings::status_finding(catalog, t, at.span.clone(), at.inner_span()) {
+    if let Some(mut d) = findings::status_finding(catalog, t, at.span.clone(), at.inner_span()) {
+        if let Some(name) = name {
+            rename_with_technique(&mut d, catalog, t, name);
+        }
         cx.push(d);
     }
     Some(t)
+}
+
+/// Adds to the fix of `d` (a `W0401` replacing `old`) the edit that gives the action the new
+/// technique's name, when its `name` is `old`'s catalog name.
+fn rename_with_technique(d: &mut Diagnostic, catalog: &Catalog, old: &Technique, name: &Value) {
+    let Some(written) = name.as_str() else {
+        return;
+    };
+    if written != old.full_name() && written != old.name.as_ref() {
+        return;
+    }
+    let [fix] = d.fixes.as_mut_slice() else {
+        return;
+    };
+    let Some(new) = fix.edits.first().and_then(|e| catalog.technique(&e.replacement)) else {
+        return;
+    };
+    let quoted = af_stix::writer::string_literal(&new.full_name());
+    let Some(inner) = quoted
+        .get(1..quoted.len().saturating_sub(1))
+        .filter(|s| !s.is_empty())
+    else {
+        return;
+    };
+    fix.edits.push(af_diagnostics::Edit {
+        span: name.inner_span(),
+        replacement: inner.to_string(),
+    });
+    fix.message = format!("{}, and name the action after it", fix.message);
 }
 
 fn membership(cx: &mut Cx, catalog: &Catalog, t: &Technique, tactic: &str, at: &Value) {

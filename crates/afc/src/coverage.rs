@@ -175,7 +175,10 @@ pub fn run(args: Args, color: bool) -> u8 {
     }
     let gaps = done.iter().any(|a| a.coverage.goals.iter().any(|g| g.undetected));
     let text = match args.format {
-        CoverageFormat::Human => human(&done, &det.rules, args.limit),
+        // For people: names from the flows and the rules cannot drive the terminal.
+        CoverageFormat::Human => {
+            af_diagnostics::escape_control(&human(&done, &det.rules, args.limit), true).into_owned()
+        }
         CoverageFormat::Markdown => markdown(&done, &det.rules, args.limit),
         CoverageFormat::Json => {
             let mut s =

@@ -180,13 +180,9 @@ pub fn run(args: Args, color: output::ColorChoice) -> u8 {
             } else {
                 color.enabled_for_stdout()
             };
-            let text = af_diff::render::human(&d, names, catalog, paint);
-            if paint {
-                text
-            } else {
-                // For people: names from a flow cannot drive their terminal.
-                af_diagnostics::escape_control(&text, true).into_owned()
-            }
+            // Text from the flows is escaped for the terminal by the renderer, with colour or
+            // without.
+            af_diff::render::human(&d, names, catalog, paint)
         }
         DiffFormat::Json => af_diff::render::json(&d, names),
         DiffFormat::Markdown => {

@@ -208,6 +208,7 @@ pub fn write_file(path: &Path, data: impl AsRef<[u8]>) -> Result<af_fs::Written,
 }
 
 /// Where one output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dest {
     Stdout,
     File(PathBuf),

@@ -254,10 +254,11 @@ enum Command {
     /// Fetch the Attack Flows of a TAXII 2.1 collection as .af files, one per flow.
     ///
     /// Follows every page, splits the objects per flow (each flow with its nodes,
-    /// relationships, authors and markings) and imports each flow. All or nothing: nothing is
-    /// written unless every page was fetched and every flow imported. See docs/interop.md.
+    /// relationships, authors and markings) and imports each flow. Nothing is written unless
+    /// every page was fetched and every flow imported; an existing .af file that holds
+    /// something else is kept unless --force (as with afc import). See docs/interop.md.
     #[command(
-        after_help = "Examples:\n  afc pull --taxii https://taxii.example.org/api1/ --collection flows --out-dir flows/\n  afc pull --taxii https://taxii.example.org/api1/ --collection flows --out-dir flows/ --added-after 2026-03-01T00:00:00Z"
+        after_help = "Examples:\n  afc pull --taxii https://taxii.example.org/api1/ --collection flows --out-dir flows/\n  afc pull --taxii https://taxii.example.org/api1/ --collection flows --out-dir flows/ --added-after 2026-03-01T00:00:00Z\n  afc pull --taxii https://taxii.example.org/api1/ --collection flows --out-dir flows/ --force"
     )]
     Pull(pull::Args),
     /// Run a Model Context Protocol server on standard input and output, for AI assistants

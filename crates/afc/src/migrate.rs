@@ -10,6 +10,7 @@ use crate::fix::{self, Plan, Tally};
 use crate::input::{self, Dest, Input};
 use crate::output;
 use af_diagnostics::{codes, Diagnostic, FixOptions};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -74,24 +75,35 @@ pub fn run(args: Args, color: bool) -> u8 {
         catalog: options.catalog.clone(),
     };
     let to_stdout = bundles.len() == 1 && args.output.is_none() && args.out_dir.is_none();
-    let destination = |ext: &'static str, to_stdout: bool| {
-        let (output, out_dir) = (args.output.clone(), args.out_dir.clone());
-        move |inp: &Input| -> Result<Dest, String> {
-            let dest = input::destination(output.as_deref(), out_dir.as_deref(), inp, to_stdout, ext)?;
-            if let (Dest::File(to), Some(from)) = (&dest, &inp.path) {
-                if af_fs::FileId::of(to).is_some() && af_fs::FileId::of(to) == af_fs::FileId::of(from) {
-                    return Err(format!(
-                        "{}: would overwrite its input; choose another -o/--out-dir",
-                        to.display()
-                    ));
-                }
-            }
-            Ok(dest)
-        }
-    };
-    let bundle_dest = destination("json", to_stdout);
-    let flow_dest = destination("af", false);
     let moved = args.output.is_some() || args.out_dir.is_some();
+    // Every destination is named and claimed before anything is written, as every writing
+    // command does: no output is one of the run's inputs, no two outputs are one file.
+    // `.af` files without -o/--out-dir are migrated in place (what the command is for).
+    let mut dests: HashMap<String, Dest> = HashMap::new();
+    if !args.diff {
+        let all: Vec<Input> = bundles.iter().chain(&flows).cloned().collect();
+        let mut outputs = input::Outputs::new(&all);
+        let mut planned = |inputs: &[Input], ext: &str, stdout_when_one: bool| -> Result<(), ()> {
+            let naming = input::Naming {
+                output: args.output.as_deref(),
+                out_dir: args.out_dir.as_deref(),
+                ext,
+                stdout_when_one,
+            };
+            let named = outputs.plan(inputs, &naming)?;
+            dests.extend(inputs.iter().map(|i| i.name.clone()).zip(named));
+            Ok(())
+        };
+        if planned(&bundles, "json", to_stdout).is_err() || (moved && planned(&flows, "af", false).is_err()) {
+            return output::USAGE;
+        }
+    }
+    let destination = move |inp: &Input| -> Result<Dest, String> {
+        dests
+            .get(&inp.name)
+            .cloned()
+            .ok_or_else(|| format!("{}: no destination was planned", inp.name))
+    };
     let mut sink = match output::Sink::new(&args.flags.report, color, output::Channel::Stdout) {
         Ok(s) => s.for_command("migrate", true),
         Err(e) => {
@@ -107,7 +119,7 @@ pub fn run(args: Args, color: bool) -> u8 {
         diff: args.diff,
         deny_warnings: true,
         jobs: args.flags.jobs,
-        out: moved.then_some(&flow_dest as &fix::Destination),
+        out: moved.then_some(&destination as &fix::Destination),
         report_only: Some(only_flows),
     };
     if !flows.is_empty() {
@@ -125,7 +137,7 @@ pub fn run(args: Args, color: bool) -> u8 {
     }
     if !bundles.is_empty() {
         let plan = Plan {
-            out: Some(&bundle_dest),
+            out: Some(&destination),
             report_only: Some(only_bundles),
             ..flow_plan
         };

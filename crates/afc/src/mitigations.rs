@@ -116,7 +116,8 @@ pub fn run(args: Args, color: bool) -> u8 {
         }));
     }
     let out = match args.format {
-        MitigationsFormat::Human => text,
+        // For people: names from the flow cannot drive the terminal.
+        MitigationsFormat::Human => af_diagnostics::escape_control(&text, true).into_owned(),
         MitigationsFormat::Json => {
             let mut s = serde_json::to_string_pretty(&json!({ "flows": docs })).unwrap_or_default();
             s.push('\n');

@@ -133,7 +133,8 @@ pub fn run(args: Args, color: bool) -> u8 {
         docs.push(json!({ "file": loaded.name, "flow": g.name, "goals": goal_docs }));
     }
     let out = match args.format {
-        PathsFormat::Human => text,
+        // For people: names from the flow cannot drive the terminal.
+        PathsFormat::Human => af_diagnostics::escape_control(&text, true).into_owned(),
         PathsFormat::Json => {
             let mut s = serde_json::to_string_pretty(&json!({ "flows": docs })).unwrap_or_default();
             s.push('\n');

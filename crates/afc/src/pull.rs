@@ -1,10 +1,13 @@
 //! `afc pull`: the Attack Flows of a TAXII 2.1 collection as `.af` files, one per flow.
 //!
-//! All or nothing per run: every page is fetched and every flow imported before anything is
-//! written; the files are then prepared in a hidden staging folder inside `--out-dir` and
-//! moved into place one by one (a rename, so each file is replaced whole). A failure before
-//! the moves leaves `--out-dir` as it was.
+//! Every page is fetched and every flow imported before anything is written, and the files
+//! are written as every writing command writes them ([`input::Outputs::plan`] checks every
+//! destination first, [`input::emit`] writes each file atomically): a failure before the writes
+//! leaves `--out-dir` as it was, two flows never write one file, and an existing `.af` file
+//! that holds something else is replaced only with `--force` (as `afc import`: flow source is
+//! edited by hand).
 
+use crate::input::{self, Input};
 use crate::output;
 use crate::taxii::{self, Access};
 use af_import::{import_objects, split_flows, FlowObjects, ImportOptions};
@@ -18,9 +21,13 @@ use std::time::Duration;
 pub struct Args {
     #[command(flatten)]
     server: taxii::Server,
-    /// Write the flows here as <flow name>.af (files of the same name are replaced).
+    /// Write the flows here as <flow name>.af.
     #[arg(long, value_name = "DIR", required = true)]
     out_dir: PathBuf,
+    /// Replace existing .af files. Without it an existing file is left alone (and named), since
+    /// flow source is edited by hand; a file that already holds the flow is fine either way.
+    #[arg(long)]
+    force: bool,
     /// Only the flows with an object added to the collection after this time (RFC 3339, e.g.
     /// 2026-03-01T00:00:00Z); each such flow is written whole.
     #[arg(long, value_name = "TIME")]
@@ -74,47 +81,74 @@ fn end_progress() {
     }
 }
 
-/// The staging folder: hidden, in `dir`, unique to this process; removed when dropped.
-struct Staging(PathBuf);
-
-impl Staging {
-    fn new(dir: &Path) -> Result<Staging, String> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path = dir.join(format!(".afc-pull-{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(Staging(path))
+/// A flow of the collection as an input of the run: named by the flow, with the file name it
+/// is written under (`<stem>.af`, from [`file_stem`]), so that [`input::Outputs::plan`] names
+/// its destination `DIR/<stem>.af` as it names every command's outputs.
+fn flow_input(name: &str, stem: &str) -> Input {
+    Input {
+        name: name.to_string(),
+        path: Some(PathBuf::from(format!("{stem}.af"))),
     }
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Writes every file or none: all are written to a staging folder first, then moved.
-/// Files that already hold the same text are left untouched.
-fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, String> {
-    crate::input::create_dir(dir)?;
-    let staging = Staging::new(dir)?;
-    let mut moves = Vec::new();
-    for (name, text) in files {
-        let dest = dir.join(name);
-        if crate::input::same_content(&dest, text) {
+/// Writes the imported flows into `dir` (each with its text), through the one output helper:
+/// every destination is claimed before anything is written (two flows writing one file is an
+/// error and nothing is written), an existing file that holds other text is kept unless
+/// `force` (and named), and each file is written atomically. Returns the exit code.
+fn write_flows(dir: &Path, flows: &[(Input, String)], force: bool) -> u8 {
+    let inputs: Vec<Input> = flows.iter().map(|(i, _)| i.clone()).collect();
+    let naming = input::Naming {
+        output: None,
+        out_dir: Some(dir),
+        ext: "af",
+        stdout_when_one: false,
+    };
+    // The run reads no file: nothing in the folder is one of its inputs.
+    let Ok(dests) = input::Outputs::default().plan(&inputs, &naming) else {
+        return output::USAGE;
+    };
+    let (mut io_error, mut unchanged, mut skipped) = (false, 0usize, Vec::new());
+    for ((inp, text), dest) in flows.iter().zip(dests) {
+        if !force && input::would_replace(&dest, text) {
+            if let input::Dest::File(path) = dest {
+                output::say!(
+                    "{}: skipped: {} exists and is not replaced (--force replaces it)",
+                    inp.name,
+                    path.display()
+                );
+                skipped.push(path);
+            }
             continue;
         }
-        let staged = staging.0.join(name);
-        std::fs::write(&staged, text).map_err(|e| format!("{}: {e}", staged.display()))?;
-        moves.push((staged, dest));
+        match (input::emit(&dest, text), &dest) {
+            (None, _) => io_error = true,
+            (Some(af_fs::Written::Written), input::Dest::File(path)) => {
+                output::say!("wrote {}", path.display())
+            }
+            (Some(_), _) => unchanged += 1,
+        }
     }
-    let mut written = Vec::new();
-    for (staged, dest) in moves {
-        std::fs::rename(&staged, &dest).map_err(|e| format!("{}: {e}", dest.display()))?;
-        written.push(dest);
+    if unchanged > 0 {
+        output::say!("{unchanged} file(s) in {} were up to date", dir.display());
     }
-    Ok(written)
+    if !skipped.is_empty() {
+        output::say!(
+            "{} existing file(s) not replaced: {}; --force replaces them",
+            skipped.len(),
+            skipped
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if io_error {
+        output::USAGE
+    } else if !skipped.is_empty() {
+        output::FAILED
+    } else {
+        output::OK
+    }
 }
 
 pub fn run(args: Args) -> u8 {
@@ -225,7 +259,7 @@ pub fn run(args: Args) -> u8 {
         ..ImportOptions::default()
     };
     let mut stems_taken: HashSet<String> = HashSet::new();
-    let mut files: Vec<(String, String)> = Vec::new();
+    let mut files: Vec<(Input, String)> = Vec::new();
     let mut failed = false;
     for flow in flows {
         let mut stem = file_stem(&flow);
@@ -244,7 +278,8 @@ pub fn run(args: Args) -> u8 {
                     "{name}: {} ({count} objects)",
                     flow.name.as_deref().unwrap_or(&flow.flow_id)
                 );
-                files.push((name, imported.source));
+                let title = flow.name.as_deref().unwrap_or(&flow.flow_id);
+                files.push((flow_input(title, &stem), imported.source));
             }
             Err(e) => {
                 output::fail(format!("{name} ({}): {e}", flow.flow_id));
@@ -256,22 +291,7 @@ pub fn run(args: Args) -> u8 {
         output::say!("nothing was written");
         return output::FAILED;
     }
-    match write_all(&args.out_dir, &files) {
-        Ok(written) => {
-            for p in &written {
-                output::say!("wrote {}", p.display());
-            }
-            let same = files.len() - written.len();
-            if same > 0 {
-                output::say!("{same} file(s) in {} were up to date", args.out_dir.display());
-            }
-            output::OK
-        }
-        Err(e) => {
-            output::fail(e);
-            output::USAGE
-        }
-    }
+    write_flows(&args.out_dir, &files, args.force)
 }
 
 #[cfg(test)]
@@ -301,27 +321,69 @@ mod tests {
         assert!(file_stem(&flow(Some(&"word ".repeat(40)))).chars().count() <= 60);
     }
 
-    #[test]
-    fn writing_is_all_or_nothing() {
-        let dir = std::env::temp_dir().join(format!("afc-pull-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let files = vec![
-            ("a.af".to_string(), "a\n".to_string()),
-            ("b.af".to_string(), "b\n".to_string()),
-        ];
-        assert_eq!(write_all(&dir, &files).map(|w| w.len()), Ok(2));
-        // Unchanged files are left alone; a file that cannot be staged stops everything.
-        assert_eq!(write_all(&dir, &files).map(|w| w.len()), Ok(0));
-        let bad = vec![
-            ("c.af".to_string(), "c\n".to_string()),
-            ("no/such/dir.af".to_string(), "x".to_string()),
-        ];
-        assert!(write_all(&dir, &bad).is_err());
-        assert!(!dir.join("c.af").exists());
-        let left: Vec<_> = std::fs::read_dir(&dir)
-            .map(|r| r.flatten().map(|e| e.file_name()).collect())
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|r| {
+                r.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
-        assert_eq!(left.len(), 2, "{left:?}");
-        let _ = std::fs::remove_dir_all(&dir);
+        names.sort();
+        names
+    }
+
+    fn read(path: &Path) -> String {
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// The writing step, without a server: `--out-dir` files are planned and written as
+    /// `afc import` writes its own (issue 12: pull replaced same-name files without `--force`).
+    #[test]
+    fn existing_files_are_replaced_only_with_force() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tmp.path().join("out");
+        let flows = vec![
+            (flow_input("Flow A", "a"), "a\n".to_string()),
+            (flow_input("Flow B", "b"), "b\n".to_string()),
+        ];
+        assert_eq!(write_flows(&dir, &flows, false), output::OK);
+        assert_eq!(listing(&dir), ["a.af", "b.af"]);
+        assert_eq!(read(&dir.join("a.af")), "a\n");
+        // Pulling the same flows again is no change and no failure.
+        assert_eq!(write_flows(&dir, &flows, false), output::OK);
+
+        // A file that holds something else (edited by hand, or an older pull) is kept
+        // (exit 1); a new flow is written.
+        std::fs::write(dir.join("a.af"), "# my notes\n").unwrap_or_else(|e| panic!("{e}"));
+        let changed = vec![
+            (flow_input("Flow A", "a"), "a2\n".to_string()),
+            (flow_input("Flow B", "b"), "b\n".to_string()),
+            (flow_input("Flow C", "c"), "c\n".to_string()),
+        ];
+        assert_eq!(write_flows(&dir, &changed, false), output::FAILED);
+        assert_eq!(read(&dir.join("a.af")), "# my notes\n");
+        assert_eq!(read(&dir.join("c.af")), "c\n");
+        // --force replaces it.
+        assert_eq!(write_flows(&dir, &changed, true), output::OK);
+        assert_eq!(read(&dir.join("a.af")), "a2\n");
+        assert_eq!(
+            listing(&dir),
+            ["a.af", "b.af", "c.af"],
+            "no temporary file is left"
+        );
+    }
+
+    #[test]
+    fn two_flows_for_one_file_write_nothing() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tmp.path().join("out");
+        let flows = vec![
+            (flow_input("Flow A", "same"), "a\n".to_string()),
+            (flow_input("Flow B", "other"), "b\n".to_string()),
+            (flow_input("Flow C", "same"), "c\n".to_string()),
+        ];
+        assert_eq!(write_flows(&dir, &flows, true), output::USAGE);
+        assert_eq!(listing(&dir), Vec::<String>::new());
     }
 }

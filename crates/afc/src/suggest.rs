@@ -128,7 +128,8 @@ pub fn run(args: Args, color: bool) -> u8 {
             if !unknown.is_empty() {
                 let _ = writeln!(t, "not in the model (left out): {}", unknown.join(", "));
             }
-            t
+            // For people: names from the flows cannot drive the terminal.
+            af_diagnostics::escape_control(&t, true).into_owned()
         }
     };
     if !input::write_report(&[], None, &out) {

@@ -150,6 +150,73 @@ fn fix_applies_safe_fixes_in_place_and_reports_them() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The fixes that were editor-only (declaring an undefined name, removing an unconnected node)
+/// are carried by the diagnostics: `afc check --fix --unsafe-fixes` applies the removal exactly
+/// as the language server's quick fix makes it, and leaves the declaration (a placeholder to
+/// complete) to a person; `afc check --format json` lists it with the editor's edit.
+#[test]
+fn editor_fixes_are_the_diagnostics_fixes() {
+    let source = "flow \"F\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n}\n\
+                  action a T1566 { asset_refs: [laptop] }\n\
+                  # about the lonely one\n\
+                  malware lonely \"M\" {\n  # kept\n  is_family: false\n}\n\
+                  action b T1078\na -> b\n";
+    let snap = af_lsp::Snapshot::with_defaults(source);
+    let quick = af_lsp::actions::code_actions(&snap, 0..source.len());
+    let removal = quick
+        .iter()
+        .find(|f| f.title == "Remove `lonely`")
+        .unwrap_or_else(|| panic!("no removal offered: {quick:?}"));
+    let declaration = quick
+        .iter()
+        .find(|f| f.title == "Declare `laptop` as an `asset`")
+        .unwrap_or_else(|| panic!("no declaration offered: {quick:?}"));
+    let by_editor = af_diagnostics::apply_edits(source, removal.edits.clone());
+
+    let dir = scratch("editor-fixes");
+    let file = dir.join("flow.af");
+    std::fs::write(&file, source).expect("write");
+    // Without --unsafe-fixes nothing is removed.
+    let out = afc(&["check", "--fix", p(&file)]);
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        source,
+        "{}",
+        text(&out.stderr)
+    );
+    let out = afc(&["check", "--fix", "--unsafe-fixes", p(&file)]);
+    let after = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(after, by_editor, "{}", text(&out.stderr));
+    assert!(!after.contains("malware lonely"), "{after}");
+    assert!(
+        after.contains("# about the lonely one") && after.contains("# kept"),
+        "{after}"
+    );
+    assert!(
+        !after.contains("asset laptop"),
+        "a placeholder is never applied: {after}"
+    );
+
+    // The declaration is listed with the same edit.
+    let out = afc(&["check", "--format", "json", p(&file)]);
+    let fixes: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|d| d["code"] == "E0105")
+        .flat_map(|d| d["fixes"].as_array().cloned().unwrap_or_default())
+        .collect();
+    let declared = fixes
+        .iter()
+        .find(|f| f["message"] == "declare `laptop` as an `asset`")
+        .unwrap_or_else(|| panic!("{fixes:?}\n{}", text(&out.stdout)));
+    let replacement = &declaration.edits[0].replacement;
+    assert_eq!(
+        declared["edits"][0]["replacement"].as_str(),
+        Some(replacement.as_str())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn diff_writes_nothing_and_prints_a_unified_diff() {
     let dir = scratch("diff");

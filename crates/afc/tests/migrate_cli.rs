@@ -113,7 +113,11 @@ fn bundles_are_written_anew_never_over_the_input() {
     // -o onto the input itself is refused.
     let out = afc(&["migrate", p(&bundle), "-o", p(&bundle)]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("would overwrite its input"));
+    assert!(
+        text(&out.stderr).contains("it is the input"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(std::fs::read(&bundle).expect("read"), before);
     // Several bundles need --out-dir.
     let copy = dir.join("copy.json");
@@ -124,6 +128,93 @@ fn bundles_are_written_anew_never_over_the_input() {
     let out = afc(&["migrate", p(&bundle), p(&copy), "--out-dir", p(&out_dir)]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(out_dir.join("old.json").exists() && out_dir.join("copy.json").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A migrated bundle's action that carried the old technique's name (as the compiler names an
+/// action without a title) is named after the new technique; a title of its own stays.
+#[test]
+fn a_bundle_action_named_after_a_revoked_technique_is_renamed() {
+    let dir = scratch("rename");
+    let src = dir.join("named.af");
+    std::fs::write(
+        &src,
+        "flow \"Named\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n}\n\
+         action plain T1073\naction titled T1073 \"Side-load a DLL\"\nplain -> titled\n",
+    )
+    .expect("write");
+    let compiled = afc(&["compile", p(&src)]);
+    assert_eq!(compiled.status.code(), Some(0), "{}", text(&compiled.stderr));
+    let bundle = dir.join("named.json");
+    std::fs::write(&bundle, &compiled.stdout).expect("write");
+    let catalog = Catalog::embedded();
+    let old = catalog.technique("T1073").expect("T1073 in the catalog");
+    let new_id = replacement(catalog, "T1073").expect("T1073 has a replacement");
+    let new = catalog.technique(&new_id).expect("the replacement");
+    assert_ne!(old.full_name(), new.full_name());
+    let actions = |json: &[u8]| -> Vec<(String, String)> {
+        let v: serde_json::Value = serde_json::from_slice(json).expect("json");
+        let mut found: Vec<(String, String)> = v["objects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|o| o["type"] == "attack-action")
+            .map(|o| {
+                (
+                    o["technique_id"].as_str().unwrap_or_default().to_string(),
+                    o["name"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let mut before = vec![
+        ("T1073".to_string(), old.full_name()),
+        ("T1073".to_string(), "Side-load a DLL".to_string()),
+    ];
+    before.sort();
+    assert_eq!(actions(&compiled.stdout), before);
+
+    let out_dir = dir.join("out");
+    let out = afc(&["migrate", p(&bundle), "--out-dir", p(&out_dir)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let migrated = std::fs::read(out_dir.join("named.json")).expect("migrated bundle");
+    let mut after = vec![
+        (new_id.clone(), new.full_name()),
+        (new_id.clone(), "Side-load a DLL".to_string()),
+    ];
+    after.sort();
+    assert_eq!(actions(&migrated), after, "{}", text(&out.stderr));
+    let diags = af_validate::validate_str(&String::from_utf8_lossy(&migrated));
+    assert!(errors(&diags).is_empty(), "{diags:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Outputs are planned like every command's: two inputs writing one file stop the run before
+/// anything is written.
+#[test]
+fn migrate_refuses_two_inputs_for_one_output() {
+    let dir = scratch("collide");
+    std::fs::create_dir_all(dir.join("a")).expect("dir");
+    std::fs::create_dir_all(dir.join("b")).expect("dir");
+    std::fs::write(dir.join("a/flow.af"), OLD).expect("write");
+    std::fs::write(dir.join("b/flow.af"), OLD).expect("write");
+    let out_dir = dir.join("out");
+    let out = afc(&[
+        "migrate",
+        p(&dir.join("a/flow.af")),
+        p(&dir.join("b/flow.af")),
+        "--out-dir",
+        p(&out_dir),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("would be written for both"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!out_dir.join("flow.af").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -354,6 +354,42 @@ fn publish_and_pull_against_medallion() {
         .collect();
     assert_eq!(before, after);
 
+    // A pulled file edited by hand is kept (exit 1, named) unless --force.
+    let edited = af_testkit::files_in(&out, "af")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("nothing pulled"));
+    let pulled_text = std::fs::read_to_string(&edited).unwrap_or_default();
+    let mine = format!("# my notes\n{pulled_text}");
+    std::fs::write(&edited, &mine).unwrap_or_else(|e| panic!("{e}"));
+    let pull_again = |force: bool| {
+        let out_arg = out.display().to_string();
+        let mut args = vec![
+            "pull",
+            "--taxii",
+            &api1,
+            "--collection",
+            FLOWS,
+            "--out-dir",
+            &out_arg,
+        ];
+        if force {
+            args.push("--force");
+        }
+        afc(&args, AUTH, &home)
+    };
+    let run = pull_again(false);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("skipped") && run.stderr.contains("--force replaces"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&edited).unwrap_or_default(), mine);
+    let run = pull_again(true);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&edited).unwrap_or_default(), pulled_text);
+
     // Credentials from a netrc file work as well.
     let netrc = home.join("netrc");
     std::fs::write(

@@ -22,15 +22,96 @@ fn control_characters_never_reach_the_terminal() {
 
     // With colour, the only escape sequences are afc's own colours (`ESC [ … m`).
     let coloured = afc(&["check", s(&flow), "--color", "always"]).run();
-    let mut rest = coloured.stderr.as_str();
+    assert_only_colours(&coloured.stderr);
+}
+
+/// Every ESC in `text` starts one of afc's colour codes (`ESC [ digits;… m`).
+fn assert_only_colours(text: &str) {
+    let mut rest = text;
     while let Some(at) = rest.find('\u{1b}') {
         let seq = &rest[at..];
         let end = seq.find('m').unwrap_or(0);
         assert!(
             seq.starts_with("\u{1b}[") && seq[2..end].chars().all(|c| c.is_ascii_digit() || c == ';'),
-            "{seq:.20?}"
+            "{seq:.20?} in {text:?}"
         );
         rest = &seq[1..];
+    }
+}
+
+/// `afc diff` in colour printed names and values from the flows raw (issue 12, leftover of
+/// item 13): with `--color always` the text from the files is escaped as without colour.
+#[test]
+fn coloured_diff_escapes_text_from_the_flows() {
+    let dir = scratch("diff-escapes");
+    let old = dir.join("old.af");
+    let new = dir.join("new.af");
+    let flow = |description: &str, title: &str| {
+        format!(
+            "flow \"F\" {{\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n}}\n\
+             action a T1566 \"Phish\" {{\n  description: \"{description}\"\n}}\n\
+             action b T1204 \"{title}\"\na -> b\n"
+        )
+    };
+    write(&old, flow("plain", "Open"));
+    // `ESC [2J` clears the screen, U+202E reverses what follows (written with the language's
+    // `\u{…}` escapes).
+    write(
+        &new,
+        flow("\\u{1b}[2J evil \\u{202e}txt.exe", "Open \\u{202e}fdp.exe"),
+    );
+    for color in ["always", "never"] {
+        let r = afc(&["diff", s(&old), s(&new), "--color", color]).run();
+        assert_eq!(r.code, Some(1), "{}", r.show());
+        assert!(r.stdout.contains("description"), "{}", r.show());
+        assert!(
+            !r.stdout.contains("\u{1b}[2J"),
+            "raw ESC from the flow: {:?}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains('\u{202e}'),
+            "raw bidi override: {:?}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("\\u{202e}"), "{:?}", r.stdout);
+        assert_only_colours(&r.stdout);
+        if color == "always" {
+            assert!(
+                r.stdout.contains("\u{1b}[32m"),
+                "--color always colours: {:?}",
+                r.stdout
+            );
+        }
+    }
+}
+
+/// The human reports of the analyses printed the flow's name and titles raw.
+#[test]
+fn analyses_escape_text_from_the_flows() {
+    let dir = scratch("analysis-escapes");
+    let flow = dir.join("f.af");
+    write(
+        &flow,
+        "flow \"F\\u{1b}[2J\" {\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n}\n\
+         action a T1566 \"Phish \\u{202e}fdp.exe\"\naction b T1204 \"Open\"\na -> b\n",
+    );
+    let ids = dir.join("ids.txt");
+    write(&ids, "T1566\n");
+    for args in [
+        vec!["paths", s(&flow)],
+        vec!["mitigations", s(&flow)],
+        vec!["suggest", s(&flow)],
+        vec!["coverage", s(&flow), "-d", s(&ids)],
+    ] {
+        let r = afc(&args).run();
+        assert!(matches!(r.code, Some(0 | 1)), "{args:?}: {}", r.show());
+        assert!(r.stdout.contains("F␛[2J"), "{args:?}: {:?}", r.stdout);
+        assert!(
+            !r.stdout.contains(['\u{1b}', '\u{202e}']),
+            "{args:?}: {:?}",
+            r.stdout
+        );
     }
 }
 
