@@ -770,6 +770,8 @@ pub struct JsonRelated<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonFix<'a> {
     pub message: &'a str,
+    /// `safe`, `unsafe` or `placeholder` (see [`crate::Applicability`]).
+    pub applicability: crate::Applicability,
     pub edits: Vec<JsonEdit<'a>>,
 }
 
@@ -819,6 +821,7 @@ pub fn json_of<'a>(d: &'a Diagnostic, file: &'a str, source: &str, index: &LineI
             .iter()
             .map(|f| JsonFix {
                 message: &f.message,
+                applicability: f.applicability,
                 edits: f
                     .edits
                     .iter()

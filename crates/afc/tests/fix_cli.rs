@@ -209,6 +209,8 @@ fn editor_fixes_are_the_diagnostics_fixes() {
         .iter()
         .find(|f| f["message"] == "declare `laptop` as an `asset`")
         .unwrap_or_else(|| panic!("{fixes:?}\n{}", text(&out.stdout)));
+    // With its applicability, which says why `afc fix` left it.
+    assert_eq!(declared["applicability"], "placeholder", "{declared}");
     let replacement = &declaration.edits[0].replacement;
     assert_eq!(
         declared["edits"][0]["replacement"].as_str(),
