@@ -1,6 +1,7 @@
 //! Edges, the flow object, start_refs, required properties and connectivity.
 
 use crate::lower::{find, kind_phrase, Lowering};
+use crate::model::{EdgeMeaning, Reference, Role};
 use crate::values::Seen;
 use crate::FastMap;
 use crate::Object;
@@ -9,19 +10,33 @@ use af_diagnostics::Diagnostic;
 use af_stix::object::SmolStr;
 use af_stix::types::{self, Category, PropKind};
 use af_stix::{check, flow};
-use af_syntax::{Arrow, Block, EdgeStmt, Ident, Item, Span};
+use af_syntax::{Arrow, Block, EdgeStmt, Item, Span};
 
 impl<'a> Lowering<'a> {
     /// Lowers every edge statement: `effect_refs` / `on_*_refs` go into the source objects,
-    /// labelled edges become relationship objects (returned in source order).
+    /// labelled edges become relationship objects (returned in source order). The edges and
+    /// what their names resolve to are the model's ([`crate::model::EdgeInfo`]).
     pub(crate) fn lower_edges(&mut self) -> Vec<Object> {
         let mut relationships = Vec::new();
         let mut rel_ids: FastMap<SmolStr, Span> = FastMap::default();
-        let items = &self.file.items;
-        for item in items {
+        let model = self.model;
+        // The model's edges are in source order, statement by statement.
+        let mut next = 0;
+        for (index, item) in self.file.items.iter().enumerate() {
             let Item::Edge(edge) = item else { continue };
-            let pairs = pairs(edge);
-            let rel_count = pairs.iter().filter(|(_, a, _)| is_relationship(a)).count();
+            let start = next;
+            while model
+                .edges
+                .get(next)
+                .is_some_and(|e| model.refs[e.from].role == Role::Edge(index))
+            {
+                next += 1;
+            }
+            let edges = &model.edges[start..next];
+            let rel_count = edges
+                .iter()
+                .filter(|e| is_relationship(e.label.as_deref()))
+                .count();
             if let Some(body) = &edge.body {
                 if rel_count == 0 {
                     self.diags.push(
@@ -45,16 +60,21 @@ impl<'a> Lowering<'a> {
                     );
                 }
             }
-            for (src, arrow, dst) in pairs {
-                let (Some(si), Some(di)) = (self.node_index(src), self.node_index(dst)) else {
+            for e in edges {
+                let (src, dst) = (&model.refs[e.from], &model.refs[e.to]);
+                let (Some(si), Some(di)) = (self.node_of(src), self.node_of(dst)) else {
                     continue;
                 };
-                match arrow.label.as_ref().map(|l| l.text.as_str()) {
-                    None | Some("true") | Some("false") => self.flow_edge(si, arrow, di, dst),
-                    Some(label) => {
-                        let label_ident = arrow.label.as_ref().map_or(label, |l| l.text.as_str());
+                let Some(arrow) = edge.arrows.get(e.arrow) else {
+                    continue;
+                };
+                match e.meaning {
+                    EdgeMeaning::Flow(flow_ref) => self.flow_edge(si, flow_ref, di, dst),
+                    EdgeMeaning::Invalid => self.invalid_edge(si, arrow),
+                    EdgeMeaning::Relationship => {
+                        let label = e.label.as_deref().unwrap_or_default();
                         if let Some(rel) =
-                            self.relationship(edge, si, label_ident, di, rel_count, &mut rel_ids, arrow)
+                            self.relationship(edge, si, label, di, rel_count, &mut rel_ids, arrow)
                         {
                             relationships.push(rel);
                         }
@@ -65,24 +85,25 @@ impl<'a> Lowering<'a> {
         relationships
     }
 
-    fn node_index(&mut self, name: &Ident) -> Option<usize> {
-        match self.by_name.get(name.text.as_str()) {
-            Some(&i) => Some(i),
+    /// The lowered node an edge's name stands for, as the model resolved it; an undeclared
+    /// name is reported.
+    fn node_of(&mut self, r: &Reference) -> Option<usize> {
+        match r.resolved {
+            // A node whose explicit id another node has is not lowered; `E0103` says so.
+            Some(m) => self.lowered.get(m).copied().flatten().map(|i| i as usize),
             None => {
-                self.undefined(&name.text, name.span.clone(), &[]);
+                self.undefined(&r.name, r.span.clone(), &[]);
                 None
             }
         }
     }
 
-    /// `->`, `-[true]->` and `-[false]->`: a ref from source to target.
-    fn flow_edge(&mut self, si: usize, arrow: &Arrow, di: usize, dst: &Ident) {
-        let src_type = self.nodes[si].stix_type.clone();
-        let label = arrow.label.as_ref().map(|l| l.text.as_str());
-        let branch = label.map(|l| l == "true");
-        let flow_ref = match (flow::edge_ref(&src_type, branch), label) {
-            (Some(r), _) => r,
-            (None, Some(l)) if flow::is_flow_node(&src_type) => {
+    /// An edge the source cannot have: a branch out of an action or operator, a plain arrow
+    /// out of an object outside the flow.
+    fn invalid_edge(&mut self, si: usize, arrow: &Arrow) {
+        let src_type = self.nodes[si].stix_type;
+        match arrow.label.as_ref().map(|l| l.text.as_str()) {
+            Some(l) if flow::is_flow_node(src_type) => {
                 self.diags.push(
                     Diagnostic::new(
                         codes::E0108,
@@ -95,33 +116,36 @@ impl<'a> Lowering<'a> {
                     .with_help("use `->` for the effects of an action or operator")
                     .with_safe_fix("use `->`", arrow.span.clone(), "->"),
                 );
-                return;
             }
-            (None, _) => {
+            _ => {
                 let src = &self.nodes[si];
                 self.diags.push(
-                    Diagnostic::new(codes::E0107, arrow.span.clone(), format!("an edge from {} needs a relationship type", kind_phrase(&src_type)))
-                        .with_label(src.name.span.clone(), format!("`{}` is {}", src.name.text, kind_phrase(&src_type)))
+                    Diagnostic::new(codes::E0107, arrow.span.clone(), format!("an edge from {} needs a relationship type", kind_phrase(src_type)))
+                        .with_label(src.name.span.clone(), format!("`{}` is {}", src.name.text, kind_phrase(src_type)))
                         .with_help("plain `->` leaves actions, operators and conditions; write e.g. `-[related-to]->` for a STIX relationship")
                         .with_fix("make it a relationship", arrow.span.clone(), "-[related-to]->"),
                 );
-                return;
             }
-        };
+        }
+    }
+
+    /// `->`, `-[true]->` and `-[false]->`: a ref from source to target.
+    fn flow_edge(&mut self, si: usize, flow_ref: flow::FlowRef, di: usize, dst: &Reference) {
+        let src_type = self.nodes[si].stix_type;
         let key = flow_ref.key();
-        let targets = match types::property(&src_type, key).map(|p| &p.kind) {
+        let targets = match types::property(src_type, key).map(|p| &p.kind) {
             Some(PropKind::RefList(t)) => *t,
             _ => &[][..],
         };
         let dst_node = &self.nodes[di];
-        if !targets.is_empty() && !targets.contains(&dst_node.stix_type.as_ref()) {
+        if !targets.is_empty() && !targets.contains(&dst_node.stix_type) {
             let msg = if dst_node.stix_type == "attack-asset" {
-                format!("`{}` is an asset; flow edges cannot point at assets", dst.text)
+                format!("`{}` is an asset; flow edges cannot point at assets", dst.name)
             } else {
                 format!(
                     "`{}` is {}; `{key}` takes {}",
-                    dst.text,
-                    kind_phrase(&dst_node.stix_type),
+                    dst.name,
+                    kind_phrase(dst_node.stix_type),
                     targets.join(", ")
                 )
             };
@@ -150,7 +174,7 @@ impl<'a> Lowering<'a> {
                 Diagnostic::new(
                     codes::W0103,
                     dst.span.clone(),
-                    format!("this edge to `{}` is given twice", dst.text),
+                    format!("this edge to `{}` is given twice", dst.name),
                 )
                 .with_help("remove the repeated edge"),
             );
@@ -248,7 +272,7 @@ impl<'a> Lowering<'a> {
     /// that follow them lose their meaning (`on_true_refs`/`on_false_refs`).
     fn builder_branch(&mut self, edge: &EdgeStmt, si: usize, label: &str, di: usize, arrow: &Arrow) {
         let (src, dst) = (&self.nodes[si], &self.nodes[di]);
-        if !flow::is_builder_branch(label, &src.stix_type, &dst.stix_type) {
+        if !flow::is_builder_branch(label, src.stix_type, dst.stix_type) {
             return;
         }
         let mut d = Diagnostic::new(
@@ -311,7 +335,7 @@ impl<'a> Lowering<'a> {
             if starts.is_empty() {
                 // Every action and condition is on a cycle (a retry loop back to the first
                 // step): the flow starts where the file does.
-                if let Some(first) = self.nodes.iter().find(|n| flow::can_start(&n.stix_type)) {
+                if let Some(first) = self.nodes.iter().find(|n| flow::can_start(n.stix_type)) {
                     self.diags.push(
                         Diagnostic::new(
                             codes::N0111,
@@ -393,7 +417,7 @@ impl<'a> Lowering<'a> {
         self.nodes
             .iter()
             .zip(targeted)
-            .filter(|(n, targeted)| !*targeted && flow::can_start(&n.stix_type))
+            .filter(|(n, targeted)| !*targeted && flow::can_start(n.stix_type))
             .map(|(n, _)| n.id.clone())
             .collect()
     }
@@ -421,20 +445,27 @@ impl<'a> Lowering<'a> {
             return;
         }
         let mut maybe: Vec<usize> = Vec::new();
+        let model = self.model;
+        let lowered = |m: Option<usize>| {
+            m.and_then(|m| self.lowered.get(m).copied().flatten())
+                .map(|i| i as usize)
+        };
         // The name a misspelt reference probably meant (its did-you-mean).
         for d in self.diags.iter().filter(|d| d.is(codes::E0105)) {
             for edit in d.fixes.iter().flat_map(|f| &f.edits) {
-                maybe.extend(self.by_name.get(edit.replacement.as_str()));
+                maybe.extend(lowered(model.resolve(&edit.replacement)));
             }
         }
         for item in &self.file.items {
             match item {
                 Item::Node(n) if inside(&n.span) => {
-                    maybe.extend(n.name.as_ref().and_then(|x| self.by_name.get(x.text.as_str())));
+                    maybe.extend(lowered(n.name.as_ref().and_then(|x| model.resolve(&x.text))));
                 }
                 Item::Edge(e) if inside(&e.span) => {
-                    for name in e.groups.iter().flatten() {
-                        maybe.extend(self.by_name.get(name.text.as_str()));
+                    for r in model.refs_within(&e.span) {
+                        if matches!(r.role, Role::Edge(_)) {
+                            maybe.extend(lowered(r.resolved));
+                        }
                     }
                 }
                 _ => {}
@@ -462,7 +493,7 @@ impl<'a> Lowering<'a> {
         // threat-actor and campaign objects describe who is behind the flow: they and what they
         // connect to count as connected.
         for (i, n) in self.nodes.iter().enumerate() {
-            if flow::stands_beside(&n.stix_type) {
+            if flow::stands_beside(n.stix_type) {
                 union(&mut parent, i + 1, 0);
             }
         }
@@ -478,7 +509,7 @@ impl<'a> Lowering<'a> {
         let mut roots = Vec::new();
         for (i, n) in self.nodes.iter().enumerate() {
             let r = root(&mut parent, i + 1);
-            if r != flow_root && !targeted[i] && flow::can_start(&n.stix_type) {
+            if r != flow_root && !targeted[i] && flow::can_start(n.stix_type) {
                 has_root[r] = true;
                 roots.push(i);
             }
@@ -553,24 +584,7 @@ const LOSES_LINKS: &[codes::Code] = &[
     codes::E0203,
 ];
 
-fn is_relationship(a: &Arrow) -> bool {
-    a.label
-        .as_ref()
-        .is_some_and(|l| l.text != "true" && l.text != "false")
-}
-
-/// Every (source, arrow, target) of an edge statement: each source to each target, chained.
-fn pairs(edge: &EdgeStmt) -> Vec<(&Ident, &Arrow, &Ident)> {
-    let mut out = Vec::new();
-    for (i, arrow) in edge.arrows.iter().enumerate() {
-        let (Some(from), Some(to)) = (edge.groups.get(i), edge.groups.get(i + 1)) else {
-            continue;
-        };
-        for s in from {
-            for t in to {
-                out.push((s, arrow, t));
-            }
-        }
-    }
-    out
+/// Whether an arrow label makes a relationship (not a flow edge or a branch).
+fn is_relationship(label: Option<&str>) -> bool {
+    label.is_some_and(|l| l != "true" && l != "false")
 }

@@ -27,28 +27,26 @@ impl Lowering<'_> {
             for i in 0..self.nodes.len() {
                 let node = &self.nodes[i];
                 if node.explicit
-                    || types::type_info(&node.stix_type).is_none_or(|t| t.category != Category::Sco)
+                    || types::type_info(node.stix_type).is_none_or(|t| t.category != Category::Sco)
                 {
                     continue;
                 }
                 let contributing =
-                    af_stix::id::id_contributing_properties(&node.stix_type).unwrap_or_default();
+                    af_stix::id::id_contributing_properties(node.stix_type).unwrap_or_default();
                 if contributing.iter().any(|k| af_stix::refs::is_reference_key(k)) != second {
                     continue;
                 }
                 let Some(Some(obj)) = self.objects.get(i) else {
                     continue;
                 };
-                let id = af_stix::id::sco_id(&node.stix_type, |k| {
+                let id = af_stix::id::sco_id(node.stix_type, |k| {
                     obj.get_value(k).map(|mut v| {
                         rename_json(&mut v, &renames);
                         v
                     })
                 })
                 .map(SmolStr::from)
-                .unwrap_or_else(|| {
-                    af_stix::id::derive_v4(&node.stix_type, &[&self.flow_id, &node.name.text])
-                });
+                .unwrap_or_else(|| af_stix::id::derive_v4(node.stix_type, &[&self.flow_id, &node.name.text]));
                 if let Some(&first) = taken.get(&id) {
                     let (a, b) = (&self.nodes[first], &self.nodes[i]);
                     self.diags.push(

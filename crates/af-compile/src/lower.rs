@@ -9,7 +9,6 @@ use af_stix::object::SmolStr;
 use af_stix::types::{self, Category};
 use af_syntax::{Block, File, FlowDecl, Ident, Item, NodeDecl, Span, StrLit, Value, ValueKind};
 use serde_json::Value as Json;
-use std::borrow::Cow;
 
 /// A declared node.
 pub(crate) struct Node<'a> {
@@ -21,8 +20,8 @@ pub(crate) struct Node<'a> {
     pub id: SmolStr,
     /// Whether the id was written (`id: "…"`).
     pub explicit: bool,
-    /// Borrowed from the type table for known types, owned for custom `x-…` types.
-    pub stix_type: Cow<'static, str>,
+    /// The STIX type the model gives the node.
+    pub stix_type: &'a str,
 }
 
 pub(crate) struct Lowering<'a> {
@@ -32,7 +31,9 @@ pub(crate) struct Lowering<'a> {
     pub options: &'a Options,
     pub diags: Vec<Diagnostic>,
     pub nodes: Vec<Node<'a>>,
-    pub by_name: FastMap<&'a str, usize>,
+    /// For each node of the model ([`crate::Model::nodes`]), the index of its lowered node in
+    /// `nodes`: names are resolved once, by the model, and mapped through this.
+    pub lowered: Vec<Option<u32>>,
     /// Node ids, for refs written as quoted ids.
     pub by_id: FastMap<SmolStr, usize>,
     pub flow: Option<&'a FlowDecl>,
@@ -64,7 +65,7 @@ impl<'a> Lowering<'a> {
             options,
             diags: Vec::new(),
             nodes: Vec::new(),
-            by_name: FastMap::default(),
+            lowered: Vec::new(),
             by_id: FastMap::default(),
             flow: None,
             flow_id: String::new(),
@@ -235,18 +236,22 @@ impl<'a> Lowering<'a> {
     /// whose explicit id another node has is left out (`E0103`).
     fn declare_nodes(&mut self) {
         let model = self.model;
-        for n in model.nodes.iter().filter(|n| n.first && n.stix_type.is_some()) {
+        self.lowered = vec![None; model.nodes.len()];
+        for (m, n) in model.nodes.iter().enumerate() {
+            let (true, Some(stix_type)) = (n.first, n.stix_type.as_deref()) else {
+                continue;
+            };
             let Some(Item::Node(decl)) = self.file.items.get(n.item) else {
                 continue;
             };
-            let (Some(name), Ok(stix_type)) = (&decl.name, language::kind_type(&decl.kind.text)) else {
+            let Some(name) = &decl.name else {
                 continue;
             };
-            let explicit = self.explicit_id(decl.body.as_ref(), &stix_type);
+            let explicit = self.explicit_id(decl.body.as_ref(), stix_type);
             let is_explicit = explicit.is_some();
             let id = match explicit {
                 Some(id) => SmolStr::from(id),
-                None => af_stix::id::derive_shared(&stix_type, &[&self.flow_id, &name.text]),
+                None => af_stix::id::derive_shared(stix_type, &[&self.flow_id, &name.text]),
             };
             if let Some(&other) = self.by_id.get(id.as_str()) {
                 let first = self.nodes[other].name.span.clone();
@@ -260,7 +265,7 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
-            self.by_name.insert(&name.text, self.nodes.len());
+            self.lowered[m] = u32::try_from(self.nodes.len()).ok();
             self.by_id.insert(id.clone(), self.nodes.len());
             self.nodes.push(Node {
                 decl,
@@ -461,12 +466,12 @@ impl<'a> Lowering<'a> {
         self.current = index + 1;
         let node = &self.nodes[index];
         let decl = node.decl;
-        let stix_type = node.stix_type.clone();
+        let stix_type = node.stix_type;
         let id = node.id.clone();
-        let info = types::type_info(&stix_type);
+        let info = types::type_info(stix_type);
         // Custom `x-…` types are not in the table; STIX treats them like SDOs.
         let category = info.map_or(Category::Sdo, |t| t.category);
-        let mut obj = self.head(&stix_type, &id, category);
+        let mut obj = self.head(stix_type, &id, category);
         if decl.recovered {
             // The statement did not parse: the node exists for the names that use it.
             return Some(obj);
@@ -479,7 +484,7 @@ impl<'a> Lowering<'a> {
                 .or(if info.is_none() { Some("name") } else { None })
             {
                 Some(prop) => {
-                    self.check_text(&stix_type, prop, &title.value, title.span.clone());
+                    self.check_text(stix_type, prop, &title.value, title.span.clone());
                     obj.insert(prop, title.value.clone());
                     seen.push(prop, title.span.clone());
                 }
@@ -494,7 +499,7 @@ impl<'a> Lowering<'a> {
             }
         }
         if let Some(word) = &decl.word {
-            match stix_type.as_ref() {
+            match stix_type {
                 "attack-action" => {
                     obj.insert("technique_id", word.text.as_str());
                     seen.push("technique_id", word.span.clone());
@@ -553,7 +558,7 @@ impl<'a> Lowering<'a> {
             }
         }
         if let Some(body) = &decl.body {
-            self.lower_block(&stix_type, body, &mut obj, &mut seen);
+            self.lower_block(stix_type, body, &mut obj, &mut seen);
         }
         self.apply_markings(&mut obj, category);
         Some(obj)
@@ -562,15 +567,15 @@ impl<'a> Lowering<'a> {
     /// The checks of a node's finished object: required properties and timestamps. Edges,
     /// lowered later, add only flow refs, which no type requires (see the test below).
     fn check_node(&mut self, i: usize) {
-        let (t, span) = (self.nodes[i].stix_type.clone(), self.nodes[i].name.span.clone());
+        let (t, span) = (self.nodes[i].stix_type, self.nodes[i].name.span.clone());
         // Taken out and put back so the checks can borrow `self` mutably without a copy.
         if self.nodes[i].decl.recovered {
             // Only its kind and name are known; its statement has its syntax error.
             return;
         }
         if let Some(o) = self.objects.get_mut(i).and_then(Option::take) {
-            self.check_required(&t, &o, span.clone(), &[]);
-            self.check_times(&t, &o, self.nodes[i].decl.body.as_ref(), span);
+            self.check_required(t, &o, span.clone(), &[]);
+            self.check_times(t, &o, self.nodes[i].decl.body.as_ref(), span);
             self.objects[i] = Some(o);
         }
     }
@@ -635,7 +640,38 @@ pub(crate) fn kind_phrase(stix_type: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use af_diagnostics::codes;
     use af_stix::types;
+
+    /// Names are resolved once, by the model: a name the model resolves to a node that is not
+    /// lowered (its explicit id is another node's, `E0103`) is not reported again as
+    /// undeclared, in a block or in an edge; undeclared names are, once per use.
+    #[test]
+    fn names_resolve_through_the_model() {
+        let src = "flow \"F\" { scope: incident, created: 2026-01-01T00:00:00Z, description: \"d\" }\n\
+            action a T1566 { id: \"attack-action--6f8a8b50-0c4f-5e5f-9b54-1e3f3e0f1d2a\" }\n\
+            action b T1078 { id: \"attack-action--6f8a8b50-0c4f-5e5f-9b54-1e3f3e0f1d2a\" }\n\
+            asset h \"Host\"\n\
+            action c T1078 { asset_refs: [h, b, nope] }\n\
+            a -> b\nc -> nope\n";
+        let compiled = crate::compile_str(src, &crate::Options::default());
+        let codes: Vec<(&str, &str)> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.code, &src[d.span.clone()]))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (codes::E0103.id, "b"),
+                (codes::E0105.id, "nope"),
+                (codes::E0105.id, "nope"),
+            ],
+            "{:#?}",
+            compiled.diagnostics
+        );
+    }
 
     /// Nodes are checked for required properties before edges are lowered, which is right only
     /// while no type requires the refs that edges add.

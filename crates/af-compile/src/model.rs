@@ -115,6 +115,8 @@ pub struct EdgeInfo {
     pub from: usize,
     /// The target name's reference.
     pub to: usize,
+    /// The arrow (index in the statement's `arrows`).
+    pub arrow: usize,
     /// The arrow label (`false`, `uses`, …); `None` for a plain `->`.
     pub label: Option<String>,
     /// What the edge means, from the source's type and the label.
@@ -277,6 +279,7 @@ pub fn analyze(file: &File) -> (Model, Vec<Diagnostic>) {
                             m.edges.push(EdgeInfo {
                                 from: f,
                                 to: t,
+                                arrow: i,
                                 label: label.clone(),
                                 meaning,
                             });
@@ -289,6 +292,10 @@ pub fn analyze(file: &File) -> (Model, Vec<Diagnostic>) {
             }
         }
     }
+    debug_assert!(
+        m.refs.windows(2).all(|w| w[0].span.start < w[1].span.start),
+        "references are recorded in source order"
+    );
     (m, diags)
 }
 
@@ -324,11 +331,28 @@ fn node_type(kind: &Ident, diags: &mut Vec<Diagnostic>) -> Option<Cow<'static, s
 }
 
 impl Model {
-    fn resolve(&self, name: &str) -> Option<usize> {
+    /// The node a name written in the file resolves to: the first declaration of the name
+    /// with a known kind (index in [`Model::nodes`]). Every [`Reference::resolved`] is this;
+    /// tools that are handed a name (a did-you-mean's replacement) ask here too.
+    pub fn resolve(&self, name: &str) -> Option<usize> {
         self.by_name
             .get(name)
             .copied()
             .filter(|&i| self.nodes[i].stix_type.is_some())
+    }
+
+    /// The reference written exactly at `span` (the compiler looks up each name it meets in a
+    /// value here, instead of resolving it again).
+    pub fn ref_spanning(&self, span: &Span) -> Option<&Reference> {
+        let i = self.refs.partition_point(|r| r.span.start < span.start);
+        self.refs.get(i).filter(|r| r.span == *span)
+    }
+
+    /// The references written inside `span`, in source order.
+    pub fn refs_within(&self, span: &Span) -> &[Reference] {
+        let from = self.refs.partition_point(|r| r.span.start < span.start);
+        let to = self.refs.partition_point(|r| r.span.start < span.end);
+        self.refs.get(from..to.max(from)).unwrap_or_default()
     }
 
     fn meaning(&self, from: usize, to: usize, label: Option<&str>) -> EdgeMeaning {

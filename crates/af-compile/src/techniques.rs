@@ -205,13 +205,13 @@ impl Lowering<'_> {
     /// `external_references`. Right after the node is lowered, so written properties win.
     pub(crate) fn fill_catalog_object(&mut self, i: usize, catalog: &Catalog) {
         let node = &self.nodes[i];
-        let (Some(word), Some(kind)) = (&node.decl.word, ObjectKind::of_stix_type(&node.stix_type)) else {
+        let (Some(word), Some(kind)) = (&node.decl.word, ObjectKind::of_stix_type(node.stix_type)) else {
             return;
         };
         if node.decl.recovered {
             return;
         }
-        let stix_type = node.stix_type.clone();
+        let stix_type = node.stix_type;
         let span = word.span.clone();
         let Some(o) = catalog.find_object(&[kind], &word.text) else {
             let mut d = Diagnostic::new(
@@ -272,7 +272,7 @@ impl Lowering<'_> {
         if !obj.contains_key("name") {
             obj.insert("name", o.name.as_ref());
         }
-        let has_aliases = types::property(&stix_type, "aliases").is_some();
+        let has_aliases = types::property(stix_type, "aliases").is_some();
         if has_aliases && !obj.contains_key("aliases") && !o.aliases.is_empty() {
             let aliases: Vec<SmolStr> = o.aliases.iter().map(|a| SmolStr::new(a.as_ref())).collect();
             obj.insert("aliases", aliases);

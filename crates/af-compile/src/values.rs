@@ -478,10 +478,12 @@ impl<'a> Lowering<'a> {
         None
     }
 
-    /// Resolves a node name (or quoted STIX id) to an id, checking the target's type.
+    /// The id a node name (or quoted STIX id) stands for, checking the target's type. A name
+    /// is not resolved here: the model ([`crate::analyze`]) recorded every reference with the
+    /// types it may point at and the node it names, and lowering reads that.
     pub(crate) fn resolve_ref(&mut self, v: &Value, targets: &[&str], key: &str) -> Option<SmolStr> {
-        let allowed = |t: &str| targets.is_empty() || targets.contains(&t);
-        let expected = || {
+        let allowed = |targets: &[&str], t: &str| targets.is_empty() || targets.contains(&t);
+        let expected = |targets: &[&str]| {
             targets
                 .iter()
                 .map(|t| format!("`{t}`"))
@@ -490,19 +492,30 @@ impl<'a> Lowering<'a> {
         };
         match &v.kind {
             ValueKind::Word(name) => {
-                let Some(&i) = self.by_name.get(name.as_str()) else {
+                let model = self.model;
+                let Some(r) = model.ref_spanning(&v.span) else {
+                    // The model records every name written where a reference goes; a name it
+                    // missed is a bug in `analyze`, reported as undeclared in release builds.
+                    debug_assert!(false, "`{name}` ({key}) is not in the model");
                     self.undefined(name, v.span.clone(), targets);
                     return None;
                 };
+                debug_assert_eq!(r.targets, targets, "targets of `{key}`");
+                let Some(m) = r.resolved else {
+                    self.undefined(name, v.span.clone(), r.targets);
+                    return None;
+                };
+                // A node whose explicit id another node has is not lowered; `E0103` says so.
+                let i = self.lowered.get(m).copied().flatten()? as usize;
                 let node = &self.nodes[i];
-                if !allowed(&node.stix_type) {
+                if !allowed(r.targets, node.stix_type) {
                     let d = Diagnostic::new(
                         codes::E0106,
                         v.span.clone(),
                         format!(
                             "`{name}` is {}, but `{key}` takes {}",
-                            crate::lower::kind_phrase(&node.stix_type),
-                            expected()
+                            crate::lower::kind_phrase(node.stix_type),
+                            expected(r.targets)
                         ),
                     )
                     .with_label(node.name.span.clone(), "declared here");
@@ -529,11 +542,11 @@ impl<'a> Lowering<'a> {
                     return None;
                 }
                 let t = af_stix::id::split_id(&s.value).map_or("", |(t, _)| t);
-                if !allowed(t) {
+                if !allowed(targets, t) {
                     self.diags.push(Diagnostic::new(
                         codes::E0106,
                         v.span.clone(),
-                        format!("this id names a `{t}`, but `{key}` takes {}", expected()),
+                        format!("this id names a `{t}`, but `{key}` takes {}", expected(targets)),
                     ));
                     return None;
                 }
@@ -571,7 +584,7 @@ impl<'a> Lowering<'a> {
         let candidates: Vec<&str> = self
             .nodes
             .iter()
-            .filter(|n| targets.is_empty() || targets.contains(&n.stix_type.as_ref()))
+            .filter(|n| targets.is_empty() || targets.contains(&n.stix_type))
             .map(|n| n.name.text.as_str())
             .collect();
         let mut d = Diagnostic::new(codes::E0105, span.clone(), format!("`{name}` is not declared"));
