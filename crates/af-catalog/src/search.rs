@@ -429,7 +429,7 @@ pub(crate) fn did_you_mean(cat: &Catalog, input: &str) -> Vec<Suggestion> {
     let mut found: Vec<(bool, Suggestion)> = Vec::new();
     let mut consider = |record: Record<'_>| {
         let cup = record.id().to_ascii_uppercase();
-        if (cup == fixed || strsim::osa_distance(&cup, &up) <= 1)
+        if (cup == fixed || af_suggest::edit_distance(&cup, &up) <= 1)
             && !found.iter().any(|f| f.1.id == record.id())
         {
             found.push((cup != fixed, record.into()));
@@ -543,7 +543,7 @@ fn suggest_id<'a>(cat: &'a Catalog, q: &str) -> Vec<&'a Technique> {
             if key.len().abs_diff(up.len()) > max_distance {
                 continue;
             }
-            let d = strsim::osa_distance(key, &up);
+            let d = af_suggest::edit_distance(key, &up);
             if d > max_distance {
                 continue;
             }
@@ -577,7 +577,7 @@ fn similarity(a: &str, b: &str) -> f64 {
     if la.abs_diff(lb) * 4 > longest {
         return 0.0;
     }
-    1.0 - strsim::osa_distance(a, b) as f64 / longest as f64
+    1.0 - af_suggest::edit_distance(a, b) as f64 / longest as f64
 }
 
 const NAME_SIMILARITY: f64 = 0.8;

@@ -1,7 +1,8 @@
 //! The one diagnostic type shared by every afc stage (parser, compiler, validator, language
 //! server), the table of every diagnostic code ([`codes`]), plus the renderers that turn
-//! diagnostics into text for people (ariadne) and for machines (JSON), and the one edit
-//! distance of the workspace ([`closest`], [`edit_distance`]).
+//! diagnostics into text for people (ariadne) and for machines (JSON). Did-you-means are
+//! worked out with [`closest`] and [`edit_distance`], re-exported from `af-suggest`, the one
+//! edit distance of the workspace.
 //!
 //! This crate knows nothing about the flow language or STIX: a diagnostic is a code, a
 //! severity, a message, byte spans into one source text, and optional help and fixes. The
@@ -21,6 +22,7 @@ pub use render::{
     EXCERPT_CONTEXT_CHARS, MAX_EXCERPT_LINE_BYTES,
 };
 
+pub use af_suggest::{closest, edit_distance};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -185,58 +187,6 @@ impl Counts {
     }
 }
 
-/// Closest candidate to `word` among `candidates` for a did-you-mean hint, if any is close:
-/// the first with the smallest case-insensitive edit distance, at most a third of the longer
-/// word's length (and at least 1).
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word: Vec<char> = word.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let mut best: Option<(usize, &'a str)> = None;
-    // Buffers reused across candidates: a file with thousands of names asks this often.
-    let (mut cand, mut prev, mut cur) = (Vec::new(), Vec::new(), Vec::new());
-    for c in candidates {
-        let len = c.chars().count();
-        let limit = (word.len().max(len) / 3).max(1);
-        // The distance is at least the difference in length: skip what cannot win.
-        let bound = word.len().abs_diff(len);
-        if bound > limit || best.is_some_and(|(bd, _)| bound >= bd) {
-            continue;
-        }
-        cand.clear();
-        cand.extend(c.chars().map(|c| c.to_ascii_lowercase()));
-        let d = distance(&word, &cand, &mut prev, &mut cur);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-            if d == 0 {
-                break;
-            }
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-/// Levenshtein distance over chars.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    distance(&a, &b, &mut Vec::new(), &mut Vec::new())
-}
-
-fn distance(a: &[char], b: &[char], prev: &mut Vec<usize>, cur: &mut Vec<usize>) -> usize {
-    prev.clear();
-    prev.extend(0..=b.len());
-    cur.clear();
-    cur.resize(b.len() + 1, 0);
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(prev, cur);
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,52 +196,5 @@ mod tests {
         let url = code_doc_url("E0105");
         assert!(url.starts_with(PROJECT_URL), "{url}");
         assert!(url.ends_with("/blob/main/docs/diagnostics.md#e0105"), "{url}");
-    }
-
-    #[test]
-    fn closest_agrees_with_the_plain_definition() {
-        fn plain<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-            let mut best: Option<(usize, &'a str)> = None;
-            for c in candidates {
-                let d = edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase());
-                let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
-                if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-                    best = Some((d, c));
-                }
-            }
-            best.map(|(_, c)| c)
-        }
-        let words = [
-            "",
-            "a",
-            "ab",
-            "phish",
-            "Phish",
-            "phsh",
-            "lateral_move",
-            "T1566",
-            "t1566.001",
-            "ébc",
-            "x1",
-            "initial-access",
-            "asset_refs",
-            "AssetRefs",
-        ];
-        for w in words {
-            for n in 0..words.len() {
-                let cands: Vec<&str> = words.iter().cycle().skip(n).take(words.len()).copied().collect();
-                assert_eq!(
-                    closest(w, cands.iter().copied()),
-                    plain(w, &cands),
-                    "{w} in {cands:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn closest_finds_near_names() {
-        assert_eq!(closest("phsh", ["phish", "login", "vps"]), Some("phish"));
-        assert_eq!(closest("zzzzzz", ["phish", "login"]), None);
     }
 }

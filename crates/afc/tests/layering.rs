@@ -21,6 +21,17 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         &["af-syntax", "af-compile", "af-diagnostics", "af-stix"],
     ),
     ("af-findings", &["af-syntax", "af-compile", "af-stix"]),
+    // The one edit distance sits below everything that suggests names.
+    (
+        "af-suggest",
+        &[
+            "af-diagnostics",
+            "af-syntax",
+            "af-stix",
+            "af-catalog",
+            "af-compile",
+        ],
+    ),
     // The validator checks bundles from any producer: it knows nothing of the language.
     ("af-validate", &["af-compile", "af-syntax", "af-fmt", "af-import"]),
     ("af-fmt", &["af-import", "af-lsp"]),
@@ -84,6 +95,40 @@ fn crates_depend_only_downwards() {
     );
 }
 
+/// Crates that compute string distances: the workspace has its own (`af-suggest`), and a
+/// second one would let did-you-means and searches disagree about what is close.
+const DISTANCE_CRATES: &[&str] = &[
+    "strsim",
+    "levenshtein",
+    "edit-distance",
+    "eddie",
+    "triple_accel",
+    "rapidfuzz",
+    "textdistance",
+    "distance",
+    "fuzzy-matcher",
+    "sublime_fuzzy",
+];
+
+#[test]
+fn one_edit_distance_dependency() {
+    let deps = dependencies();
+    let wrong: Vec<String> = deps
+        .iter()
+        .filter(|(_, d, _)| DISTANCE_CRATES.contains(&d.as_str()))
+        .map(|(p, d, kind)| format!("{p} depends on {d} ({kind}); use af-suggest"))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(
+        deps.iter()
+            .any(|(p, d, _)| p == "af-catalog" && d == "af-suggest")
+            && deps
+                .iter()
+                .any(|(p, d, _)| p == "af-diagnostics" && d == "af-suggest"),
+        "the catalog's search and the did-you-means measure with af-suggest"
+    );
+}
+
 /// Every `.rs` file under `crates/*/src` (generated tables and tests included, since a copy
 /// there drifts as well).
 fn sources() -> Vec<(PathBuf, String)> {
@@ -119,15 +164,15 @@ const ONE_HOME: &[(&str, &str, &str, bool)] = &[
     (
         "edit distance",
         "fn edit_distance(",
-        "af-diagnostics/src/lib.rs",
+        "af-suggest/src/lib.rs",
         true,
     ),
-    (
-        "edit distance",
-        "fn levenshtein(",
-        "af-diagnostics/src/lib.rs",
-        false,
-    ),
+    ("did-you-mean", "fn closest<", "af-suggest/src/lib.rs", true),
+    ("edit distance", "fn levenshtein", "af-suggest/src/lib.rs", false),
+    ("edit distance", "fn damerau", "af-suggest/src/lib.rs", false),
+    ("edit distance", "fn osa_distance", "af-suggest/src/lib.rs", false),
+    ("edit distance", "fn jaro", "af-suggest/src/lib.rs", false),
+    ("edit distance", "fn hamming", "af-suggest/src/lib.rs", false),
     (
         "kind word → STIX type",
         "(\"action\", \"attack-action\")",
