@@ -4,7 +4,7 @@
 //! The CLI chooses the record and the format; everything it says about ATT&CK comes from here.
 
 use crate::model::{AttackObject, CatalogKind, Domain, ObjectKind, Status, Tactic, Technique};
-use crate::search::{Hit, Record, Suggestion};
+use crate::search::{Filter, Hit, Record, Suggestion};
 use crate::Catalog;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -606,6 +606,175 @@ pub fn unknown(cat: &Catalog, id: &str) -> UnknownView {
         id: id.to_string(),
         suggestions: cat.did_you_mean(id),
     }
+}
+
+/// `unknown id `T9999``, or `unknown name `Cozy Baer`` for a key of several words.
+impl fmt::Display for UnknownView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.id.contains(char::is_whitespace) {
+            "name"
+        } else {
+            "id"
+        };
+        write!(f, "unknown {what} `{}`", self.id)
+    }
+}
+
+/// A first record and the others found with the same id or name (`also`), flattened into
+/// one JSON object.
+#[derive(Debug, Clone, Serialize)]
+pub struct WithAlso<T> {
+    /// The first record.
+    #[serde(flatten)]
+    pub first: T,
+    /// The other records with that id or name.
+    pub also: Vec<T>,
+}
+
+impl<T> WithAlso<T> {
+    /// The first record, then the others.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        std::iter::once(&self.first).chain(&self.also)
+    }
+}
+
+/// What `afc attack show KEY` shows (`--format json` prints it as is, and so does the MCP
+/// server's `show_technique`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Shown {
+    /// A technique found by id, or the only technique of that name.
+    Technique(TechniqueView),
+    /// The techniques of a name (a technique and its namesake in another domain).
+    Techniques(WithAlso<TechniqueView>),
+    /// A tactic.
+    Tactic(TacticView),
+    /// Groups, software, campaigns or mitigations, always with `also` (an id can name
+    /// different software per domain).
+    Objects(WithAlso<ObjectView>),
+}
+
+/// What `afc attack show` shows for an id or a name ([`lookup`]); for a key that names
+/// nothing, the error with did-you-mean suggestions.
+pub fn show(cat: &Catalog, key: &str) -> Result<Shown, UnknownView> {
+    let key = key.trim();
+    let found = lookup(cat, key);
+    match found.first() {
+        None => Err(unknown(cat, key)),
+        Some(Record::Tactic(t)) => Ok(Shown::Tactic(tactic(cat, t))),
+        Some(Record::Technique(_)) => {
+            let mut list = found.iter().filter_map(|r| match r {
+                Record::Technique(t) => Some(technique(cat, t)),
+                _ => None,
+            });
+            let Some(first) = list.next() else {
+                return Err(unknown(cat, key));
+            };
+            let also: Vec<TechniqueView> = list.collect();
+            Ok(if also.is_empty() {
+                Shown::Technique(first)
+            } else {
+                Shown::Techniques(WithAlso { first, also })
+            })
+        }
+        Some(Record::Object(_)) => {
+            let mut list = found.iter().filter_map(|r| match r {
+                Record::Object(o) => Some(object(cat, o)),
+                _ => None,
+            });
+            let Some(first) = list.next() else {
+                return Err(unknown(cat, key));
+            };
+            Ok(Shown::Objects(WithAlso {
+                first,
+                also: list.collect(),
+            }))
+        }
+    }
+}
+
+/// `group`, `software (malware)`, `software (tool)`: the kind of an object with the STIX type
+/// of software, as human output names it.
+pub fn kind_label(kind: &str, stix_type: Option<&str>) -> String {
+    match stix_type {
+        Some(ty @ ("malware" | "tool")) => format!("{kind} ({ty})"),
+        _ => kind.to_string(),
+    }
+}
+
+/// What `afc attack search` lists: the records to show and how many were found and hidden.
+#[derive(Debug, Clone)]
+pub struct Listing<'c> {
+    /// The records to show, best first, sub-techniques right after their parents.
+    pub hits: Vec<Hit<'c>>,
+    /// How many active (or, with `all`, any) records match.
+    pub found: usize,
+    /// How many revoked, deprecated or removed ones match but are not shown.
+    pub hidden: usize,
+}
+
+/// The search of `afc attack search` (and of the MCP server): ranked matches
+/// ([`Catalog::search_all`]), inactive ones only with `all`, at most `limit` (0: no limit),
+/// sub-techniques found with their parent right after it.
+pub fn search<'c>(cat: &'c Catalog, query: &str, filter: &Filter, all: bool, limit: usize) -> Listing<'c> {
+    let ranked = cat.search_all(query, filter, usize::MAX);
+    let total = ranked.len();
+    let mut hits: Vec<Hit<'c>> = ranked
+        .into_iter()
+        .filter(|h| all || h.record.is_active())
+        .collect();
+    let hidden = total - hits.len();
+    let found = hits.len();
+    if limit > 0 {
+        hits.truncate(limit);
+    }
+    Listing {
+        hits: group_under_parents(hits),
+        found,
+        hidden,
+    }
+}
+
+/// Keeps the ranking, except that sub-techniques whose parent is also a hit move right after
+/// the parent (in id order, active first).
+fn group_under_parents(hits: Vec<Hit<'_>>) -> Vec<Hit<'_>> {
+    fn technique<'a>(h: &Hit<'a>) -> Option<&'a Technique> {
+        match h.record {
+            Record::Technique(t) => Some(t),
+            _ => None,
+        }
+    }
+    let present: HashSet<&str> = hits.iter().filter_map(technique).map(|t| t.id.as_ref()).collect();
+    let parent_present = |h: &Hit<'_>| -> bool {
+        technique(h)
+            .and_then(|t| t.parent.as_deref())
+            .is_some_and(|p| present.contains(p))
+    };
+    let mut children: HashMap<&str, Vec<Hit<'_>>> = HashMap::new();
+    for h in &hits {
+        if let Some(p) = technique(h)
+            .and_then(|t| t.parent.as_deref())
+            .filter(|p| present.contains(p))
+        {
+            children.entry(p).or_default().push(*h);
+        }
+    }
+    for list in children.values_mut() {
+        list.sort_by(|a, b| {
+            (!a.record.is_active(), a.record.id()).cmp(&(!b.record.is_active(), b.record.id()))
+        });
+    }
+    let mut out = Vec::with_capacity(hits.len());
+    for h in &hits {
+        if parent_present(h) {
+            continue;
+        }
+        out.push(*h);
+        if let Some(list) = technique(h).and_then(|t| children.get(t.id.as_ref())) {
+            out.extend(list.iter().copied());
+        }
+    }
+    out
 }
 
 /// What `afc attack show` finds for an id or a name, in this order: a technique by id, a

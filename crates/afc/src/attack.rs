@@ -1,15 +1,14 @@
 //! `afc attack`: look up techniques, tactics, groups, software, campaigns and mitigations in
 //! the embedded MITRE catalogs (or in a user-supplied ATT&CK bundle) by id or name, search
-//! them, and list tactics. Every answer, its JSON shape (`af_catalog::views`) and its wording
-//! come from `af-catalog`; this module parses arguments and prints: JSON as is, human text as
-//! aligned blocks and tables.
+//! them, and list tactics. Every answer (the lookup, the search and its ranking, did-you-mean),
+//! its JSON shape (`af_catalog::views`) and its wording come from `af-catalog`; this module
+//! parses arguments and prints: JSON as is, human text as aligned blocks and tables.
 
 use crate::output;
-use af_catalog::views::{self, HitView, ObjectView, TacticView, TechniqueView};
-use af_catalog::{Catalog, CatalogKind, Domain, Filter, ObjectKind, Record};
+use af_catalog::views::{self, HitView, ObjectView, Shown, TacticView, TechniqueView, UnknownView};
+use af_catalog::{Catalog, CatalogKind, Domain, Filter, ObjectKind};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -135,7 +134,7 @@ enum Format {
 
 /// A catalog as written on the command line.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CatalogArg {
+enum CatalogArg {
     /// MITRE ATT&CK (enterprise, mobile, ICS).
     Attack,
     /// MITRE ATLAS.
@@ -147,7 +146,7 @@ pub(crate) enum CatalogArg {
 }
 
 impl CatalogArg {
-    pub(crate) fn kind(self) -> CatalogKind {
+    fn kind(self) -> CatalogKind {
         match self {
             CatalogArg::Attack => CatalogKind::Attack,
             CatalogArg::Atlas => CatalogKind::Atlas,
@@ -354,101 +353,24 @@ fn capped(mut items: Vec<String>, max: usize) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 // show
 
-/// What `show --format json` prints: the first record, the others with the same id or name
-/// under `also`.
-#[derive(Serialize)]
-struct Shown<T: Serialize> {
-    #[serde(flatten)]
-    first: T,
-    also: Vec<T>,
-}
-
 fn show(cat: &Catalog, args: &ShowArgs) -> u8 {
     let key = args.id.join(" ");
-    let key = key.trim();
-    let json = args.common.format == Format::Json;
-    if json {
-        return match show_json(cat, key) {
-            Ok(v) => {
-                print_json(&v);
-                output::OK
-            }
-            Err(_) => unknown(cat, key, true),
-        };
-    }
-    let found = views::lookup(cat, key);
-    let Some(first) = found.first() else {
-        return unknown(cat, key, false);
+    let shown = match views::show(cat, &key) {
+        Ok(shown) => shown,
+        Err(unknown) => return show_unknown(&unknown, args.common.format),
     };
-    match first {
-        Record::Technique(_) => {
-            let list = found.iter().filter_map(|r| match r {
-                Record::Technique(t) => Some(technique_human(&views::technique(cat, t))),
-                _ => None,
-            });
-            print(&joined(list));
-        }
-        Record::Tactic(t) => print(&tactic_human(&views::tactic(cat, t))),
-        Record::Object(_) => {
-            let list = found.iter().filter_map(|r| match r {
-                Record::Object(o) => Some(object_human(&views::object(cat, o))),
-                _ => None,
-            });
-            print(&joined(list));
-        }
+    if args.common.format == Format::Json {
+        print_json(&shown);
+        return output::OK;
     }
+    let text = match &shown {
+        Shown::Technique(t) => technique_human(t),
+        Shown::Techniques(list) => joined(list.iter().map(technique_human)),
+        Shown::Tactic(t) => tactic_human(t),
+        Shown::Objects(list) => joined(list.iter().map(object_human)),
+    };
+    print(&text);
     output::OK
-}
-
-/// What `afc attack show KEY --format json` prints (and the MCP server's `show_technique`
-/// answers): a technique found by id alone; a technique found by name, a group, software,
-/// campaign or mitigation with the other records of that id or name under `also`; for an
-/// unknown key, `Err` with the did-you-mean suggestions.
-pub(crate) fn show_json(cat: &Catalog, key: &str) -> Result<serde_json::Value, serde_json::Value> {
-    let key = key.trim();
-    let found = views::lookup(cat, key);
-    let value = match found.first() {
-        None => return Err(to_value(&views::unknown(cat, key))),
-        Some(Record::Tactic(t)) => to_value(&views::tactic(cat, t)),
-        Some(Record::Technique(_)) => {
-            let list: Vec<TechniqueView> = found
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Technique(t) => Some(views::technique(cat, t)),
-                    _ => None,
-                })
-                .collect();
-            match list.split_first() {
-                Some((one, [])) => to_value(one),
-                Some((one, rest)) => to_value(&Shown {
-                    first: one.clone(),
-                    also: rest.to_vec(),
-                }),
-                None => serde_json::Value::Null,
-            }
-        }
-        Some(Record::Object(_)) => {
-            let list: Vec<ObjectView> = found
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Object(o) => Some(views::object(cat, o)),
-                    _ => None,
-                })
-                .collect();
-            match list.split_first() {
-                Some((one, rest)) => to_value(&Shown {
-                    first: one.clone(),
-                    also: rest.to_vec(),
-                }),
-                None => serde_json::Value::Null,
-            }
-        }
-    };
-    Ok(value)
-}
-
-fn to_value(v: &impl Serialize) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
 /// Blocks separated by blank lines.
@@ -456,16 +378,10 @@ fn joined(blocks: impl Iterator<Item = String>) -> String {
     blocks.collect::<Vec<_>>().join("\n")
 }
 
-fn unknown(cat: &Catalog, key: &str, json: bool) -> u8 {
-    let v = views::unknown(cat, key);
-    let what = if key.contains(char::is_whitespace) {
-        "name"
-    } else {
-        "id"
-    };
-    output::fail(format!("unknown {what} `{key}`"));
-    if json {
-        print_json(&v);
+fn show_unknown(v: &UnknownView, format: Format) -> u8 {
+    output::fail(v.to_string());
+    if format == Format::Json {
+        print_json(v);
     } else if v.suggestions.is_empty() {
         output::say!("help: `afc attack search WORDS` finds techniques, groups and software by name");
     } else {
@@ -600,17 +516,9 @@ fn tactic_human(v: &TacticView) -> String {
     out
 }
 
-/// `software (malware)`, `group`.
-fn object_kind_label(kind: &str, stix_type: Option<&str>) -> String {
-    match stix_type {
-        Some(ty @ ("malware" | "tool")) => format!("{kind} ({ty})"),
-        _ => kind.to_string(),
-    }
-}
-
 fn object_human(v: &ObjectView) -> String {
     let mut b = Block::default();
-    b.line("kind", object_kind_label(&v.kind, v.stix_type.as_deref()));
+    b.line("kind", views::kind_label(&v.kind, v.stix_type.as_deref()));
     b.line("catalog", v.catalog_label.clone());
     if !v.aliases.is_empty() {
         b.line("aliases", v.aliases.join(", "));
@@ -664,46 +572,10 @@ fn filter(args: &SearchArgs) -> Filter {
     }
 }
 
-/// The records a search shows, and how many it found and hid.
-pub(crate) struct Hits<'c> {
-    /// The records to show, best first, sub-techniques right after their parents.
-    pub hits: Vec<af_catalog::Hit<'c>>,
-    /// How many active (or, with `all`, any) records match.
-    pub found: usize,
-    /// How many revoked, deprecated or removed ones match but are not shown.
-    pub hidden: usize,
-}
-
-/// The search of `afc attack search` (and of the MCP server): ranked matches, inactive ones
-/// only with `all`, at most `limit` (0: no limit), sub-techniques after their parents.
-pub(crate) fn search_hits<'c>(
-    cat: &'c Catalog,
-    query: &str,
-    filter: &Filter,
-    all: bool,
-    limit: usize,
-) -> Hits<'c> {
-    let ranked = cat.search_all(query, filter, usize::MAX);
-    let total = ranked.len();
-    let mut hits: Vec<af_catalog::Hit<'_>> = ranked
-        .into_iter()
-        .filter(|h| all || h.record.is_active())
-        .collect();
-    let hidden = total - hits.len();
-    let found = hits.len();
-    if limit > 0 {
-        hits.truncate(limit);
-    }
-    Hits {
-        hits: group_under_parents(hits),
-        found,
-        hidden,
-    }
-}
-
 fn search(cat: &Catalog, args: &SearchArgs) -> u8 {
     let query = args.words.join(" ");
-    let Hits { hits, found, hidden } = search_hits(cat, &query, &filter(args), args.all, args.limit);
+    let views::Listing { hits, found, hidden } =
+        views::search(cat, &query, &filter(args), args.all, args.limit);
     let views: Vec<HitView> = hits.iter().map(|h| views::hit(cat, h)).collect();
     let human = args.common.format == Format::Human;
 
@@ -752,7 +624,7 @@ fn hit_row(v: &HitView) -> Vec<String> {
     let third = match &v.tactics {
         Some(tactics) => tactics_human(tactics),
         None => {
-            let mut kind = object_kind_label(&v.kind, v.stix_type.as_deref());
+            let mut kind = views::kind_label(&v.kind, v.stix_type.as_deref());
             if let Some(alias) = &v.matched_alias {
                 let _ = write!(kind, ", also known as {alias}");
             }
@@ -764,45 +636,6 @@ fn hit_row(v: &HitView) -> Vec<String> {
         row.push(format!("[{inactive}]"));
     }
     row
-}
-
-/// Keeps the ranking, except that sub-techniques whose parent is also a hit move right after
-/// the parent (in id order, active first).
-fn group_under_parents<'a>(hits: Vec<af_catalog::Hit<'a>>) -> Vec<af_catalog::Hit<'a>> {
-    fn technique<'a>(h: &af_catalog::Hit<'a>) -> Option<&'a af_catalog::Technique> {
-        match h.record {
-            Record::Technique(t) => Some(t),
-            _ => None,
-        }
-    }
-    let present: HashSet<&str> = hits.iter().filter_map(technique).map(|t| t.id.as_ref()).collect();
-    let parent_present = |h: &af_catalog::Hit<'a>| -> Option<&'a str> {
-        technique(h)
-            .and_then(|t| t.parent.as_deref())
-            .filter(|p| present.contains(p))
-    };
-    let mut children: HashMap<&str, Vec<af_catalog::Hit<'a>>> = HashMap::new();
-    for h in &hits {
-        if let Some(p) = parent_present(h) {
-            children.entry(p).or_default().push(*h);
-        }
-    }
-    for list in children.values_mut() {
-        list.sort_by(|a, b| {
-            (!a.record.is_active(), a.record.id()).cmp(&(!b.record.is_active(), b.record.id()))
-        });
-    }
-    let mut out = Vec::with_capacity(hits.len());
-    for h in &hits {
-        if parent_present(h).is_some() {
-            continue;
-        }
-        out.push(*h);
-        if let Some(list) = technique(h).and_then(|t| children.get(t.id.as_ref())) {
-            out.extend(list.iter().copied());
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 //! search --format json`, `afc render`, …).
 
 use super::RpcError;
-use crate::attack::{search_hits, show_json, CatalogArg};
 use af_catalog::{Catalog, CatalogKind};
 use af_diagnostics::{to_json, Counts, Diagnostic};
 use serde_json::{json, Map, Value};
@@ -99,7 +98,7 @@ fn answer(texts: Vec<String>, is_error: bool) -> Value {
     })
 }
 
-fn pretty(v: &Value) -> String {
+fn pretty(v: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
@@ -209,8 +208,7 @@ pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<Value, RpcEr
                     .iter()
                     .map(|c| {
                         c.as_str()
-                            .and_then(|s| <CatalogArg as clap::ValueEnum>::from_str(s, true).ok())
-                            .map(CatalogArg::kind)
+                            .and_then(CatalogKind::from_code)
                             .ok_or_else(|| {
                                 RpcError::invalid_params("`catalogs` lists attack, atlas, d3fend or f3")
                             })
@@ -224,7 +222,7 @@ pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<Value, RpcEr
                 catalogs,
                 ..af_catalog::Filter::default()
             };
-            let found = search_hits(cat, query, &filter, all, limit);
+            let found = af_catalog::views::search(cat, query, &filter, all, limit);
             let mut result = json!({
                 "results": found.hits.iter().map(|h| af_catalog::views::hit(cat, h)).collect::<Vec<_>>(),
                 "found": found.found,
@@ -239,7 +237,7 @@ pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<Value, RpcEr
         }
         "show_technique" => {
             let id = required(args, "id")?;
-            Ok(match show_json(Catalog::embedded(), id) {
+            Ok(match af_catalog::views::show(Catalog::embedded(), id) {
                 Ok(v) => answer(vec![pretty(&v)], false),
                 Err(v) => answer(vec![pretty(&v)], true),
             })
