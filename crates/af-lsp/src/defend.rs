@@ -140,9 +140,11 @@ pub fn analyse(snap: &Snapshot, detections: Option<&Detections>) -> Option<Analy
 }
 
 impl Analysis {
-    /// The step declared with `.af` name `name`.
-    fn step_named(&self, name: &str) -> Option<usize> {
-        let (id, ..) = self.declared.iter().find(|(_, n, _)| n == name)?;
+    /// The step of the node `name` resolves to in the snapshot's model (the compiled node
+    /// declared at the same place).
+    fn step_named(&self, snap: &Snapshot, name: &str) -> Option<usize> {
+        let node = &snap.model.nodes[snap.model.resolve(name)?];
+        let (id, ..) = self.declared.iter().find(|(.., s)| *s == node.name_span)?;
         self.graph.step_index(id)
     }
 
@@ -162,7 +164,7 @@ pub fn hover_markdown(snap: &Snapshot, offset: usize) -> Option<(String, Span)> 
     let (name, span) = snap.model.name_at(offset)?;
     let name = name.to_string();
     let a = analysis(snap)?;
-    let step = a.step_named(&name)?;
+    let step = a.step_named(snap, &name)?;
     if a.graph.steps[step].kind != StepKind::Action {
         return None;
     }
