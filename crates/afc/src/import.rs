@@ -96,15 +96,7 @@ pub fn run(args: Args) -> u8 {
             output::say!("{}: note: {note}", inp.name);
         }
         // Flow source is written by hand: an existing file is replaced only when asked.
-        if !args.force && input::would_replace(&dest, &imported.source) {
-            if let input::Dest::File(path) = dest {
-                output::say!(
-                    "{}: skipped: {} exists and is not replaced (--force replaces it)",
-                    inp.name,
-                    path.display()
-                );
-                skipped.push(path);
-            }
+        if input::keep_hand_written(args.force, &inp.name, &dest, &imported.source, &mut skipped) {
             continue;
         }
         match (input::emit(&dest, &imported.source), &dest) {
@@ -118,17 +110,7 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
-    if !skipped.is_empty() {
-        output::say!(
-            "{} existing file(s) not replaced: {}; --force replaces them",
-            skipped.len(),
-            skipped
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
+    input::say_kept(&skipped);
     if io_error {
         output::USAGE
     } else if failed > 0 || !skipped.is_empty() {

@@ -408,6 +408,41 @@ pub fn would_replace(dest: &Dest, data: impl AsRef<[u8]>) -> bool {
     }
 }
 
+/// What `import` and `pull` do before writing flow source: unless `force`, a file that would
+/// be replaced is kept, said so (`NAME: skipped: …`) and added to `skipped`; true when kept.
+pub fn keep_hand_written(
+    force: bool,
+    name: &str,
+    dest: &Dest,
+    data: &str,
+    skipped: &mut Vec<PathBuf>,
+) -> bool {
+    if force || !would_replace(dest, data) {
+        return false;
+    }
+    if let Dest::File(path) = dest {
+        crate::output::say!(
+            "{name}: skipped: {} exists and is not replaced (--force replaces it)",
+            path.display()
+        );
+        skipped.push(path.clone());
+    }
+    true
+}
+
+/// The closing line of a run that kept files (see [`keep_hand_written`]).
+pub fn say_kept(skipped: &[PathBuf]) {
+    if skipped.is_empty() {
+        return;
+    }
+    let list: Vec<String> = skipped.iter().map(|p| p.display().to_string()).collect();
+    crate::output::say!(
+        "{} existing file(s) not replaced: {}; --force replaces them",
+        skipped.len(),
+        list.join(", ")
+    );
+}
+
 /// Writes one output where it goes: to standard output, or atomically to its file (through
 /// [`write_file`]). Every command writes its outputs here, after claiming them with
 /// [`Outputs`]. A failure is reported here and gives `None` (the run exits 2); standard

@@ -109,15 +109,7 @@ fn write_flows(dir: &Path, flows: &[(Input, String)], force: bool) -> u8 {
     };
     let (mut io_error, mut unchanged, mut skipped) = (false, 0usize, Vec::new());
     for ((inp, text), dest) in flows.iter().zip(dests) {
-        if !force && input::would_replace(&dest, text) {
-            if let input::Dest::File(path) = dest {
-                output::say!(
-                    "{}: skipped: {} exists and is not replaced (--force replaces it)",
-                    inp.name,
-                    path.display()
-                );
-                skipped.push(path);
-            }
+        if input::keep_hand_written(force, &inp.name, &dest, text, &mut skipped) {
             continue;
         }
         match (input::emit(&dest, text), &dest) {
@@ -131,17 +123,7 @@ fn write_flows(dir: &Path, flows: &[(Input, String)], force: bool) -> u8 {
     if unchanged > 0 {
         output::say!("{unchanged} file(s) in {} were up to date", dir.display());
     }
-    if !skipped.is_empty() {
-        output::say!(
-            "{} existing file(s) not replaced: {}; --force replaces them",
-            skipped.len(),
-            skipped
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
+    input::say_kept(&skipped);
     if io_error {
         output::USAGE
     } else if !skipped.is_empty() {
