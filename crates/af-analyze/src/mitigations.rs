@@ -22,6 +22,34 @@ pub struct Effect {
     pub goals: Vec<GoalEffect>,
 }
 
+impl Effect {
+    /// The effect in words, one part each: "on 2 choke points", "stops GOAL (breaks 3 of 4
+    /// ways)", "breaks 1 of 4 ways to GOAL", or "no way to a goal". `goal` marks up a goal's
+    /// label for the output (backticks for a terminal, escaped bold for HTML).
+    pub fn describe(&self, g: &FlowGraph, goal: impl Fn(&str) -> String) -> Vec<String> {
+        let mut parts = Vec::new();
+        if self.choke_points > 0 {
+            let s = if self.choke_points == 1 { "" } else { "s" };
+            parts.push(format!("on {} choke point{s}", self.choke_points));
+        }
+        for ge in &self.goals {
+            let label = goal(&g.steps[ge.goal].label);
+            if ge.stops {
+                parts.push(format!(
+                    "stops {label} (breaks {} of {} ways)",
+                    ge.broken, ge.ways
+                ));
+            } else if ge.broken > 0 {
+                parts.push(format!("breaks {} of {} ways to {label}", ge.broken, ge.ways));
+            }
+        }
+        if parts.is_empty() {
+            parts.push("no way to a goal".into());
+        }
+        parts
+    }
+}
+
 /// What a mitigation does to one goal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GoalEffect {

@@ -326,3 +326,46 @@ fn choke_points_and_cut_sets_match_brute_force_on_random_flows() {
     }
     assert!(checked > 1000, "{checked}");
 }
+
+/// The words of a mitigation's effect, shared by `afc mitigations` and the briefing.
+#[test]
+fn a_mitigation_effect_is_described_in_words() {
+    use af_analyze::mitigations::{Effect, GoalEffect};
+    let g = graph("action a T1078\naction b T1486\na -> b\n");
+    let b = goal(&g, "b");
+    let effect = |choke_points, goals| Effect {
+        id: "M1032".into(),
+        name: "Multi-factor Authentication".into(),
+        steps: Vec::new(),
+        choke_points,
+        goals,
+    };
+    let stops = GoalEffect {
+        goal: b,
+        broken: 1,
+        ways: 1,
+        stops: true,
+    };
+    let breaks = GoalEffect {
+        goal: b,
+        broken: 1,
+        ways: 3,
+        stops: false,
+    };
+    let none = GoalEffect {
+        goal: b,
+        broken: 0,
+        ways: 3,
+        stops: false,
+    };
+    let tick = |l: &str| format!("`{l}`");
+    assert_eq!(
+        effect(1, vec![stops]).describe(&g, tick),
+        ["on 1 choke point", "stops `b` (breaks 1 of 1 ways)"]
+    );
+    assert_eq!(
+        effect(2, vec![breaks]).describe(&g, |l| format!("<b>{l}</b>")),
+        ["on 2 choke points", "breaks 1 of 3 ways to <b>b</b>"]
+    );
+    assert_eq!(effect(0, vec![none]).describe(&g, tick), ["no way to a goal"]);
+}

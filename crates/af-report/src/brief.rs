@@ -337,39 +337,14 @@ fn flow_section(
             let _ = writeln!(h, "<h2>Mitigations that cut most</h2>");
             h.push_str("<table>\n<thead><tr><th>mitigation</th><th>effect</th><th>steps</th></tr></thead>\n<tbody>\n");
             for e in ranked.iter().take(o.mitigations) {
-                let mut parts = Vec::new();
-                if e.choke_points > 0 {
-                    parts.push(format!(
-                        "on {} choke point{}",
-                        e.choke_points,
-                        if e.choke_points == 1 { "" } else { "s" }
-                    ));
-                }
-                for ge in &e.goals {
-                    let goal = escape(&g.steps[ge.goal].label);
-                    if ge.stops {
-                        parts.push(format!(
-                            "stops <b>{goal}</b> (breaks {} of {} ways)",
-                            ge.broken, ge.ways
-                        ));
-                    } else if ge.broken > 0 {
-                        parts.push(format!(
-                            "breaks {} of {} ways to <b>{goal}</b>",
-                            ge.broken, ge.ways
-                        ));
-                    }
-                }
+                let parts = e.describe(g, |label| format!("<b>{}</b>", escape(label)));
                 let steps: Vec<String> = e.steps.iter().map(|&i| step_html(g, i)).collect();
                 let _ = writeln!(
                     h,
                     "<tr><td><code>{}</code> {}</td><td>{}</td><td>{}</td></tr>",
                     escape(&e.id),
                     escape(&e.name),
-                    if parts.is_empty() {
-                        "no way to a goal".into()
-                    } else {
-                        parts.join("; ")
-                    },
+                    parts.join("; "),
                     steps.join(", ")
                 );
             }

@@ -67,28 +67,7 @@ pub fn run(args: Args, color: bool) -> u8 {
             if ranked.len() == 1 { "" } else { "s" }
         );
         for e in ranked.iter().take(args.limit) {
-            let mut parts = Vec::new();
-            if e.choke_points > 0 {
-                parts.push(format!(
-                    "on {} choke point{}",
-                    e.choke_points,
-                    if e.choke_points == 1 { "" } else { "s" }
-                ));
-            }
-            for ge in &e.goals {
-                let goal = &g.steps[ge.goal].label;
-                if ge.stops {
-                    parts.push(format!(
-                        "stops `{goal}` (breaks {} of {} ways)",
-                        ge.broken, ge.ways
-                    ));
-                } else if ge.broken > 0 {
-                    parts.push(format!("breaks {} of {} ways to `{goal}`", ge.broken, ge.ways));
-                }
-            }
-            if parts.is_empty() {
-                parts.push("no way to a goal".into());
-            }
+            let parts = e.describe(&g, |label| format!("`{label}`"));
             let _ = writeln!(text, "  {} {}: {}", e.id, e.name, parts.join(", "));
             let steps: Vec<String> = e.steps.iter().map(|&i| flows::step_text(&g, i)).collect();
             let _ = writeln!(text, "      steps: {}", steps.join(", "));
