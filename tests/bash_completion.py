@@ -53,7 +53,10 @@ def main():
             os.write(fd, b"afc ren\t")
             time.sleep(1.0)
             os.write(fd, b"\x01echo COMPLETED: \r")
-            out = read_until(fd, b"COMPLETED: afc render", 20).decode(errors="replace")
+            # The typed line itself echoes "echo COMPLETED: afc render"; what bash prints starts
+            # a line of its own, so wait for the needle after a line break.
+            out = read_until(fd, b"\nCOMPLETED: afc", 20).decode(errors="replace")
+            out += read_until(fd, b"READY> ", 5).decode(errors="replace")
             os.write(fd, b"exit\r")
         finally:
             try:
