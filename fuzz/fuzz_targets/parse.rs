@@ -1,4 +1,6 @@
-//! The parser never panics and every diagnostic span lies inside the input.
+//! The parser never panics, every diagnostic span lies inside the input, and the fast paths
+//! (a direct reading of well-formed statements, cheap errors first) give exactly what the full
+//! grammar gives.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -8,5 +10,8 @@ fuzz_target!(|data: &[u8]| {
         for d in &parsed.diagnostics {
             assert!(d.span.start <= d.span.end && d.span.end <= src.len());
         }
+        let full = af_syntax::parse_with_full_grammar(src);
+        assert_eq!(parsed.file, full.file);
+        assert_eq!(parsed.diagnostics, full.diagnostics);
     }
 });

@@ -389,8 +389,13 @@ impl Catalog {
     /// The technique with this id (exact, case-insensitive), whatever its status.
     pub fn technique(&self, id: &str) -> Option<&Technique> {
         let id = id.trim();
-        self.technique_index
-            .binary_search_by(|(k, _)| cmp_upper(k, id))
+        // Keys are upper case: an id written in upper case compares byte for byte.
+        let found = if id.bytes().any(|b| b.is_ascii_lowercase()) {
+            self.technique_index.binary_search_by(|(k, _)| cmp_upper(k, id))
+        } else {
+            self.technique_index.binary_search_by(|(k, _)| k.as_ref().cmp(id))
+        };
+        found
             .ok()
             .map(|pos| &self.techniques[self.technique_index[pos].1 as usize])
     }

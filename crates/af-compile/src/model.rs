@@ -9,9 +9,8 @@
 use af_diagnostics::{closest, codes, Diagnostic};
 use af_stix::flow::{self, FlowRef};
 use af_stix::language::{self, KindError};
-use af_syntax::{Block, File, Ident, Item, Span, Value, ValueKind};
+use af_syntax::{Block, File, Ident, Item, SmolStr, Span, Value, ValueKind};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// The flow header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,16 +29,16 @@ pub struct FlowInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeInfo {
     /// The name as written.
-    pub name: String,
+    pub name: SmolStr,
     /// Where the name is written in the declaration.
     pub name_span: Span,
     /// The kind word as written (`action`, `malware`, `x-thing`).
-    pub kind: String,
+    pub kind: SmolStr,
     /// Where the kind word is written.
     pub kind_span: Span,
     /// The STIX type the kind declares (af-stix's table of kind words); `None` for a kind
     /// that declares no node.
-    pub stix_type: Option<String>,
+    pub stix_type: Option<SmolStr>,
     /// The decoded `"TITLE"`, when written.
     pub title: Option<String>,
     /// The word after the name: a technique id on an action, `AND`/`OR` on an operator, an
@@ -74,7 +73,7 @@ pub enum Role {
         /// What the property belongs to.
         owner: Owner,
         /// The top-level key the value sits under (nested keys are reported as written).
-        key: String,
+        key: SmolStr,
     },
 }
 
@@ -82,7 +81,7 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
     /// The name as written.
-    pub name: String,
+    pub name: SmolStr,
     /// Where it is written.
     pub span: Span,
     /// How it is used.
@@ -118,7 +117,7 @@ pub struct EdgeInfo {
     /// The arrow (index in the statement's `arrows`).
     pub arrow: usize,
     /// The arrow label (`false`, `uses`, …); `None` for a plain `->`.
-    pub label: Option<String>,
+    pub label: Option<SmolStr>,
     /// What the edge means, from the source's type and the label.
     pub meaning: EdgeMeaning,
 }
@@ -162,7 +161,7 @@ pub struct Model {
     pub author: Option<Author>,
     /// The header's `marking`, in order.
     pub markings: Vec<Marking>,
-    by_name: HashMap<String, usize>,
+    by_name: crate::FastMap<SmolStr, usize>,
 }
 
 /// Builds the model of a parsed file, with the diagnostics of declarations: unknown kinds
@@ -202,16 +201,16 @@ pub fn analyze(file: &File) -> (Model, Vec<Diagnostic>) {
                             );
                         }
                         None => {
-                            m.by_name.insert(name.text.to_string(), i);
+                            m.by_name.insert(name.text.clone(), i);
                         }
                     }
                 }
                 m.nodes.push(NodeInfo {
-                    name: name.text.to_string(),
+                    name: name.text.clone(),
                     name_span: name.span.clone(),
-                    kind: n.kind.text.to_string(),
+                    kind: n.kind.text.clone(),
                     kind_span: n.kind.span.clone(),
-                    stix_type: stix_type.map(Cow::into_owned),
+                    stix_type: stix_type.map(SmolStr::new),
                     title: n.title.as_ref().map(|t| t.value.clone()),
                     word: n.word.clone(),
                     span: n.span.clone(),
@@ -259,7 +258,7 @@ pub fn analyze(file: &File) -> (Model, Vec<Diagnostic>) {
                         ids.push(m.refs.len());
                         let resolved = m.resolve(&ident.text);
                         m.refs.push(Reference {
-                            name: ident.text.to_string(),
+                            name: ident.text.clone(),
                             span: ident.span.clone(),
                             role: Role::Edge(index),
                             targets: &[],
@@ -272,7 +271,7 @@ pub fn analyze(file: &File) -> (Model, Vec<Diagnostic>) {
                     let (Some(from), Some(to)) = (groups.get(i), groups.get(i + 1)) else {
                         continue;
                     };
-                    let label = arrow.label.as_ref().map(|l| l.text.to_string());
+                    let label = arrow.label.as_ref().map(|l| l.text.clone());
                     for &f in from {
                         for &t in to {
                             let meaning = m.meaning(f, t, label.as_deref());
@@ -382,11 +381,11 @@ impl Model {
     ) -> usize {
         let resolved = self.resolve(w);
         self.refs.push(Reference {
-            name: w.to_string(),
+            name: SmolStr::new(w),
             span: v.span.clone(),
             role: Role::Property {
                 owner,
-                key: key.to_string(),
+                key: SmolStr::new(key),
             },
             targets,
             resolved,
@@ -561,7 +560,7 @@ impl Model {
     pub fn owner_name(&self, owner: Owner) -> String {
         match owner {
             Owner::Flow => "the flow".to_string(),
-            Owner::Node(i) => self.nodes.get(i).map_or_else(String::new, |n| n.name.clone()),
+            Owner::Node(i) => self.nodes.get(i).map_or_else(String::new, |n| n.name.to_string()),
             Owner::Edge(_) => "a relationship".to_string(),
         }
     }

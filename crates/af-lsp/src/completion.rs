@@ -309,7 +309,7 @@ fn nodes(snap: &Snapshot, allowed: &[&str]) -> Vec<Item> {
         if !fits || !seen.insert(n.name.as_str()) {
             continue;
         }
-        let mut detail = n.kind.clone();
+        let mut detail = n.kind.to_string();
         if let Some(w) = &n.word {
             detail.push(' ');
             detail.push_str(&w.text);

@@ -95,7 +95,7 @@ pub fn document_symbols(snap: &Snapshot) -> Vec<Symbol> {
             (None, None) => None,
         };
         let sym = Symbol {
-            name: n.name.clone(),
+            name: n.name.to_string(),
             detail,
             kind: kind_of(n.stix_type.as_deref()),
             span: n.span.clone(),
@@ -108,7 +108,7 @@ pub fn document_symbols(snap: &Snapshot) -> Vec<Symbol> {
                 g.children.push(sym);
             }
             None => groups.push(Symbol {
-                name: n.kind.clone(),
+                name: n.kind.to_string(),
                 detail: None,
                 kind: SymbolKind::Group,
                 span: n.span.clone(),
@@ -170,7 +170,7 @@ pub fn search(snap: &Snapshot, query: &str) -> Vec<FoundSymbol> {
     for n in &snap.model.nodes {
         if fits(&n.name) || n.title.as_deref().is_some_and(fits) {
             out.push(FoundSymbol {
-                name: n.name.clone(),
+                name: n.name.to_string(),
                 kind: kind_of(n.stix_type.as_deref()),
                 span: n.name_span.clone(),
                 container: container.clone(),

@@ -45,7 +45,7 @@ impl fmt::Display for TimestampError {
 impl std::error::Error for TimestampError {}
 
 /// A parsed date-time, already in UTC.
-struct Parts {
+struct Parts<'s> {
     year: i64,
     month: u32,
     day: u32,
@@ -53,7 +53,7 @@ struct Parts {
     minute: u32,
     second: u32,
     /// The fraction digits as written (without the dot); may be empty.
-    fraction: String,
+    fraction: &'s str,
 }
 
 /// Whether `year` is a Gregorian leap year.
@@ -128,7 +128,7 @@ fn expect(bytes: &[u8], pos: &mut usize, options: &[u8]) -> Result<u8, Timestamp
 }
 
 /// Parses RFC 3339; `strict` asks for the STIX form (upper-case `T` and `Z`, no offset).
-fn parse(s: &str, strict: bool) -> Result<Parts, TimestampError> {
+fn parse(s: &str, strict: bool) -> Result<Parts<'_>, TimestampError> {
     let bytes = s.as_bytes();
     let mut pos = 0;
     let year = i64::from(digits(bytes, &mut pos, 4)?);
@@ -142,7 +142,7 @@ fn parse(s: &str, strict: bool) -> Result<Parts, TimestampError> {
     let minute = digits(bytes, &mut pos, 2)?;
     expect(bytes, &mut pos, b":")?;
     let second = digits(bytes, &mut pos, 2)?;
-    let mut fraction = String::new();
+    let mut fraction = "";
     if bytes.get(pos) == Some(&b'.') {
         pos += 1;
         let start = pos;
@@ -152,7 +152,7 @@ fn parse(s: &str, strict: bool) -> Result<Parts, TimestampError> {
         if pos == start {
             return Err(TimestampError::Syntax);
         }
-        fraction = s[start..pos].to_string();
+        fraction = &s[start..pos];
     }
     let zone = expect(bytes, &mut pos, if strict { b"Z" } else { b"Zz+-" })?;
     // Offset in minutes east of UTC.
@@ -204,8 +204,8 @@ fn parse(s: &str, strict: bool) -> Result<Parts, TimestampError> {
     })
 }
 
-fn format(parts: &Parts) -> String {
-    let mut fraction = parts.fraction.clone();
+fn format(parts: &Parts<'_>) -> String {
+    let mut fraction = parts.fraction.to_string();
     while fraction.len() < 3 {
         fraction.push('0');
     }
@@ -239,7 +239,7 @@ pub fn from_unix_seconds(secs: i64) -> Result<String, TimestampError> {
         hour: (second_of_day / 3600) as u32,
         minute: (second_of_day / 60 % 60) as u32,
         second: (second_of_day % 60) as u32,
-        fraction: String::new(),
+        fraction: "",
     }))
 }
 
@@ -259,13 +259,15 @@ pub fn is_stix_timestamp_millis(s: &str) -> bool {
 /// after `2026-01-01T00:00:00.123Z`); `None` when either is not a strict STIX timestamp.
 pub fn compare(a: &str, b: &str) -> Option<std::cmp::Ordering> {
     let (pa, pb) = (parse(a, true).ok()?, parse(b, true).ok()?);
-    let key = |p: &Parts| (p.year, p.month, p.day, p.hour, p.minute, p.second);
-    let frac = |f: &str| format!("{f:0<9}");
-    Some(
-        key(&pa)
-            .cmp(&key(&pb))
-            .then_with(|| frac(&pa.fraction).cmp(&frac(&pb.fraction))),
-    )
+    let key = |p: &Parts<'_>| (p.year, p.month, p.day, p.hour, p.minute, p.second);
+    // Fractions compare as if padded with zeros to the same length (`.5` is `.500`).
+    let (fa, fb) = (pa.fraction.as_bytes(), pb.fraction.as_bytes());
+    let digit = |f: &[u8], i: usize| f.get(i).copied().unwrap_or(b'0');
+    let fraction = (0..fa.len().max(fb.len()))
+        .map(|i| digit(fa, i).cmp(&digit(fb, i)))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal);
+    Some(key(&pa).cmp(&key(&pb)).then(fraction))
 }
 
 #[cfg(test)]
