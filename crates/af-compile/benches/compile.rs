@@ -2,6 +2,10 @@
 //! actions (about 1 MB of source). Target: at least 20 MB/s on one core.
 
 use af_compile::{compile_str, Options};
+
+/// The allocator the afc binary uses, so that the benchmark measures what `afc compile` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::fmt::Write;
 

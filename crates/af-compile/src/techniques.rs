@@ -30,6 +30,8 @@ pub(crate) struct Techniques<'o> {
     /// The name and STIX id filled in for each technique used so far: flows repeat
     /// techniques, and the filled strings are then shared instead of built again.
     fills: crate::FastMap<&'o str, (SmolStr, Option<SmolStr>)>,
+    /// The catalog's answer for each technique id written so far (flows repeat techniques).
+    found: crate::FastMap<SmolStr, Option<&'o Technique>>,
 }
 
 impl<'o> Techniques<'o> {
@@ -41,7 +43,18 @@ impl<'o> Techniques<'o> {
             },
             domains: None,
             fills: crate::FastMap::default(),
+            found: crate::FastMap::default(),
         }
+    }
+
+    /// The technique with this id, as [`Catalog::technique`] finds it.
+    fn lookup(&mut self, id: &str) -> Option<&'o Technique> {
+        if let Some(found) = self.found.get(id) {
+            return *found;
+        }
+        let found = self.catalog.technique(id);
+        self.found.insert(SmolStr::new(id), found);
+        found
     }
 }
 
@@ -52,7 +65,6 @@ impl<'a> Lowering<'a> {
             return;
         }
         let catalog = state.catalog;
-        let domains = &mut state.domains;
         let decl = self.nodes[i].decl;
         let technique_site = match (
             &decl.word,
@@ -79,9 +91,11 @@ impl<'a> Lowering<'a> {
             }
         });
 
-        let technique = technique_site
-            .as_ref()
-            .and_then(|(id, span, how)| self.technique(catalog, id, span, *how));
+        let technique = technique_site.as_ref().and_then(|(id, span, how)| {
+            let found = state.lookup(id);
+            self.technique(catalog, found, id, span, *how)
+        });
+        let domains = &mut state.domains;
         if let (Some(t), Some((_, span, _))) = (technique, &technique_site) {
             if findings::has_attack_domains(t) {
                 match domains {
@@ -169,11 +183,12 @@ impl<'a> Lowering<'a> {
     fn technique<'c>(
         &mut self,
         catalog: &'c Catalog,
+        found: Option<&'c Technique>,
         id: &str,
         span: &Span,
         how: Written,
     ) -> Option<&'c Technique> {
-        let Some(t) = catalog.technique(id) else {
+        let Some(t) = found else {
             self.diags.push(findings::unknown_technique(
                 catalog,
                 id,

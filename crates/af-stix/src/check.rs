@@ -250,7 +250,8 @@ pub fn check_property<'a, V: Json<'a>>(stix_type: &str, key: &str, v: V, report:
     if v.is_broken() {
         return;
     }
-    let what = format!("`{key}`");
+    // How findings name the property; built only for a finding.
+    let what = || format!("`{key}`");
     let mut empty = false;
     if v.items(&mut |_| {}) {
         let mut n = 0usize;
@@ -260,7 +261,7 @@ pub fn check_property<'a, V: Json<'a>>(stix_type: &str, key: &str, v: V, report:
     if empty {
         report(Finding {
             at: v,
-            what,
+            what: what(),
             problem: Problem::EmptyList,
         });
         return;
@@ -272,7 +273,7 @@ pub fn check_property<'a, V: Json<'a>>(stix_type: &str, key: &str, v: V, report:
                 if !is_base64(s) {
                     report(Finding {
                         at: v,
-                        what,
+                        what: what(),
                         problem: Problem::NotBase64,
                     });
                 }
@@ -282,7 +283,7 @@ pub fn check_property<'a, V: Json<'a>>(stix_type: &str, key: &str, v: V, report:
                 if !is_hex(s) {
                     report(Finding {
                         at: v,
-                        what,
+                        what: what(),
                         problem: Problem::NotHex,
                     });
                 }
@@ -290,16 +291,7 @@ pub fn check_property<'a, V: Json<'a>>(stix_type: &str, key: &str, v: V, report:
         }
         return;
     };
-    check_kind(
-        stix_type,
-        key,
-        info.kind,
-        info.format,
-        info.bounds,
-        v,
-        &what,
-        report,
-    );
+    check_kind(stix_type, key, info.kind, info.format, info.bounds, v, report);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -310,12 +302,11 @@ fn check_kind<'a, V: Json<'a>>(
     format: Format,
     bounds: Option<(i64, i64)>,
     v: V,
-    what: &str,
     report: &mut dyn FnMut(Finding<V>),
 ) {
     let finding = |at: V, problem: Problem| Finding {
         at,
-        what: what.to_string(),
+        what: format!("`{key}`"),
         problem,
     };
     match kind {

@@ -97,7 +97,7 @@ pub fn sco_id(stix_type: &str, get: impl Fn(&str) -> Option<Value>) -> Option<St
     let name = canonical_json(&Value::Object(contributing));
     Some(format!(
         "{stix_type}--{}",
-        Uuid::new_v5(&STIX_SCO_NAMESPACE, name.as_bytes())
+        v5(&STIX_SCO_NAMESPACE, [name.as_bytes()])
     ))
 }
 
@@ -242,33 +242,39 @@ pub fn derive(stix_type: &str, parts: &[&str]) -> String {
     derive_shared(stix_type, parts).to_string()
 }
 
+/// The name-based (version 5) UUID of `name` in `namespace` (RFC 9562, section 5.5): the SHA-1
+/// of the namespace and the name, with the version and variant bits set. The same UUID as
+/// `uuid`'s `new_v5`, hashed with a SHA-1 that uses the processor's SHA instructions where
+/// there are some (ids are most of what the compiler hashes).
+fn v5<'n>(namespace: &Uuid, name: impl IntoIterator<Item = &'n [u8]>) -> Uuid {
+    use sha1::Digest;
+    let mut hasher = sha1::Sha1::new();
+    hasher.update(namespace.as_bytes());
+    for piece in name {
+        hasher.update(piece);
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x50;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(bytes)
+}
+
 /// [`derive()`] as a [`SmolStr`], built without intermediate strings: the compiler derives an id
 /// for every node and shares it with every ref to the node.
 pub fn derive_shared(stix_type: &str, parts: &[&str]) -> SmolStr {
-    // The name is hashed from a stack buffer when it fits (it nearly always does).
-    let len = parts.iter().map(|p| p.len()).sum::<usize>() + parts.len().saturating_sub(1);
-    let mut stack = [0u8; 512];
-    let mut heap = Vec::new();
-    let name: &mut [u8] = if len <= stack.len() {
-        &mut stack[..len]
-    } else {
-        heap.resize(len, 0);
-        &mut heap
-    };
-    let mut at = 0;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            name[at..at + PART_SEPARATOR.len()].copy_from_slice(PART_SEPARATOR.as_bytes());
-            at += PART_SEPARATOR.len();
-        }
-        name[at..at + part.len()].copy_from_slice(part.as_bytes());
-        at += part.len();
-    }
-    let uuid = Uuid::new_v5(&AFC_NAMESPACE, name);
+    // The parts are hashed one after the other, with the separator between them: the same
+    // bytes as the joined name, without joining them.
+    let separated = parts.iter().enumerate().flat_map(|(i, part)| {
+        let sep: &[u8] = if i > 0 { PART_SEPARATOR.as_bytes() } else { b"" };
+        [sep, part.as_bytes()]
+    });
+    let uuid = v5(&AFC_NAMESPACE, separated);
     let mut buf = Uuid::encode_buffer();
     let uuid = uuid.hyphenated().encode_lower(&mut buf);
-    // Likewise the id: written on the stack, then copied once into the shared string.
-    let mut text = [0u8; 320];
+    // The id is written on the stack, then copied once into the shared string.
+    let mut text = [0u8; 128];
     let total = stix_type.len() + 2 + uuid.len();
     if total > text.len() {
         return SmolStr::from(format!("{stix_type}--{uuid}"));
@@ -395,6 +401,18 @@ mod tests {
             );
             assert_eq!(derive_shared(t, &parts), expected);
             assert_eq!(derive(t, &parts), expected);
+        }
+    }
+
+    #[test]
+    fn v5_is_the_uuid_crates_v5() {
+        for len in 0..300 {
+            let name: Vec<u8> = (0..len).map(|i| (i * 7 + len) as u8).collect();
+            for ns in [AFC_NAMESPACE, STIX_SCO_NAMESPACE] {
+                assert_eq!(v5(&ns, [&name[..]]), Uuid::new_v5(&ns, &name), "length {len}");
+                let (a, b) = name.split_at(len / 3);
+                assert_eq!(v5(&ns, [a, b]), Uuid::new_v5(&ns, &name), "length {len}");
+            }
         }
     }
 

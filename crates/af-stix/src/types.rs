@@ -176,7 +176,40 @@ pub fn hash_format(algorithm: &str) -> Option<Format> {
 
 /// Looks up an object type by its STIX name. Custom (`x-`) types are not in the table.
 pub fn type_info(name: &str) -> Option<&'static TypeInfo> {
-    TYPES.iter().find(|t| t.name == name)
+    index().get(name).map(|(info, _)| *info)
+}
+
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// The table by type name, each type with its properties by name (its own, and the common ones
+/// of its category where it takes them): the compiler and the validator look properties up
+/// for every value they check.
+#[allow(clippy::type_complexity)]
+fn index() -> &'static FastMap<&'static str, (&'static TypeInfo, FastMap<&'static str, &'static PropInfo>)> {
+    static INDEX: std::sync::OnceLock<
+        FastMap<&'static str, (&'static TypeInfo, FastMap<&'static str, &'static PropInfo>)>,
+    > = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        TYPES
+            .iter()
+            .rev() // the first entry of a name wins, as a search from the front would find it
+            .map(|info| {
+                let common = if info.inherits_common {
+                    common_properties(info.category)
+                } else {
+                    &[]
+                };
+                // The type's own properties win over common ones of the same name.
+                let props = common
+                    .iter()
+                    .rev()
+                    .chain(info.properties.iter().rev())
+                    .map(|p| (p.name, p))
+                    .collect();
+                (info.name, (info, props))
+            })
+            .collect()
+    })
 }
 
 /// Every object type in the table: the Attack Flow objects, then SDOs, SROs, SCOs and meta
@@ -213,14 +246,8 @@ pub fn common_property(category: Category, name: &str) -> Option<&'static PropIn
 /// Looks up a property of a type: its type-specific properties first, then the common ones.
 /// Custom (`x-`) types are treated as SDOs: only the common SDO properties are known.
 pub fn property(type_name: &str, prop: &str) -> Option<&'static PropInfo> {
-    match type_info(type_name) {
-        Some(info) => info.properties.iter().find(|p| p.name == prop).or_else(|| {
-            if info.inherits_common {
-                common_property(info.category, prop)
-            } else {
-                None
-            }
-        }),
+    match index().get(type_name) {
+        Some((_, props)) => props.get(prop).copied(),
         None if is_custom_type(type_name) => common_property(Category::Sdo, prop),
         None => None,
     }
@@ -286,6 +313,38 @@ pub fn vocabularies() -> &'static [(&'static str, &'static [&'static str])] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index finds what a search of the table from the front finds: a type's own property
+    /// first, then a common one where the type takes them.
+    #[test]
+    fn the_index_answers_as_the_table_reads() {
+        let linear = |t: &TypeInfo, prop: &str| {
+            t.properties.iter().find(|p| p.name == prop).or_else(|| {
+                t.inherits_common
+                    .then(|| common_property(t.category, prop))
+                    .flatten()
+            })
+        };
+        let mut names: Vec<&str> = vec!["nope", "x_custom", ""];
+        for t in TYPES {
+            names.extend(t.properties.iter().map(|p| p.name));
+        }
+        names.extend(CORE_PROPERTIES.iter().chain(SCO_PROPERTIES).map(|p| p.name));
+        for t in TYPES {
+            assert!(std::ptr::eq(
+                type_info(t.name).unwrap(),
+                TYPES.iter().find(|x| x.name == t.name).unwrap()
+            ));
+            for name in &names {
+                assert_eq!(property(t.name, name), linear(t, name), "{} {name}", t.name);
+            }
+        }
+        assert!(type_info("x-custom").is_none());
+        assert_eq!(
+            property("x-custom", "name"),
+            common_property(Category::Sdo, "name")
+        );
+    }
 
     #[test]
     fn attack_flow_types_are_known_with_their_required_properties() {

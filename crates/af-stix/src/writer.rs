@@ -42,17 +42,15 @@ fn rank(key: &str) -> (u8, usize) {
     (1, 0)
 }
 
-/// The entries of `obj` in the fixed order (see the module documentation), each with its rank.
-fn ordered(obj: &Object) -> Vec<(u8, usize, &str, &Prop)> {
-    let mut entries: Vec<(u8, usize, &str, &Prop)> = obj
-        .iter()
-        .map(|(k, v)| {
-            let (group, i) = rank(k);
-            (group, i, k, v)
-        })
-        .collect();
+/// The entries of `obj` in the fixed order (see the module documentation), each with its rank,
+/// into `entries` (a buffer the caller reuses from object to object).
+fn ordered<'o>(obj: &'o Object, entries: &mut Vec<(u8, usize, &'o str, &'o Prop)>) {
+    entries.clear();
+    entries.extend(obj.iter().map(|(k, v)| {
+        let (group, i) = rank(k);
+        (group, i, k, v)
+    }));
     entries.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
-    entries
 }
 
 /// Writes a bundle `{"type": "bundle", "id": …, "objects": […]}` (no `spec_version`) with every
@@ -63,13 +61,16 @@ fn ordered(obj: &Object) -> Vec<(u8, usize, &str, &Prop)> {
 /// below holds the two together); writing it directly avoids the serializer's per-value
 /// overhead, which matters for flows with tens of thousands of objects.
 pub fn write_bundle(bundle_id: &str, objects: &[Object]) -> String {
-    let mut out = String::with_capacity(64 + objects.len() * 512);
+    // Room for a typical object (an action is about 750 bytes), so that the text is rarely
+    // copied as it grows; pages never written cost nothing.
+    let mut out = String::with_capacity(64 + objects.len() * 1024);
+    let mut entries = Vec::new();
     out.push_str("{\n  \"type\": \"bundle\",\n  \"id\": ");
     write_str(&mut out, bundle_id);
     out.push_str(",\n  \"objects\": [");
     for (i, obj) in objects.iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        let entries = ordered(obj);
+        ordered(obj, &mut entries);
         out.push('{');
         for (i, (_, _, k, v)) in entries.iter().enumerate() {
             out.push_str(if i == 0 { "\n      " } else { ",\n      " });
@@ -249,7 +250,9 @@ mod tests {
 
     /// The keys in the order they are written.
     fn keys(m: &Object) -> Vec<&str> {
-        ordered(m).into_iter().map(|(_, _, k, _)| k).collect()
+        let mut entries = Vec::new();
+        ordered(m, &mut entries);
+        entries.into_iter().map(|(_, _, k, _)| k).collect()
     }
 
     #[test]
@@ -340,7 +343,9 @@ mod tests {
             "confidence": 85,
             "score": -0.125,
         }));
-        let ordered_map: serde_json::Map<String, Value> = ordered(&obj)
+        let mut entries = Vec::new();
+        ordered(&obj, &mut entries);
+        let ordered_map: serde_json::Map<String, Value> = entries
             .into_iter()
             .map(|(_, _, k, v)| (k.to_string(), v.to_value()))
             .collect();

@@ -116,8 +116,10 @@ impl<'a> Reader<'_, 'a> {
     }
 
     fn edge(&mut self) -> Option<Item> {
-        let mut groups = vec![self.names()?];
-        let mut arrows = Vec::new();
+        // Most edge statements are `a -> b`: room for that, without regrowing.
+        let mut groups = Vec::with_capacity(2);
+        groups.push(self.names()?);
+        let mut arrows = Vec::with_capacity(1);
         while let Some(arrow) = self.arrow()? {
             arrows.push(arrow);
             groups.push(self.names()?);
