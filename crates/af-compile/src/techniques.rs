@@ -10,7 +10,7 @@ use af_diagnostics::{codes, Diagnostic};
 use af_findings as findings;
 use af_stix::object::SmolStr;
 use af_stix::types;
-use af_syntax::{Span, ValueKind};
+use af_syntax::{NodeDecl, Span, ValueKind};
 use serde_json::Value as Json;
 
 /// Where an id was written: in sugar (`action x T1566`, `tactic: TA0001`), where an unknown
@@ -93,7 +93,7 @@ impl<'a> Lowering<'a> {
 
         let technique = technique_site.as_ref().and_then(|(id, span, how)| {
             let found = state.lookup(id);
-            self.technique(catalog, found, id, span, *how)
+            self.technique(catalog, found, id, span, *how, decl)
         });
         let domains = &mut state.domains;
         if let (Some(t), Some((_, span, _))) = (technique, &technique_site) {
@@ -187,6 +187,7 @@ impl<'a> Lowering<'a> {
         id: &str,
         span: &Span,
         how: Written,
+        action: &NodeDecl,
     ) -> Option<&'c Technique> {
         let Some(t) = found else {
             self.diags.push(findings::unknown_technique(
@@ -198,7 +199,28 @@ impl<'a> Lowering<'a> {
             ));
             return None;
         };
-        if let Some(d) = findings::status_finding(catalog, t, span.clone(), span.clone()) {
+        if let Some(mut d) = findings::status_finding(catalog, t, span.clone(), span.clone()) {
+            // An action named after the replaced technique (its title, or a `name:` string)
+            // is renamed with the replacement.
+            let name = action.title.as_ref().or_else(|| {
+                action
+                    .body
+                    .as_ref()
+                    .and_then(|b| match find(b, "name").map(|v| &v.kind) {
+                        Some(ValueKind::Str(s)) => Some(s),
+                        _ => None,
+                    })
+            });
+            if let Some(name) = name {
+                findings::rename_with_replacement(
+                    &mut d,
+                    catalog,
+                    t,
+                    &name.value,
+                    name.span.clone(),
+                    |new| Some(af_syntax::strings::quote(new)),
+                );
+            }
             self.diags.push(d);
         }
         Some(t)

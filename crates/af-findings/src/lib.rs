@@ -103,6 +103,35 @@ pub fn status_finding(catalog: &Catalog, t: &Technique, span: Span, fix_span: Sp
     }
 }
 
+/// Adds to the fix of `d` (the `W0401` of [`status_finding`] replacing `old`) the edit that
+/// renames the action after the replacement, when the action's name as written (`written`, at
+/// `span`) is `old`'s catalog name: a migrated action must not keep the name of the technique
+/// it no longer is, and a name the author chose stays. `quote` writes the new name as the
+/// text that replaces `span` in the file's own syntax (`None` leaves the name alone).
+pub fn rename_with_replacement(
+    d: &mut Diagnostic,
+    catalog: &Catalog,
+    old: &Technique,
+    written: &str,
+    span: Span,
+    quote: impl Fn(&str) -> Option<String>,
+) {
+    if !d.is(codes::W0401) || (written != old.full_name() && written != old.name.as_ref()) {
+        return;
+    }
+    let [fix] = d.fixes.as_mut_slice() else {
+        return;
+    };
+    let Some(new) = fix.edits.first().and_then(|e| catalog.technique(&e.replacement)) else {
+        return;
+    };
+    let Some(replacement) = quote(&new.full_name()) else {
+        return;
+    };
+    fix.edits.push(af_diagnostics::Edit { span, replacement });
+    fix.message = format!("{}, and name the action after it", fix.message);
+}
+
 /// `W0401` for a revoked ATT&CK group, software, campaign or mitigation written as sugar
 /// (`intrusion-set g G0118`), naming MITRE's replacement as a fix replacing `fix_span`;
 /// `W0402` for a deprecated one; `None` for an active one. Same codes as for techniques, so

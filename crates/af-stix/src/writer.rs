@@ -65,6 +65,8 @@ pub fn write_bundle(bundle_id: &str, objects: &[Object]) -> String {
     // copied as it grows; pages never written cost nothing.
     let mut out = String::with_capacity(64 + objects.len() * 1024);
     let mut entries = Vec::new();
+    // The text of each shared value (the extension marker most objects carry), written once.
+    let mut shared: Vec<(*const Value, String)> = Vec::new();
     out.push_str("{\n  \"type\": \"bundle\",\n  \"id\": ");
     write_str(&mut out, bundle_id);
     out.push_str(",\n  \"objects\": [");
@@ -76,7 +78,21 @@ pub fn write_bundle(bundle_id: &str, objects: &[Object]) -> String {
             out.push_str(if i == 0 { "\n      " } else { ",\n      " });
             write_str(&mut out, k);
             out.push_str(": ");
-            write_prop(&mut out, v, 3);
+            match v {
+                Prop::Shared(value) => {
+                    let at = std::ptr::from_ref(*value);
+                    match shared.iter().find(|(p, _)| *p == at) {
+                        Some((_, text)) => out.push_str(text),
+                        None => {
+                            let mut text = String::new();
+                            write_value(&mut text, value, 3);
+                            out.push_str(&text);
+                            shared.push((at, text));
+                        }
+                    }
+                }
+                _ => write_prop(&mut out, v, 3),
+            }
         }
         out.push_str(if entries.is_empty() { "}" } else { "\n    }" });
     }

@@ -1,6 +1,8 @@
 //! Syntax of the afc flow language: the logos lexer, the layout pass that gives newlines
 //! their meaning, the chumsky parser with error recovery, and the syntax tree with byte spans.
-//! Comments are kept as trivia for the formatter.
+//! Comments are kept as trivia for the formatter. The chumsky grammar defines the language;
+//! `fast.rs` reads well-formed statements directly, giving the grammar's tree, and leaves
+//! everything else to the grammar.
 //!
 //! This crate knows nothing about STIX or Attack Flow semantics: a node kind is just a word,
 //! and no name is resolved here. The entry point is [`parse`], which never panics.

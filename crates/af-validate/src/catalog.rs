@@ -122,33 +122,19 @@ fn technique<'c>(
     Some(t)
 }
 
-/// Adds to the fix of `d` (a `W0401` replacing `old`) the edit that gives the action the new
-/// technique's name, when its `name` is `old`'s catalog name.
+/// Adds to the fix of `d` the edit that renames the action (see
+/// [`findings::rename_with_replacement`]): the new name goes inside the JSON string's quotes.
 fn rename_with_technique(d: &mut Diagnostic, catalog: &Catalog, old: &Technique, name: &Value) {
     let Some(written) = name.as_str() else {
         return;
     };
-    if written != old.full_name() && written != old.name.as_ref() {
-        return;
-    }
-    let [fix] = d.fixes.as_mut_slice() else {
-        return;
-    };
-    let Some(new) = fix.edits.first().and_then(|e| catalog.technique(&e.replacement)) else {
-        return;
-    };
-    let quoted = af_stix::writer::string_literal(&new.full_name());
-    let Some(inner) = quoted
-        .get(1..quoted.len().saturating_sub(1))
-        .filter(|s| !s.is_empty())
-    else {
-        return;
-    };
-    fix.edits.push(af_diagnostics::Edit {
-        span: name.inner_span(),
-        replacement: inner.to_string(),
+    findings::rename_with_replacement(d, catalog, old, written, name.inner_span(), |new| {
+        let quoted = af_stix::writer::string_literal(new);
+        quoted
+            .get(1..quoted.len().saturating_sub(1))
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
     });
-    fix.message = format!("{}, and name the action after it", fix.message);
 }
 
 fn membership(cx: &mut Cx, catalog: &Catalog, t: &Technique, tactic: &str, at: &Value) {

@@ -191,6 +191,63 @@ fn a_bundle_action_named_after_a_revoked_technique_is_renamed() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// In a `.af` file too, an action whose title (or `name:`) is the replaced technique's name
+/// takes the replacement's name; a title the author chose stays.
+#[test]
+fn a_flow_action_titled_after_a_revoked_technique_is_renamed() {
+    let catalog = Catalog::embedded();
+    let old = catalog.technique("T1073").expect("T1073 in the catalog");
+    let new_id = replacement(catalog, "T1073").expect("T1073 has a replacement");
+    let new = catalog.technique(&new_id).expect("the replacement");
+    let dir = scratch("rename-af");
+    let file = dir.join("titled.af");
+    std::fs::write(
+        &file,
+        format!(
+            "flow \"Titled\" {{\n  scope: incident\n  created: 2026-01-01T00:00:00Z\n}}\n\
+             action titled T1073 \"{}\"\n\
+             action named T1073 {{ name: \"{}\" }}\n\
+             action own T1073 \"Side-load a DLL\"\n\
+             titled -> named -> own\n",
+            old.full_name(),
+            old.name
+        ),
+    )
+    .expect("write");
+    let out = afc(&["migrate", p(&file)]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let after = std::fs::read_to_string(&file).expect("read");
+    let quoted = af_syntax::strings::quote(&new.full_name());
+    assert!(
+        after.contains(&format!("action titled {new_id} {quoted}")),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!("action named {new_id} {{ name: {quoted} }}")),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!("action own {new_id} \"Side-load a DLL\"")),
+        "{after}"
+    );
+    let compiled = af_compile::compile_str(&after, &af_compile::Options::default());
+    assert!(
+        errors(&compiled.diagnostics).is_empty(),
+        "{:?}",
+        compiled.diagnostics
+    );
+    assert!(
+        !compiled
+            .diagnostics
+            .iter()
+            .any(|d| d.is(af_diagnostics::codes::W0401)),
+        "nothing left to migrate: {:?}",
+        compiled.diagnostics
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Outputs are planned like every command's: two inputs writing one file stop the run before
 /// anything is written.
 #[test]
