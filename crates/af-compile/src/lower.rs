@@ -64,9 +64,10 @@ impl<'a> Lowering<'a> {
             model,
             options,
             diags: Vec::new(),
-            nodes: Vec::new(),
+            // Sized from the model, so that nothing is copied or rehashed as it grows.
+            nodes: Vec::with_capacity(model.nodes.len()),
             lowered: Vec::new(),
-            by_id: FastMap::default(),
+            by_id: FastMap::with_capacity_and_hasher(model.nodes.len(), Default::default()),
             flow: None,
             flow_id: String::new(),
             created: SmolStr::new_static(DEFAULT_CREATED),
@@ -75,8 +76,11 @@ impl<'a> Lowering<'a> {
             extension_copy: Default::default(),
             objects: Vec::new(),
             current: 0,
-            links: Vec::new(),
-            flow_refs: Default::default(),
+            links: Vec::with_capacity(model.refs.len()),
+            flow_refs: std::collections::HashSet::with_capacity_and_hasher(
+                model.edges.len(),
+                Default::default(),
+            ),
         }
     }
 
@@ -112,7 +116,7 @@ impl<'a> Lowering<'a> {
             }
         }
 
-        let mut objects = Vec::new();
+        let mut objects = Vec::with_capacity(2 + head.len() + 1 + self.objects.len() + relationships.len());
         // The extension definition and its creator (the copy the header's `extension:` names),
         // unless the file declares its own variant.
         let ext_id = af_stix::attack_flow::EXTENSION_ID;

@@ -168,6 +168,12 @@ pub struct Model {
 /// (`E0104`) and names declared twice (`E0103`).
 pub fn analyze(file: &File) -> (Model, Vec<Diagnostic>) {
     let mut m = Model::default();
+    // Room for what a file of this many statements usually has (a node per declaration, two
+    // names per edge statement), so that the big vectors are not copied as they grow.
+    let edge_statements = file.items.iter().filter(|i| matches!(i, Item::Edge(_))).count();
+    m.nodes.reserve(file.items.len() - edge_statements);
+    m.refs.reserve(2 * edge_statements);
+    m.edges.reserve(edge_statements);
     let mut diags = Vec::new();
     for (index, item) in file.items.iter().enumerate() {
         match item {

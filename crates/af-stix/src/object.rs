@@ -30,8 +30,7 @@ pub fn type_value(name: &str) -> Option<&'static Value> {
             .map(|t| Value::from(t.name))
             .collect()
     });
-    let i = crate::types::all_types().iter().position(|t| t.name == name)?;
-    NAMES.get(i)
+    NAMES.get(crate::types::type_position(name)?)
 }
 
 /// A property name: borrowed for the names STIX and Attack Flow define, owned for the rest.
@@ -169,10 +168,11 @@ impl serde::Serialize for Prop {
 #[derive(Debug, Clone, Default)]
 pub struct Object {
     entries: Vec<(Key, Prop)>,
-    /// Which of the [`COMMON_KEYS`] are present: asking for an absent common key (does the
-    /// action have `effect_refs` yet?) then needs no look at the entries, which matters when
-    /// the compiler revisits thousands of objects built long before.
-    common: u64,
+    /// A filter of the keys present, one [`key_bit`] per key: each of the [`COMMON_KEYS`] has
+    /// a bit of its own, other keys share the other 40 by a cheap hash. Asking for an absent
+    /// key (does the action have `effect_refs` yet? `execution_end`?) then mostly needs no
+    /// look at the entries, which matters when the compiler revisits thousands of objects.
+    present: u64,
     /// For objects with many properties (custom ones by the thousand), the position of each
     /// key, so that building them stays linear; built once an object outgrows [`INDEX_FROM`].
     /// Boxed so that the many small objects stay one pointer bigger, not a whole map.
@@ -251,12 +251,24 @@ fn common_bit(key: &str) -> Option<u64> {
     Some(1 << i)
 }
 
+/// The bit of `key` in [`Object::present`]: its own for a common key; for any other key one
+/// of the 40 bits above the common ones, by a cheap hash (so a set bit means "maybe").
+fn key_bit(key: &str) -> u64 {
+    if let Some(bit) = common_bit(key) {
+        return bit;
+    }
+    let b = key.as_bytes();
+    let byte = |i: usize| b.get(i).map_or(0, |&c| usize::from(c));
+    let hash = b.len().wrapping_mul(7) + byte(0) * 3 + byte(b.len() / 2) * 5 + byte(b.len().wrapping_sub(1));
+    1 << (24 + hash % 40)
+}
+
 impl Object {
     /// An empty object.
     pub fn new() -> Self {
         Object {
             entries: Vec::new(),
-            common: 0,
+            present: 0,
             index: None,
         }
     }
@@ -265,13 +277,18 @@ impl Object {
     pub fn with_capacity(n: usize) -> Self {
         Object {
             entries: Vec::with_capacity(n),
-            common: 0,
+            present: 0,
             index: None,
         }
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        if common_bit(key).is_some_and(|bit| self.common & bit == 0) {
+        self.position_with(key, key_bit(key))
+    }
+
+    /// [`Object::position`] with the key's [`key_bit`] already worked out.
+    fn position_with(&self, key: &str, bit: u64) -> Option<usize> {
+        if self.present & bit == 0 {
             return None;
         }
         match &self.index {
@@ -305,15 +322,21 @@ impl Object {
     pub fn insert(&mut self, key: impl Into<Key>, value: impl Into<Prop>) -> Option<Prop> {
         let key = key.into();
         let value = value.into();
-        match self.position(&key) {
+        let bit = key_bit(&key);
+        match self.position_with(&key, bit) {
             Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             None => {
-                self.common |= common_bit(&key).unwrap_or(0);
-                self.entries.push((key, value));
-                self.reindex();
+                self.push_new(key, value, bit);
                 None
             }
         }
+    }
+
+    /// Adds a key known to be absent.
+    fn push_new(&mut self, key: Key, value: Prop, bit: u64) {
+        self.present |= bit;
+        self.entries.push((key, value));
+        self.reindex();
     }
 
     /// Sets `key` to a value shared by many objects, without copying it (see [`Object::insert`]).
@@ -345,8 +368,9 @@ impl Object {
     /// Returns false, changing nothing, when the value under `key` is not a list.
     pub fn append_str(&mut self, key: impl Into<Key>, item: SmolStr) -> bool {
         let key = key.into();
-        let Some(i) = self.position(&key) else {
-            self.insert(key, Prop::Strs(vec![item]));
+        let bit = key_bit(&key);
+        let Some(i) = self.position_with(&key, bit) else {
+            self.push_new(key, Prop::Strs(vec![item]), bit);
             return true;
         };
         match &mut self.entries[i].1 {
@@ -395,8 +419,9 @@ impl Object {
     /// Removes `key`, keeping the order of the others, and returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Prop> {
         let i = self.position(key)?;
-        self.common &= !common_bit(key).unwrap_or(0);
         let (_, value) = self.entries.remove(i);
+        // Other keys may share the bit: work the filter out again.
+        self.present = self.entries.iter().fold(0, |bits, (k, _)| bits | key_bit(k));
         self.reindex();
         Some(value)
     }
@@ -568,6 +593,29 @@ mod tests {
             assert_eq!(common_bit(k), Some(1 << i), "{k}");
         }
         assert_eq!(common_bit("x_custom"), None);
+    }
+
+    /// Keys that share a filter bit are all found, and removing one keeps the others.
+    #[test]
+    fn keys_that_share_a_filter_bit_are_found() {
+        let keys: Vec<String> = (0..200).map(|i| format!("x_key_{i}")).collect();
+        let mut o = Object::new();
+        for k in keys.iter().step_by(2) {
+            o.insert(k.clone(), "v");
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(o.contains_key(k), i % 2 == 0, "{k}");
+        }
+        for k in keys.iter().step_by(4) {
+            assert!(o.remove(k).is_some(), "{k}");
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(o.contains_key(k), i % 4 == 2, "{k}");
+        }
+        let mut small = Object::new();
+        small.insert("execution_start", "a");
+        assert!(small.get("execution_end").is_none());
+        assert_eq!(small.get_str("execution_start"), Some("a"));
     }
 
     #[test]

@@ -176,24 +176,35 @@ pub fn hash_format(algorithm: &str) -> Option<Format> {
 
 /// Looks up an object type by its STIX name. Custom (`x-`) types are not in the table.
 pub fn type_info(name: &str) -> Option<&'static TypeInfo> {
-    index().get(name).map(|(info, _)| *info)
+    // The Attack Flow types come first in the table, and a search of those few finds them
+    // sooner than a hash lookup would.
+    let mut attack_flow = TYPES.iter().take_while(|t| t.category == Category::AttackFlow);
+    match attack_flow.find(|t| t.name == name) {
+        Some(t) => Some(t),
+        None => index().get(name).map(|(_, info, _)| *info),
+    }
+}
+
+/// Where a type is in [`all_types`].
+pub(crate) fn type_position(name: &str) -> Option<usize> {
+    index().get(name).map(|(at, _, _)| *at)
 }
 
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
-/// The table by type name, each type with its properties by name (its own, and the common ones
-/// of its category where it takes them): the compiler and the validator look properties up
-/// for every value they check.
-#[allow(clippy::type_complexity)]
-fn index() -> &'static FastMap<&'static str, (&'static TypeInfo, FastMap<&'static str, &'static PropInfo>)> {
-    static INDEX: std::sync::OnceLock<
-        FastMap<&'static str, (&'static TypeInfo, FastMap<&'static str, &'static PropInfo>)>,
-    > = std::sync::OnceLock::new();
+type Index = FastMap<&'static str, (usize, &'static TypeInfo, FastMap<&'static str, &'static PropInfo>)>;
+
+/// The table by type name: each type with its place in the table and its properties by name
+/// (its own, and the common ones of its category where it takes them). The compiler and the
+/// validator look properties up for every value they check.
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
         TYPES
             .iter()
+            .enumerate()
             .rev() // the first entry of a name wins, as a search from the front would find it
-            .map(|info| {
+            .map(|(at, info)| {
                 let common = if info.inherits_common {
                     common_properties(info.category)
                 } else {
@@ -206,7 +217,7 @@ fn index() -> &'static FastMap<&'static str, (&'static TypeInfo, FastMap<&'stati
                     .chain(info.properties.iter().rev())
                     .map(|p| (p.name, p))
                     .collect();
-                (info.name, (info, props))
+                (info.name, (at, info, props))
             })
             .collect()
     })
@@ -247,7 +258,7 @@ pub fn common_property(category: Category, name: &str) -> Option<&'static PropIn
 /// Custom (`x-`) types are treated as SDOs: only the common SDO properties are known.
 pub fn property(type_name: &str, prop: &str) -> Option<&'static PropInfo> {
     match index().get(type_name) {
-        Some((_, props)) => props.get(prop).copied(),
+        Some((_, _, props)) => props.get(prop).copied(),
         None if is_custom_type(type_name) => common_property(Category::Sdo, prop),
         None => None,
     }

@@ -255,6 +255,24 @@ fn write_str(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The block test answers as a byte-by-byte one: every byte value at every position of
+    /// strings of every length up to 40, among bytes that need no escape.
+    #[test]
+    fn needs_escape_is_exact() {
+        let special = |b: &u8| *b < 0x20 || *b == b'"' || *b == b'\\';
+        for len in 0..40 {
+            for at in 0..len {
+                for value in 0..=255u8 {
+                    let mut bytes: Vec<u8> = (0..len).map(|i| b"aZ9 ~\x7f\xc3\xa9"[i % 8]).collect();
+                    bytes[at] = value;
+                    assert_eq!(needs_escape(&bytes), bytes.iter().any(special), "{bytes:?}");
+                }
+            }
+            let clean: Vec<u8> = (0..len).map(|i| b"aZ9 ~\x7f\xc3\xa9"[i % 8]).collect();
+            assert!(!needs_escape(&clean));
+        }
+    }
     use serde_json::json;
 
     fn map(v: Value) -> Object {
