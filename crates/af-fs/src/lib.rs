@@ -64,10 +64,30 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// Reads at most `limit` bytes from `reader`; more is [`ReadError::TooLarge`]. At most
-/// `limit + 1` bytes are ever read.
+/// `limit + 1` bytes are ever read, and the buffer never grows past `limit + 1` bytes: it
+/// doubles up to that and no further, so an endless input costs at most about one and a half
+/// times the limit while the last copy is made (doubling freely would reach twice the limit,
+/// and three times while copying).
 pub fn read_capped(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
-    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    let most = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut reader = reader.take(limit.saturating_add(1));
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        if bytes.len() == bytes.capacity() {
+            let grown = bytes.capacity().saturating_mul(2).max(8 * 1024).min(most);
+            if grown <= bytes.len() {
+                break; // `limit + 1` bytes are in: the input is too large.
+            }
+            bytes
+                .try_reserve_exact(grown - bytes.len())
+                .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+        }
+        // Fill the room there is, and no more (read_to_end would grow the buffer itself).
+        let room = (bytes.capacity() - bytes.len()) as u64;
+        if (&mut reader).take(room).read_to_end(&mut bytes)? == 0 {
+            break;
+        }
+    }
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit, size: None });
     }
@@ -318,6 +338,23 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(read_capped(&b"abc"[..], 3).ok(), Some(b"abc".to_vec()));
+        // The buffer grows to `limit + 1` at most, whatever the sizes on the way.
+        for (len, limit) in [
+            (0, 10),
+            (100_000, 100_000),
+            (70_000, 100_000),
+            (8192, 8192),
+            (8193, 20_000),
+        ] {
+            let input = vec![b'y'; len];
+            let read = read_capped(&input[..], limit as u64).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(read, input);
+            assert!(read.capacity() <= limit + 1, "{len}/{limit}: {}", read.capacity());
+        }
+        assert!(matches!(
+            read_capped(&vec![b'y'; 100_001][..], 100_000),
+            Err(ReadError::TooLarge { .. })
+        ));
         assert!(matches!(
             read_text_from(&b"a\xffb"[..], 10),
             Err(ReadError::NotUtf8 { valid_up_to: 1 })
