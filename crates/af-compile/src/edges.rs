@@ -450,6 +450,25 @@ impl<'a> Lowering<'a> {
             m.and_then(|m| self.lowered.get(m).copied().flatten())
                 .map(|i| i as usize)
         };
+        // The names in a value that was refused (`asset_refs: host` or `"host"`, where a list
+        // belongs): the source links them, and the error says why the link is not made.
+        for span in &lost {
+            for r in model.refs_within(span) {
+                maybe.extend(lowered(r.resolved));
+            }
+        }
+        for item in self.file.items.iter().filter(|_| !lost.is_empty()) {
+            let body = match item {
+                Item::Node(n) => n.body.as_ref(),
+                Item::Edge(e) => e.body.as_ref(),
+                Item::Flow(_) => None,
+            };
+            for p in body.iter().flat_map(|b| &b.entries) {
+                if let Some(v) = p.value.as_ref().filter(|v| inside(&v.span)) {
+                    strings_in(v, &mut |text| maybe.extend(lowered(model.resolve(text))));
+                }
+            }
+        }
         // The name a misspelt reference probably meant (its did-you-mean).
         for d in self.diags.iter().filter(|d| d.is(codes::E0105)) {
             for edit in d.fixes.iter().flat_map(|f| &f.edits) {
@@ -575,6 +594,16 @@ impl<'a> Lowering<'a> {
 }
 
 /// Errors after which a node can be connected in the source but not in what was lowered.
+/// Calls `each` with every quoted string in `v`, nested ones included.
+fn strings_in(v: &af_syntax::Value, each: &mut dyn FnMut(&str)) {
+    match &v.kind {
+        af_syntax::ValueKind::Str(s) => each(&s.value),
+        af_syntax::ValueKind::List(items) => items.iter().for_each(|i| strings_in(i, each)),
+        af_syntax::ValueKind::Titled(inner, _) => strings_in(inner, each),
+        _ => {}
+    }
+}
+
 const LOSES_LINKS: &[codes::Code] = &[
     codes::E0105,
     codes::E0106,

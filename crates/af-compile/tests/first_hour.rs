@@ -127,6 +127,18 @@ fn connectivity_warnings_do_not_repeat_an_error() {
     ));
     assert_eq!(codes(&compiled.diagnostics), ["E0105", "E0105", "W0102"]);
     assert!(compiled.diagnostics[2].message.contains("`other`"));
+    // A refused value (`asset_refs` takes a list) still names `host`: E0201, no W0102.
+    for value in ["host", "\"host\""] {
+        let compiled = compile(&format!(
+            "{HEAD}action a T1566\naction b T1078 {{ asset_refs: {value} }}\nasset host \"Host\"\na -> b\n"
+        ));
+        assert_eq!(
+            codes(&compiled.diagnostics),
+            ["E0201"],
+            "{value}: {:#?}",
+            compiled.diagnostics
+        );
+    }
     // After a statement that did not parse at all, any node may have lost its link.
     let compiled = compile(&format!(
         "{HEAD}action a T1566\nasset host \"Host\"\na -> -> host\n"

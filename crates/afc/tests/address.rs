@@ -57,6 +57,15 @@ fn github_slug(address: &str) -> Option<&str> {
         .filter(|s| s.split('/').count() == 2)
 }
 
+/// The GitHub Pages address of a GitHub repository (where the playground is published).
+fn github_pages(address: &str) -> Option<String> {
+    let (owner, name) = github_slug(address)?.split_once('/')?;
+    Some(format!(
+        "https://{}.github.io/{name}/",
+        owner.to_ascii_lowercase()
+    ))
+}
+
 /// Every text file of the repository (no build output, dependencies or git internals).
 fn text_files(root: &Path) -> Vec<PathBuf> {
     const SKIP: &[&str] = &[
@@ -113,6 +122,9 @@ fn every_copy_of_the_address_is_the_workspace_setting() {
     };
     let old = address_in(old).unwrap_or(old.as_str()).to_string();
     let mut replacements = vec![(old.clone(), ADDRESS.to_string())];
+    if let (Some(a), Some(b)) = (github_pages(&old), github_pages(ADDRESS)) {
+        replacements.push((a, b));
+    }
     if let (Some(a), Some(b)) = (github_slug(&old), github_slug(ADDRESS)) {
         replacements.push((a.to_string(), b.to_string()));
     }
@@ -142,6 +154,24 @@ fn every_copy_of_the_address_is_the_workspace_setting() {
          Run `AFC_UPDATE_ADDRESS=1 cargo test -p afc --test address` to rewrite them.",
         holders.len(),
         holders.join("\n  ")
+    );
+}
+
+/// The README links the playground on the repository's GitHub Pages site.
+#[test]
+fn the_playground_link_follows_the_address() {
+    let Some(pages) = github_pages(ADDRESS) else {
+        return; // not on GitHub: no Pages site to link
+    };
+    let root = af_testkit::workspace_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_else(|e| panic!("README.md: {e}"));
+    assert!(
+        readme.contains(&pages),
+        "README.md should link the playground at {pages} (`AFC_UPDATE_ADDRESS=1 cargo test -p afc --test address` rewrites an old one)"
+    );
+    assert_eq!(
+        github_pages("https://github.com/Afc-Dev/afc").as_deref(),
+        Some("https://afc-dev.github.io/afc/")
     );
 }
 
