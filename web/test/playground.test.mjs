@@ -252,6 +252,51 @@ describe("same output as the afc CLI", { skip: cliReason }, () => {
       assert.equal(out.mermaid, afc("render", file, "--to", "mermaid"));
       assert.ok(out.layers >= 0);
     });
+
+    // The widths af-render measures text with (docs/render.md) hold in Chromium's own text
+    // layout with the fonts of this machine: every text of a card stays inside the card.
+    test(`${basename(file)}: every card's text fits its card in Chromium`, async () => {
+      const source = readFileSync(file, "utf8");
+      const found = await page.evaluate((src) => {
+        const flow = new window.afc.Flow(src);
+        let svg;
+        try {
+          svg = flow.svg({});
+        } finally {
+          flow.free();
+        }
+        const holder = document.createElement("div");
+        holder.innerHTML = svg;
+        document.body.appendChild(holder);
+        const outside = [];
+        let checked = 0;
+        try {
+          for (const g of holder.querySelectorAll('g[id^="node-"]')) {
+            const shape = g.querySelector(":scope > rect, :scope > path, :scope > polygon, :scope > ellipse");
+            if (!shape) {
+              outside.push(`${g.id} has no shape`);
+              continue;
+            }
+            const card = shape.getBBox();
+            for (const text of g.querySelectorAll(":scope > text")) {
+              const box = text.getBBox();
+              checked += 1;
+              if (box.x < card.x - 0.5 || box.x + box.width > card.x + card.width + 0.5) {
+                outside.push(
+                  `${g.id}: "${text.textContent}" spans ${box.x.toFixed(1)}..${(box.x + box.width).toFixed(1)}, ` +
+                    `the card ${card.x.toFixed(1)}..${(card.x + card.width).toFixed(1)}`,
+                );
+              }
+            }
+          }
+        } finally {
+          holder.remove();
+        }
+        return { outside, checked };
+      }, source);
+      assert.ok(found.checked >= 10, `only ${found.checked} texts checked`);
+      assert.deepEqual(found.outside, []);
+    });
   }
 });
 
