@@ -450,44 +450,38 @@ impl<'a> Lowering<'a> {
             m.and_then(|m| self.lowered.get(m).copied().flatten())
                 .map(|i| i as usize)
         };
-        // The names in a value that was refused (`asset_refs: host` or `"host"`, where a list
-        // belongs): the source links them, and the error says why the link is not made.
-        for span in &lost {
-            for r in model.refs_within(span) {
-                maybe.extend(lowered(r.resolved));
-            }
-        }
-        for item in self.file.items.iter().filter(|_| !lost.is_empty()) {
-            let body = match item {
-                Item::Node(n) => n.body.as_ref(),
-                Item::Edge(e) => e.body.as_ref(),
-                Item::Flow(_) => None,
-            };
-            for p in body.iter().flat_map(|b| &b.entries) {
-                if let Some(v) = p.value.as_ref().filter(|v| inside(&v.span)) {
-                    strings_in(v, &mut |text| maybe.extend(lowered(model.resolve(text))));
-                }
-            }
-        }
         // The name a misspelt reference probably meant (its did-you-mean).
         for d in self.diags.iter().filter(|d| d.is(codes::E0105)) {
             for edit in d.fixes.iter().flat_map(|f| &f.edits) {
                 maybe.extend(lowered(model.resolve(&edit.replacement)));
             }
         }
-        for item in &self.file.items {
-            match item {
-                Item::Node(n) if inside(&n.span) => {
-                    maybe.extend(lowered(n.name.as_ref().and_then(|x| model.resolve(&x.text))));
+        for item in self.file.items.iter().filter(|_| !lost.is_empty()) {
+            let body = match item {
+                Item::Node(n) => {
+                    if inside(&n.span) {
+                        maybe.extend(lowered(n.name.as_ref().and_then(|x| model.resolve(&x.text))));
+                    }
+                    n.body.as_ref()
                 }
-                Item::Edge(e) if inside(&e.span) => {
-                    for r in model.refs_within(&e.span) {
-                        if matches!(r.role, Role::Edge(_)) {
-                            maybe.extend(lowered(r.resolved));
+                Item::Edge(e) => {
+                    if inside(&e.span) {
+                        for r in model.refs_within(&e.span) {
+                            if matches!(r.role, Role::Edge(_)) {
+                                maybe.extend(lowered(r.resolved));
+                            }
                         }
                     }
+                    e.body.as_ref()
                 }
-                _ => {}
+                Item::Flow(_) => None,
+            };
+            // The names in a value that was refused (`asset_refs: host` or `"host"`, where a
+            // list belongs): the source links them, and the error says why the link is not made.
+            for p in body.iter().flat_map(|b| &b.entries) {
+                if let Some(v) = p.value.as_ref().filter(|v| inside(&v.span)) {
+                    names_in(v, &mut |name| maybe.extend(lowered(model.resolve(name))));
+                }
             }
         }
         // Union-find over 0 (the flow) and i + 1 (node i).
@@ -594,12 +588,14 @@ impl<'a> Lowering<'a> {
 }
 
 /// Errors after which a node can be connected in the source but not in what was lowered.
-/// Calls `each` with every quoted string in `v`, nested ones included.
-fn strings_in(v: &af_syntax::Value, each: &mut dyn FnMut(&str)) {
+/// Calls `each` with every word and quoted string in `v`, nested ones included: the names a
+/// value may hold.
+fn names_in(v: &af_syntax::Value, each: &mut dyn FnMut(&str)) {
     match &v.kind {
+        af_syntax::ValueKind::Word(w) => each(w),
         af_syntax::ValueKind::Str(s) => each(&s.value),
-        af_syntax::ValueKind::List(items) => items.iter().for_each(|i| strings_in(i, each)),
-        af_syntax::ValueKind::Titled(inner, _) => strings_in(inner, each),
+        af_syntax::ValueKind::List(items) => items.iter().for_each(|i| names_in(i, each)),
+        af_syntax::ValueKind::Titled(inner, _) => names_in(inner, each),
         _ => {}
     }
 }

@@ -14,6 +14,7 @@
 use crate::ast::*;
 use crate::layout::ParserToken;
 use crate::lexer::Token;
+use crate::parser;
 use crate::strings::literal;
 
 /// The statement made of `tokens` (one statement of the layout), or `None` when it is not a
@@ -246,16 +247,9 @@ impl<'a> Reader<'_, 'a> {
                 });
             }
             t => {
+                let kind = parser::scalar(t)?;
                 self.pos += 1;
-                match t {
-                    Token::Int(s) => ValueKind::Int(SmolStr::new(s)),
-                    Token::Float(s) => ValueKind::Float(SmolStr::new(s)),
-                    Token::Timestamp(s) => ValueKind::Timestamp(SmolStr::new(s)),
-                    Token::Word("true") => ValueKind::Bool(true),
-                    Token::Word("false") => ValueKind::Bool(false),
-                    Token::Word(w) => ValueKind::Word(SmolStr::new(w)),
-                    _ => return None,
-                }
+                kind
             }
         };
         let scalar = Value {

@@ -50,6 +50,20 @@ where
     .labelled("a string")
 }
 
+/// The value a scalar token stands for (a number, a timestamp, `true`/`false`, a word); `None`
+/// for any other token. The grammar and the direct reader of `crate::fast` both use it.
+pub(crate) fn scalar(t: Token<'_>) -> Option<ValueKind> {
+    Some(match t {
+        Token::Int(s) => ValueKind::Int(SmolStr::new(s)),
+        Token::Float(s) => ValueKind::Float(SmolStr::new(s)),
+        Token::Timestamp(s) => ValueKind::Timestamp(SmolStr::new(s)),
+        Token::Word("true") => ValueKind::Bool(true),
+        Token::Word("false") => ValueKind::Bool(false),
+        Token::Word(w) => ValueKind::Word(SmolStr::new(w)),
+        _ => return None,
+    })
+}
+
 fn ident<'a, I, E>() -> impl Parser<'a, I, Ident, E> + Clone
 where
     I: ValueInput<'a, Token = Token<'a>, Span = SimpleSpan>,
@@ -121,16 +135,10 @@ where
         let map = block(value.clone());
         let scalar = choice((
             string_lit().map(ValueKind::Str),
-            select! {
-                Token::Int(s) => ValueKind::Int(SmolStr::new(s)),
-                Token::Float(s) => ValueKind::Float(SmolStr::new(s)),
-                Token::Timestamp(s) => ValueKind::Timestamp(SmolStr::new(s)),
-                Token::Word("true") => ValueKind::Bool(true),
-                Token::Word("false") => ValueKind::Bool(false),
-                Token::Word(w) => ValueKind::Word(SmolStr::new(w)),
-                Token::TooDeep => ValueKind::Error,
-                Token::Error(_) => ValueKind::Error,
-            },
+            chumsky::primitive::select(|t, _| match t {
+                Token::TooDeep | Token::Error(_) => Some(ValueKind::Error),
+                t => scalar(t),
+            }),
         ))
         .map_with(|kind, e| Value {
             kind,
