@@ -2,45 +2,40 @@
 //! that draft flows: tools to check, compile, format, render and import flows and to look up
 //! techniques, and the language reference as a resource. See docs/mcp.md.
 //!
-//! The transport is MCP's stdio transport: one JSON-RPC 2.0 message per line in each
-//! direction, nothing else on standard output (logs go to standard error). The protocol
-//! layer is written here rather than taken from the `rmcp` SDK: the server needs the
-//! request/response core only (initialize, ping, tools, resources), which is a few hundred
-//! lines over `serde_json`, while `rmcp` would add some 25 crates (schemars and its derive
-//! macros, chrono, a SHA-2 stack, thiserror, …) to every build of `afc`.
+//! The protocol is the official Rust SDK's, `rmcp`: its message types, its lifecycle
+//! (initialize and version negotiation, ping, cancellation, the 2026 stateless requests) and
+//! its dispatch to the [`ServerHandler`] below. This module supplies what afc knows (the
+//! tools in `tools.rs`, the resources, the instructions) and one piece of transport:
 //!
-//! Malformed input never ends the server: bad JSON gets a parse error (-32700), a message
-//! that is not a request an invalid-request error (-32600), an unknown method -32601, bad
-//! parameters -32602, an unknown resource -32002; a tool that fails on its input answers
-//! with `isError: true` and the reason, as MCP asks. A panic inside a tool (a bug) is caught
-//! and answered with an internal error (-32603).
+//! MCP's stdio transport is one JSON-RPC 2.0 message per line in each direction, nothing else
+//! on standard output (logs go to standard error). `rmcp`'s own reader skips a line that is
+//! not JSON and answers other bad messages with a bare "Invalid request"; [`Lines`] answers as
+//! JSON-RPC 2.0 asks instead, so a client or a person testing by hand learns what was wrong:
+//! a parse error (-32700) for text that is not JSON, an oversized line or bytes that are not
+//! UTF-8; an invalid request (-32600, with the request's `id` when it has one) for a batch,
+//! a value that is not an object, a wrong `jsonrpc` or `id`, or a missing `method`; invalid
+//! params (-32602) for a known method whose parameters do not fit it. Unknown methods get
+//! -32601, unknown resources -32002, tool arguments that do not fit -32602, and a tool that
+//! fails on its input answers with `isError: true` and the reason, as MCP asks. A panic
+//! inside a tool (a bug) is answered with an internal error (-32603). None of these ends the
+//! server; the end of standard input does.
 
 mod tools;
 
-use serde_json::{json, Map, Value};
-use std::io::{BufRead, Read, Write};
-
-/// The protocol versions this server speaks, newest first.
-const VERSIONS: &[&str] = &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, ClientJsonRpcMessage, ClientRequest, CustomRequest,
+    CustomResult, ErrorCode, Implementation, InitializeRequestParams, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
+    ResourceContents, ServerCapabilities, ServerConfig, ServerJsonRpcMessage,
+};
+use rmcp::service::{RequestContext, ServerInitializeError};
+use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
 
 /// The longest message read; longer lines are skipped with a parse error.
 const MAX_MESSAGE_BYTES: usize = 64 << 20;
-
-/// A JSON-RPC error.
-#[derive(Debug)]
-pub(crate) struct RpcError {
-    code: i64,
-    message: String,
-}
-
-impl RpcError {
-    pub(crate) fn invalid_params(message: impl Into<String>) -> RpcError {
-        RpcError {
-            code: -32602,
-            message: message.into(),
-        }
-    }
-}
 
 /// The resources: documentation pages, embedded when `afc` is built.
 const RESOURCES: &[(&str, &str, &str, &str)] = &[
@@ -68,9 +63,15 @@ flow text.";
 
 /// Runs the server until standard input ends.
 pub fn run() -> u8 {
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    match serve(stdin.lock(), stdout.lock()) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+    let result = match runtime {
+        Ok(rt) => rt.block_on(serve(
+            tokio::io::BufReader::new(tokio::io::stdin()),
+            tokio::io::stdout(),
+        )),
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(()) => crate::output::OK,
         Err(e) => {
             crate::output::fail(format!("afc mcp: {e}"));
@@ -79,234 +80,476 @@ pub fn run() -> u8 {
     }
 }
 
-/// Reads messages from `input` and writes the answers to `output`, one per line.
-pub fn serve(mut input: impl BufRead, mut output: impl Write) -> std::io::Result<()> {
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = Read::take(&mut input, MAX_MESSAGE_BYTES as u64 + 1).read_until(b'\n', &mut line)?;
-        if n == 0 {
-            return Ok(());
+/// Serves one client: reads messages from `input` and writes the answers to `output`, one
+/// per line, until `input` ends.
+pub async fn serve<R, W>(input: R, output: W) -> std::io::Result<()>
+where
+    R: AsyncBufRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    let transport = Lines::new(input, output);
+    match Afc.serve(transport).await {
+        Ok(running) => running.waiting().await.map(|_| ()).map_err(std::io::Error::other),
+        // The input ended before the client asked to initialize: nothing to do.
+        Err(ServerInitializeError::ConnectionClosed(_)) => Ok(()),
+        Err(e) => Err(std::io::Error::other(e)),
+    }
+}
+
+/// The server: what afc offers over MCP.
+#[derive(Clone, Copy)]
+struct Afc;
+
+impl ServerHandler for Afc {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .build(),
+        )
+        .with_server_info(
+            Implementation::new("afc", env!("CARGO_PKG_VERSION")).with_title("afc — Attack Flows as code"),
+        )
+        .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(tools::list()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let name = request.name.to_string();
+        let args = request.arguments.unwrap_or_default();
+        // The tools are plain computation; they run off the thread that reads and writes
+        // messages, and a panic in one (a bug) is an answer rather than the end.
+        let what = name.clone();
+        match tokio::task::spawn_blocking(move || tools::call(&name, &args)).await {
+            Ok(result) => result.map(CallToolResponse::from),
+            Err(_) => Err(ErrorData::internal_error(
+                format!("internal error in tool `{what}` (a bug in afc; please report it)"),
+                None,
+            )),
         }
-        let answer = if line.len() > MAX_MESSAGE_BYTES && !line.ends_with(b"\n") {
-            // Skip the rest of the oversized line.
-            let mut rest = Vec::new();
-            loop {
-                rest.clear();
-                let m = Read::take(&mut input, 1 << 20).read_until(b'\n', &mut rest)?;
-                if m == 0 || rest.ends_with(b"\n") {
-                    break;
-                }
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(
+            RESOURCES
+                .iter()
+                .map(|(uri, name, description, _)| {
+                    Resource::new(*uri, *name)
+                        .with_description(*description)
+                        .with_mime_type("text/markdown")
+                })
+                .collect(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let (uri, _, _, text) = RESOURCES.iter().find(|r| r.0 == request.uri).ok_or_else(|| {
+            ErrorData::resource_not_found(
+                format!(
+                    "resource not found: {} (there are {})",
+                    request.uri,
+                    RESOURCES.iter().map(|r| r.0).collect::<Vec<_>>().join(", ")
+                ),
+                None,
+            )
+        })?;
+        Ok(ReadResourceResult::new(vec![
+            ResourceContents::text(*text, *uri).with_mime_type("text/markdown")
+        ])
+        .into())
+    }
+
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, ErrorData> {
+        Err(ErrorData::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            format!("method not found: {}", request.method),
+            None,
+        ))
+    }
+}
+
+/// MCP's stdio transport for `rmcp`: one message per line each way, answering unreadable
+/// lines with the JSON-RPC error they call for (see the module documentation).
+///
+/// `rmcp` polls [`Transport::receive`](rmcp::transport::Transport::receive) in a `select!`
+/// and drops it whenever something else is ready, so everything here survives being dropped
+/// at any await: a partly read line stays in `line` and the next call goes on with it, and
+/// every message out is one whole line handed to a single writer task, so no line is lost
+/// or torn.
+struct Lines<R> {
+    input: R,
+    /// The part of the current line read so far.
+    line: Vec<u8>,
+    /// Whether the rest of an oversized line is being skipped.
+    skipping: bool,
+    /// An error answer waiting for room in the writer's queue.
+    pending: Option<Vec<u8>>,
+    to_writer: mpsc::Sender<Vec<u8>>,
+    writer: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    /// Whether an `initialize` request has been passed on. `rmcp` stops at a notification
+    /// or response that comes before it, so those are dropped here.
+    initialized: bool,
+}
+
+impl<R> Lines<R> {
+    fn new<W: AsyncWrite + Unpin + Send + 'static>(input: R, mut output: W) -> Lines<R> {
+        // A small queue: a client that stops reading slows the server down rather than
+        // filling memory with answers.
+        let (to_writer, mut lines) = mpsc::channel::<Vec<u8>>(16);
+        let writer = tokio::spawn(async move {
+            while let Some(line) = lines.recv().await {
+                output.write_all(&line).await?;
+                output.flush().await?;
             }
-            Some(error(
-                Value::Null,
-                -32700,
-                format!("message larger than {} MiB", MAX_MESSAGE_BYTES >> 20),
-            ))
-        } else {
-            match std::str::from_utf8(&line) {
-                Ok(text) if text.trim().is_empty() => None,
-                Ok(text) => handle(text),
-                Err(_) => Some(error(Value::Null, -32700, "message is not UTF-8".into())),
-            }
-        };
-        if let Some(answer) = answer {
-            let mut text = serde_json::to_string(&answer).unwrap_or_default();
-            text.push('\n');
-            output.write_all(text.as_bytes())?;
-            output.flush()?;
+            Ok(())
+        });
+        Lines {
+            input,
+            line: Vec::new(),
+            skipping: false,
+            pending: None,
+            to_writer,
+            writer: Some(writer),
+            initialized: false,
         }
     }
 }
 
-fn error(id: Value, code: i64, message: String) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
+/// A message as one line of output.
+fn line_of(text: String) -> Vec<u8> {
+    let mut line = text.into_bytes();
+    line.push(b'\n');
+    line
 }
 
-/// The answer to one message, `None` for a notification.
-pub(crate) fn handle(text: &str) -> Option<Value> {
-    let message: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return Some(error(Value::Null, -32700, format!("parse error: {e}"))),
+fn closed() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::BrokenPipe, "standard output is closed")
+}
+
+impl<R> rmcp::transport::Transport<RoleServer> for Lines<R>
+where
+    R: AsyncBufRead + Unpin + Send + 'static,
+{
+    type Error = std::io::Error;
+
+    fn send(
+        &mut self,
+        item: ServerJsonRpcMessage,
+    ) -> impl std::future::Future<Output = std::io::Result<()>> + Send + 'static {
+        let line = serde_json::to_string(&item)
+            .map(line_of)
+            .map_err(std::io::Error::other);
+        let to_writer = self.to_writer.clone();
+        async move { to_writer.send(line?).await.map_err(|_| closed()) }
+    }
+
+    async fn receive(&mut self) -> Option<ClientJsonRpcMessage> {
+        loop {
+            if self.pending.is_some() {
+                let permit = self.to_writer.reserve().await.ok()?;
+                if let Some(answer) = self.pending.take() {
+                    permit.send(answer);
+                }
+            }
+            let room = (MAX_MESSAGE_BYTES + 1).saturating_sub(self.line.len()).max(1) as u64;
+            let n = match (&mut self.input)
+                .take(room)
+                .read_until(b'\n', &mut self.line)
+                .await
+            {
+                Ok(n) => n,
+                Err(e) => {
+                    crate::output::fail(format!("afc mcp: cannot read standard input: {e}"));
+                    return None;
+                }
+            };
+            if !self.line.ends_with(b"\n") {
+                if n == 0 && (self.line.is_empty() || self.skipping) {
+                    return None;
+                }
+                if self.line.len() > MAX_MESSAGE_BYTES {
+                    if !self.skipping {
+                        self.skipping = true;
+                        self.pending = Some(line_of(error(
+                            Value::Null,
+                            ErrorCode::PARSE_ERROR,
+                            format!("message larger than {} MiB", MAX_MESSAGE_BYTES >> 20),
+                        )));
+                    }
+                    self.line.clear();
+                    continue;
+                }
+                // Otherwise the input ended after a last line without a newline: read it.
+            }
+            if std::mem::take(&mut self.skipping) {
+                self.line.clear();
+                continue;
+            }
+            let verdict = read_message(&self.line);
+            self.line.clear();
+            match verdict {
+                Ok(ClientJsonRpcMessage::Request(request)) => {
+                    if matches!(request.request, ClientRequest::InitializeRequest(_)) {
+                        self.initialized = true;
+                    }
+                    return Some(ClientJsonRpcMessage::Request(request));
+                }
+                Ok(other) if self.initialized => return Some(other),
+                // Before `initialize`, a notification or response has nothing to act on.
+                Ok(_) | Err(None) => {}
+                Err(Some(answer)) => self.pending = Some(line_of(answer)),
+            }
+        }
+    }
+
+    async fn close(&mut self) -> std::io::Result<()> {
+        if let Some(answer) = self.pending.take() {
+            self.to_writer.send(answer).await.map_err(|_| closed())?;
+        }
+        // The writer ends once every sender is gone (rmcp's send futures hold clones only
+        // while they run), having written everything queued.
+        let (to_writer, _) = mpsc::channel(1);
+        drop(std::mem::replace(&mut self.to_writer, to_writer));
+        match self.writer.take() {
+            Some(writer) => writer.await.map_err(std::io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+fn error(id: Value, code: ErrorCode, message: String) -> String {
+    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code.0, "message": message}}).to_string()
+}
+
+/// One line read: the message, or the error to answer it with (`None`: no answer, for a
+/// blank line or a broken notification).
+fn read_message(line: &[u8]) -> Result<ClientJsonRpcMessage, Option<String>> {
+    let Ok(text) = std::str::from_utf8(line) else {
+        return Err(Some(error(
+            Value::Null,
+            ErrorCode::PARSE_ERROR,
+            "message is not UTF-8".into(),
+        )));
     };
-    let Value::Object(message) = message else {
-        let what = if message.is_array() {
+    if text.trim().is_empty() {
+        return Err(None);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Some(error(
+            Value::Null,
+            ErrorCode::PARSE_ERROR,
+            format!("parse error: {e}"),
+        ))
+    })?;
+    let Value::Object(message) = &value else {
+        let what = if value.is_array() {
             "batches are not supported; send one request per line"
         } else {
             "a request is a JSON object"
         };
-        return Some(error(Value::Null, -32600, what.into()));
+        return Err(Some(error(Value::Null, ErrorCode::INVALID_REQUEST, what.into())));
     };
     let id = match message.get("id") {
         None => None,
         Some(v @ (Value::String(_) | Value::Number(_))) => Some(v.clone()),
         Some(_) => {
-            return Some(error(
+            return Err(Some(error(
                 Value::Null,
-                -32600,
+                ErrorCode::INVALID_REQUEST,
                 "`id` must be a string or a number".into(),
-            ))
+            )))
         }
     };
     if message.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return Some(error(
+        return Err(Some(error(
             id.unwrap_or(Value::Null),
-            -32600,
+            ErrorCode::INVALID_REQUEST,
             "`jsonrpc` must be \"2.0\"".into(),
-        ));
+        )));
     }
-    let Some(method) = message.get("method").and_then(Value::as_str) else {
-        // A response from the client (to a request this server never sends) or garbage.
-        return id.map(|id| error(id, -32600, "a request needs a `method`".into()));
+    let method = message.get("method").and_then(Value::as_str).map(str::to_owned);
+    let params = message.get("params").cloned();
+    let bad_params = |id: Value, method: &str, problem: String| {
+        error(
+            id,
+            ErrorCode::INVALID_PARAMS,
+            format!("invalid params for `{method}`: {problem}"),
+        )
     };
-    let params = match message.get("params") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(p)) => p.clone(),
-        Some(_) => {
-            return id.map(|id| error(id, -32602, "`params` must be an object".into()));
+    match serde_json::from_value::<ClientJsonRpcMessage>(value) {
+        Ok(ClientJsonRpcMessage::Request(request)) => {
+            // `rmcp` reads a request for a method it knows, with parameters that do not fit,
+            // as an unknown ("custom") method; say what is wrong with them instead.
+            if let ClientRequest::CustomRequest(custom) = &request.request {
+                if let Some(problem) = params_problem(&custom.method, params.as_ref()) {
+                    let id = serde_json::to_value(&request.id).unwrap_or(Value::Null);
+                    return Err(Some(bad_params(id, &custom.method, problem)));
+                }
+            }
+            Ok(ClientJsonRpcMessage::Request(request))
         }
-    };
-    // Notifications (initialized, cancelled, progress, …) need no answer.
-    let id = id?;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(method, &params)))
-        .unwrap_or_else(|_| {
-            Err(RpcError {
-                code: -32603,
-                message: format!("internal error in `{method}` (a bug in afc; please report it)"),
-            })
-        });
-    Some(match result {
-        Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
-        Err(e) => error(id, e.code, e.message),
-    })
-}
-
-fn dispatch(method: &str, params: &Map<String, Value>) -> Result<Value, RpcError> {
-    match method {
-        "initialize" => {
-            let asked = params
-                .get("protocolVersion")
-                .and_then(Value::as_str)
-                .ok_or_else(|| RpcError::invalid_params("`protocolVersion` is required"))?;
-            let version = VERSIONS.iter().find(|v| **v == asked).unwrap_or(&VERSIONS[0]);
-            Ok(json!({
-                "protocolVersion": version,
-                "capabilities": {
-                    "tools": {"listChanged": false},
-                    "resources": {"listChanged": false, "subscribe": false},
-                },
-                "serverInfo": {"name": "afc", "title": "afc — Attack Flows as code", "version": env!("CARGO_PKG_VERSION")},
-                "instructions": INSTRUCTIONS,
+        Ok(message) => Ok(message),
+        Err(e) => {
+            // Only requests are answered; a broken notification or response is dropped.
+            let id = id.ok_or(None)?;
+            Err(Some(match method {
+                Some(method) => {
+                    let problem = params_problem(&method, params.as_ref()).unwrap_or(e.to_string());
+                    bad_params(id, &method, problem)
+                }
+                None => error(
+                    id,
+                    ErrorCode::INVALID_REQUEST,
+                    "a request needs a `method`".into(),
+                ),
             }))
         }
-        "ping" => Ok(json!({})),
-        "tools/list" => Ok(json!({"tools": tools::list()})),
-        "tools/call" => {
-            let name = params
-                .get("name")
-                .and_then(Value::as_str)
-                .ok_or_else(|| RpcError::invalid_params("`name` is required"))?;
-            let args = match params.get("arguments") {
-                None | Some(Value::Null) => Map::new(),
-                Some(Value::Object(a)) => a.clone(),
-                Some(_) => return Err(RpcError::invalid_params("`arguments` must be an object")),
-            };
-            tools::call(name, &args)
+    }
+}
+
+/// What is wrong with the parameters of a request for one of the methods this server
+/// answers, if anything.
+fn params_problem(method: &str, params: Option<&Value>) -> Option<String> {
+    fn fits<T: serde::de::DeserializeOwned>(params: Option<&Value>) -> Option<String> {
+        match params {
+            None | Some(Value::Null) => Some("`params` is required".into()),
+            Some(p @ Value::Object(_)) => serde_json::from_value::<T>(p.clone())
+                .err()
+                .map(|e| e.to_string()),
+            Some(_) => Some("`params` must be an object".into()),
         }
-        "resources/list" => Ok(json!({
-            "resources": RESOURCES
-                .iter()
-                .map(|(uri, name, description, _)| json!({
-                    "uri": uri, "name": name, "description": description, "mimeType": "text/markdown"
-                }))
-                .collect::<Vec<_>>()
-        })),
-        "resources/templates/list" => Ok(json!({"resourceTemplates": []})),
-        "resources/read" => {
-            let uri = params
-                .get("uri")
-                .and_then(Value::as_str)
-                .ok_or_else(|| RpcError::invalid_params("`uri` is required"))?;
-            let (uri, _, _, text) = RESOURCES.iter().find(|r| r.0 == uri).ok_or_else(|| RpcError {
-                code: -32002,
-                message: format!(
-                    "resource not found: {uri} (there are {})",
-                    RESOURCES.iter().map(|r| r.0).collect::<Vec<_>>().join(", ")
-                ),
-            })?;
-            Ok(json!({"contents": [{"uri": uri, "mimeType": "text/markdown", "text": text}]}))
-        }
-        other => Err(RpcError {
-            code: -32601,
-            message: format!("method not found: {other}"),
-        }),
+    }
+    match method {
+        "initialize" => fits::<InitializeRequestParams>(params),
+        "tools/call" => fits::<CallToolRequestParams>(params),
+        "resources/read" => fits::<ReadResourceRequestParams>(params),
+        "ping" | "tools/list" | "resources/list" | "resources/templates/list" => match params {
+            None | Some(Value::Null) => None,
+            Some(p @ Value::Object(_)) => serde_json::from_value::<PaginatedRequestParams>(p.clone())
+                .err()
+                .map(|e| e.to_string()),
+            Some(_) => Some("`params` must be an object".into()),
+        },
+        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::AsyncReadExt;
 
-    fn ask(text: &str) -> Value {
-        handle(text).unwrap_or(Value::Null)
+    /// The error code `read_message` answers a line with, or `None` when the line is passed on.
+    fn code(line: &str) -> Option<i64> {
+        match read_message(line.as_bytes()) {
+            Ok(_) => None,
+            Err(answer) => answer
+                .and_then(|a| serde_json::from_str::<Value>(&a).ok())
+                .and_then(|a| a["error"]["code"].as_i64()),
+        }
     }
 
     #[test]
     fn malformed_messages_get_json_rpc_errors() {
-        let code = |v: Value| v["error"]["code"].as_i64();
-        assert_eq!(code(ask("{oops")), Some(-32700));
-        assert_eq!(code(ask("[]")), Some(-32600));
-        assert_eq!(code(ask("42")), Some(-32600));
-        assert_eq!(code(ask(r#"{"jsonrpc": "2.0", "id": 1}"#)), Some(-32600));
+        assert_eq!(code("{oops"), Some(-32700));
+        assert_eq!(code("[]"), Some(-32600));
+        assert_eq!(code("42"), Some(-32600));
+        assert_eq!(code(r#"{"jsonrpc": "2.0", "id": 1}"#), Some(-32600));
         assert_eq!(
-            code(ask(r#"{"jsonrpc": "1.0", "id": 1, "method": "ping"}"#)),
+            code(r#"{"jsonrpc": "1.0", "id": 1, "method": "ping"}"#),
             Some(-32600)
         );
         assert_eq!(
-            code(ask(r#"{"jsonrpc": "2.0", "id": {}, "method": "ping"}"#)),
+            code(r#"{"jsonrpc": "2.0", "id": {}, "method": "ping"}"#),
             Some(-32600)
         );
+        // Unknown methods are the SDK's to answer (-32601).
+        assert_eq!(code(r#"{"jsonrpc": "2.0", "id": 1, "method": "nope"}"#), None);
         assert_eq!(
-            code(ask(r#"{"jsonrpc": "2.0", "id": 1, "method": "nope"}"#)),
-            Some(-32601)
-        );
-        assert_eq!(
-            code(ask(
-                r#"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": []}"#
-            )),
+            code(r#"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": []}"#),
             Some(-32602)
         );
         assert_eq!(
-            code(ask(
-                r#"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}"#
-            )),
+            code(r#"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}"#),
             Some(-32602)
         );
         assert_eq!(
-            code(ask(
-                r#"{"jsonrpc": "2.0", "id": 1, "method": "resources/read", "params": {"uri": "afc://nope"}}"#
-            )),
-            Some(-32002)
+            code(r#"{"jsonrpc": "2.0", "id": 1, "method": "resources/read", "params": {"uri": 3}}"#),
+            Some(-32602)
         );
-        // Notifications get no answer, known or not.
+        // Notifications get no answer, known or not, well-formed or not.
+        assert!(read_message(br#"{"jsonrpc": "2.0", "method": "notifications/initialized"}"#).is_ok());
+        assert!(read_message(br#"{"jsonrpc": "2.0", "method": "whatever"}"#).is_ok());
+        assert!(matches!(
+            read_message(br#"{"jsonrpc": "2.0", "method": "notifications/cancelled", "params": 3}"#),
+            Ok(_) | Err(None)
+        ));
+        assert!(matches!(read_message(b"  \r\n"), Err(None)));
         assert_eq!(
-            handle(r#"{"jsonrpc": "2.0", "method": "notifications/initialized"}"#),
-            None
+            read_message(br#"{"jsonrpc": "2.0", "id": "x", "method": "initialize", "params": {}}"#).err(),
+            Some(Some(
+                r#"{"jsonrpc":"2.0","id":"x","error":{"code":-32602,"message":"invalid params for `initialize`: missing field `protocolVersion`"}}"#
+                    .to_string()
+            ))
         );
-        assert_eq!(handle(r#"{"jsonrpc": "2.0", "method": "whatever"}"#), None);
     }
 
-    #[test]
-    fn the_version_is_the_clients_when_known() {
-        let v = ask(
-            r#"{"jsonrpc": "2.0", "id": "a", "method": "initialize", "params": {"protocolVersion": "2025-03-26"}}"#,
-        );
-        assert_eq!(v["id"], "a");
-        assert_eq!(v["result"]["protocolVersion"], "2025-03-26");
-        let v = ask(
-            r#"{"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": {"protocolVersion": "1999-01-01"}}"#,
-        );
-        assert_eq!(v["result"]["protocolVersion"], VERSIONS[0]);
+    /// Runs the server on `script`, handed over in chunks of `chunk` bytes with a pause
+    /// after each (so that reads are often cut short), and returns the lines it wrote.
+    fn run_script(script: Vec<u8>, chunk: usize) -> Vec<Value> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        rt.block_on(async move {
+            let (mut feed, input) = tokio::io::duplex(1 << 16);
+            let (output, mut answers) = tokio::io::duplex(1 << 16);
+            let feeder = tokio::spawn(async move {
+                for piece in script.chunks(chunk) {
+                    if feed.write_all(piece).await.is_err() {
+                        break;
+                    }
+                    tokio::task::yield_now().await;
+                }
+            });
+            let collector = tokio::spawn(async move {
+                let mut out = Vec::new();
+                let _ = answers.read_to_end(&mut out).await;
+                out
+            });
+            let served = serve(tokio::io::BufReader::new(input), output).await;
+            assert!(served.is_ok(), "{served:?}");
+            let _ = feeder.await;
+            let out = collector.await.unwrap_or_default();
+            String::from_utf8_lossy(&out)
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("torn line ({e}): {l}")))
+                .collect()
+        })
     }
 
     #[test]
@@ -316,16 +559,54 @@ mod tests {
         input.extend(std::iter::repeat_n(b'x', MAX_MESSAGE_BYTES + 10));
         input.extend_from_slice(b"\n{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \"ping\"}\n");
         input.extend_from_slice(b"\xff\xfe\n");
-        let mut out = Vec::new();
-        assert!(serve(&input[..], &mut out).is_ok());
-        let lines: Vec<Value> = String::from_utf8_lossy(&out)
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or(Value::Null))
-            .collect();
-        assert_eq!(lines.len(), 3);
+        // The last line has no newline: it is still read.
+        input.extend_from_slice(b"{\"jsonrpc\": \"2.0\", \"id\": 8, \"method\": \"ping\"}");
+        let lines = run_script(input, 1 << 20);
+        assert_eq!(lines.len(), 4, "{lines:?}");
         assert_eq!(lines[0]["error"]["code"], -32700);
         assert_eq!(lines[1]["result"], json!({}));
         assert_eq!(lines[1]["id"], 7);
         assert_eq!(lines[2]["error"]["code"], -32700);
+        assert_eq!(lines[3]["id"], 8);
+    }
+
+    /// Requests sent without waiting, in pieces, mixed with garbage: every one is answered,
+    /// on a line of its own, though the SDK keeps dropping the half-done read of the next
+    /// line to send an answer.
+    #[test]
+    fn pipelined_requests_in_pieces_are_all_answered_whole() {
+        let mut script = String::new();
+        script.push_str(
+            r#"{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}"#,
+        );
+        script.push('\n');
+        script.push_str("{\"jsonrpc\": \"2.0\", \"method\": \"notifications/initialized\"}\n");
+        let n = 60;
+        for i in 1..=n {
+            let request = match i % 3 {
+                0 => json!({"jsonrpc": "2.0", "id": i, "method": "ping"}),
+                1 => json!({"jsonrpc": "2.0", "id": i, "method": "tools/call",
+                    "params": {"name": "format", "arguments": {"text": format!("action   a{i}   T1566\n")}}}),
+                _ => json!({"jsonrpc": "2.0", "id": i, "method": "tools/call",
+                    "params": {"name": "check", "arguments": {"text": "flow {{{"}}}),
+            };
+            script.push_str(&request.to_string());
+            script.push('\n');
+            script.push_str("{not json\n");
+        }
+        let lines = run_script(script.into_bytes(), 7);
+        let mut ids: Vec<i64> = lines.iter().filter_map(|l| l["id"].as_i64()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, (0..=n).collect::<Vec<_>>());
+        let parse_errors = lines
+            .iter()
+            .filter(|l| l["id"].is_null() && l["error"]["code"] == -32700)
+            .count();
+        assert_eq!(parse_errors, n as usize);
+        for l in &lines {
+            if l["id"].as_i64().is_some_and(|i| i > 0 && i % 3 != 0) {
+                assert_eq!(l["result"]["content"][0]["type"], "text", "{l}");
+            }
+        }
     }
 }

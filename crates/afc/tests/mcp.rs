@@ -172,7 +172,8 @@ fn apply(text: &str, edits: &[Value]) -> String {
 fn a_scripted_session_uses_every_tool() {
     let mut s = Session::start();
 
-    // Handshake.
+    // Handshake. A notification before it (some clients send one early) is dropped.
+    s.send_raw(r#"{"jsonrpc": "2.0", "method": "notifications/initialized"}"#);
     let init = s.result(
         "initialize",
         json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}),
@@ -387,6 +388,46 @@ fn a_scripted_session_uses_every_tool() {
     assert_eq!(s.result("ping", json!({})), json!({}));
 
     // End of input ends the server cleanly.
+    drop(s.stdin.take());
+    let status = s.child.wait().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status.code(), Some(0));
+}
+
+/// Protocol 2026-07-28 has no handshake: a client discovers the server, then every request
+/// carries its version and capabilities in `_meta`.
+#[test]
+fn a_stateless_client_discovers_and_calls_without_initialize() {
+    let mut s = Session::start();
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {}
+    });
+    let found = s.result("server/discover", json!({"_meta": meta}));
+    assert!(
+        found["supportedVersions"]
+            .as_array()
+            .is_some_and(|v| v.contains(&json!("2026-07-28")) && v.contains(&json!("2025-06-18"))),
+        "{found}"
+    );
+    assert!(found["capabilities"]["tools"].is_object(), "{found}");
+    let (texts, is_error) = {
+        let result = s.result(
+            "tools/call",
+            json!({"name": "show_technique", "arguments": {"id": "T1566.002"}, "_meta": meta}),
+        );
+        (
+            result["content"][0]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            result["isError"] == true,
+        )
+    };
+    assert!(!is_error && texts.contains("\"T1566.002\""), "{texts}");
+    // Without the metadata the request is refused with a reason, and the server carries on.
+    assert_eq!(s.error_code("tools/list", json!({})), -32602);
+    let tools = s.result("tools/list", json!({"_meta": meta}));
+    assert_eq!(tools["tools"].as_array().map(Vec::len), Some(7));
     drop(s.stdin.take());
     let status = s.child.wait().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(status.code(), Some(0));

@@ -2,9 +2,10 @@
 //! same texts and JSON shapes as the command line (`afc check --format json`, `afc attack
 //! search --format json`, `afc render`, …).
 
-use super::RpcError;
 use af_catalog::{Catalog, CatalogKind};
 use af_diagnostics::{to_json, Counts, Diagnostic};
+use rmcp::model::{CallToolResult, ContentBlock, Tool};
+use rmcp::ErrorData as RpcError;
 use serde_json::{json, Map, Value};
 
 /// The name the tools give the text they are handed, in diagnostics.
@@ -14,7 +15,16 @@ const FILE: &str = "flow.af";
 const MAX_TEXT_BYTES: usize = crate::input::MAX_SOURCE_BYTES as usize;
 
 /// The tool definitions for `tools/list`.
-pub(super) fn list() -> Vec<Value> {
+pub(super) fn list() -> Vec<Tool> {
+    definitions()
+        .into_iter()
+        .filter_map(|t| serde_json::from_value(t).ok())
+        .collect()
+}
+
+/// The tool definitions as MCP's JSON shape (name, title, description, inputSchema,
+/// annotations).
+fn definitions() -> Vec<Value> {
     let text = |what: &str| json!({"type": "string", "description": what});
     vec![
         json!({
@@ -91,11 +101,18 @@ pub(super) fn list() -> Vec<Value> {
 
 /// A tool's answer: text content, flagged as an error when the tool could not do its job on
 /// this input.
-fn answer(texts: Vec<String>, is_error: bool) -> Value {
-    json!({
-        "content": texts.into_iter().map(|t| json!({"type": "text", "text": t})).collect::<Vec<_>>(),
-        "isError": is_error,
-    })
+fn answer(texts: Vec<String>, is_error: bool) -> CallToolResult {
+    let content = texts.into_iter().map(ContentBlock::text).collect();
+    if is_error {
+        CallToolResult::error(content)
+    } else {
+        CallToolResult::success(content)
+    }
+}
+
+/// The answer to arguments that do not fit the tool: JSON-RPC's invalid params (-32602).
+fn invalid(message: impl Into<String>) -> RpcError {
+    RpcError::invalid_params(message.into(), None)
 }
 
 fn pretty(v: &impl serde::Serialize) -> String {
@@ -105,26 +122,28 @@ fn pretty(v: &impl serde::Serialize) -> String {
 fn str_arg<'a>(args: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, RpcError> {
     match args.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.len() > MAX_TEXT_BYTES => Err(RpcError::invalid_params(format!(
+        Some(Value::String(s)) if s.len() > MAX_TEXT_BYTES => Err(invalid(format!(
             "`{key}` is larger than {} MiB",
             MAX_TEXT_BYTES >> 20
         ))),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(RpcError::invalid_params(format!("`{key}` must be a string"))),
+        Some(_) => Err(invalid(format!("`{key}` must be a string"))),
     }
 }
 
 fn required<'a>(args: &'a Map<String, Value>, key: &str) -> Result<&'a str, RpcError> {
-    str_arg(args, key)?.ok_or_else(|| RpcError::invalid_params(format!("`{key}` is required")))
+    str_arg(args, key)?.ok_or_else(|| invalid(format!("`{key}` is required")))
 }
 
 /// A string argument that must be one of `allowed` (the first is the default).
 fn choice<'a>(args: &'a Map<String, Value>, key: &str, allowed: &[&'a str]) -> Result<&'a str, RpcError> {
     match str_arg(args, key)? {
         None => Ok(allowed[0]),
-        Some(v) => allowed.iter().find(|a| **a == v).copied().ok_or_else(|| {
-            RpcError::invalid_params(format!("`{key}` must be one of {}", allowed.join(", ")))
-        }),
+        Some(v) => allowed
+            .iter()
+            .find(|a| **a == v)
+            .copied()
+            .ok_or_else(|| invalid(format!("`{key}` must be one of {}", allowed.join(", ")))),
     }
 }
 
@@ -132,7 +151,7 @@ fn bool_arg(args: &Map<String, Value>, key: &str) -> Result<bool, RpcError> {
     match args.get(key) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(RpcError::invalid_params(format!("`{key}` must be true or false"))),
+        Some(_) => Err(invalid(format!("`{key}` must be true or false"))),
     }
 }
 
@@ -157,7 +176,7 @@ fn diagnostics_json(diags: &[Diagnostic], file: &str, source: &str) -> Value {
 }
 
 /// Runs a tool.
-pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<Value, RpcError> {
+pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<CallToolResult, RpcError> {
     match name {
         "check" => {
             let text = required(args, "text")?;
@@ -199,7 +218,7 @@ pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<Value, RpcEr
                 Some(v) => v
                     .as_u64()
                     .filter(|n| (1..=200).contains(n))
-                    .ok_or_else(|| RpcError::invalid_params("`limit` must be a whole number from 1 to 200"))?
+                    .ok_or_else(|| invalid("`limit` must be a whole number from 1 to 200"))?
                     as usize,
             };
             let catalogs: Vec<CatalogKind> = match args.get("catalogs") {
@@ -210,11 +229,11 @@ pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<Value, RpcEr
                         c.as_str()
                             .and_then(CatalogKind::from_code)
                             .ok_or_else(|| {
-                                RpcError::invalid_params("`catalogs` lists attack, atlas, d3fend or f3")
+                                invalid("`catalogs` lists attack, atlas, d3fend or f3")
                             })
                     })
                     .collect::<Result<_, _>>()?,
-                Some(_) => return Err(RpcError::invalid_params("`catalogs` must be a list")),
+                Some(_) => return Err(invalid("`catalogs` must be a list")),
             };
             let cat = Catalog::embedded();
             let all = bool_arg(args, "include_inactive")?;
@@ -302,7 +321,7 @@ pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<Value, RpcEr
                 Err(e) => answer(vec![e.to_string()], true),
             })
         }
-        other => Err(RpcError::invalid_params(format!(
+        other => Err(invalid(format!(
             "unknown tool `{other}` (tools: check, compile, format, search_techniques, show_technique, render, import)"
         ))),
     }
