@@ -87,13 +87,31 @@ where
     R: AsyncBufRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
-    let transport = Lines::new(input, output);
-    match Afc.serve(transport).await {
+    // A small queue: a client that stops reading slows the server down rather than filling
+    // memory with answers.
+    let (to_writer, lines) = mpsc::channel::<Vec<u8>>(16);
+    let writer = tokio::spawn(write_lines(lines, output));
+    let served = match Afc.serve(Lines::new(input, to_writer)).await {
         Ok(running) => running.waiting().await.map(|_| ()).map_err(std::io::Error::other),
         // The input ended before the client asked to initialize: nothing to do.
         Err(ServerInitializeError::ConnectionClosed(_)) => Ok(()),
         Err(e) => Err(std::io::Error::other(e)),
+    };
+    // The transport is gone, and with it the last sender: the writer finishes what is queued.
+    let written = writer.await.map_err(std::io::Error::other).and_then(|r| r);
+    written.and(served)
+}
+
+/// Writes every line it is handed to `output`, in order, until the senders are gone.
+async fn write_lines<W: AsyncWrite + Unpin>(
+    mut lines: mpsc::Receiver<Vec<u8>>,
+    mut output: W,
+) -> std::io::Result<()> {
+    while let Some(line) = lines.recv().await {
+        output.write_all(&line).await?;
+        output.flush().await?;
     }
+    Ok(())
 }
 
 /// The server: what afc offers over MCP.
@@ -208,32 +226,21 @@ struct Lines<R> {
     skipping: bool,
     /// An error answer waiting for room in the writer's queue.
     pending: Option<Vec<u8>>,
+    /// The queue of the task that writes standard output ([`write_lines`]).
     to_writer: mpsc::Sender<Vec<u8>>,
-    writer: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     /// Whether an `initialize` request has been passed on. `rmcp` stops at a notification
     /// or response that comes before it, so those are dropped here.
     initialized: bool,
 }
 
 impl<R> Lines<R> {
-    fn new<W: AsyncWrite + Unpin + Send + 'static>(input: R, mut output: W) -> Lines<R> {
-        // A small queue: a client that stops reading slows the server down rather than
-        // filling memory with answers.
-        let (to_writer, mut lines) = mpsc::channel::<Vec<u8>>(16);
-        let writer = tokio::spawn(async move {
-            while let Some(line) = lines.recv().await {
-                output.write_all(&line).await?;
-                output.flush().await?;
-            }
-            Ok(())
-        });
+    fn new(input: R, to_writer: mpsc::Sender<Vec<u8>>) -> Lines<R> {
         Lines {
             input,
             line: Vec::new(),
             skipping: false,
             pending: None,
             to_writer,
-            writer: Some(writer),
             initialized: false,
         }
     }
@@ -330,14 +337,7 @@ where
         if let Some(answer) = self.pending.take() {
             self.to_writer.send(answer).await.map_err(|_| closed())?;
         }
-        // The writer ends once every sender is gone (rmcp's send futures hold clones only
-        // while they run), having written everything queued.
-        let (to_writer, _) = mpsc::channel(1);
-        drop(std::mem::replace(&mut self.to_writer, to_writer));
-        match self.writer.take() {
-            Some(writer) => writer.await.map_err(std::io::Error::other)?,
-            None => Ok(()),
-        }
+        Ok(())
     }
 }
 

@@ -432,3 +432,31 @@ fn a_stateless_client_discovers_and_calls_without_initialize() {
     let status = s.child.wait().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(status.code(), Some(0));
 }
+
+/// An answer that cannot be written (standard output is a full disk) ends the server with
+/// exit 2 and the reason, not a panic or a silent 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_is_an_error_exit() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap_or_else(|e| panic!("/dev/full: {e}"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_afc"))
+        .arg("mcp")
+        .stdin(Stdio::piped())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"ping\"}\n");
+    }
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("No space left on device") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
