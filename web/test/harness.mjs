@@ -1,5 +1,6 @@
-// What the browser tests share: the built site served from 127.0.0.1, Debian's Chromium
-// driven headless by puppeteer-core, the afc binary for comparisons, and the reasons to skip.
+// What the browser tests share: the built site served from 127.0.0.1, Debian's Chromium (and
+// Firefox ESR, for the text layout check) driven headless by puppeteer-core, the afc binary
+// for comparisons, and the reasons to skip.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
@@ -16,6 +17,9 @@ export const shared = process.env.AFC_SHARED ?? resolve(root, "..", "shared");
 
 const CHROMIUM = [process.env.CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean);
 export const chromium = CHROMIUM.find((p) => existsSync(p));
+
+const FIREFOX = [process.env.FIREFOX, "/usr/bin/firefox-esr", "/usr/bin/firefox"].filter(Boolean);
+export const firefox = FIREFOX.find((p) => existsSync(p));
 
 /** Why the browser suites cannot run here, or `undefined` when they can. */
 export const skipReason = !existsSync(join(dist, "index.html"))
@@ -93,6 +97,32 @@ export async function launch() {
       "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", `--user-data-dir=${profile}`,
     ],
+  });
+}
+
+/** Why the Firefox checks cannot run here, or `undefined` when they can. */
+export const firefoxSkipReason = !existsSync(join(dist, "index.html"))
+  ? "web/dist is not built (run web/build.sh)"
+  : !firefox
+    ? "no Firefox (apt-get install firefox-esr, or set FIREFOX)"
+    : undefined;
+
+/** Headless Firefox (over WebDriver BiDi) with a fresh profile and no background traffic. */
+export async function launchFirefox() {
+  const puppeteer = (await import("puppeteer-core")).default;
+  const profile = mkdtempSync(join(tmpdir(), "afc-firefox-"));
+  return puppeteer.launch({
+    browser: "firefox",
+    executablePath: firefox,
+    headless: true,
+    userDataDir: profile,
+    extraPrefsFirefox: {
+      "app.update.enabled": false,
+      "browser.safebrowsing.malware.enabled": false,
+      "browser.safebrowsing.phishing.enabled": false,
+      "network.captive-portal-service.enabled": false,
+      "network.connectivity-service.enabled": false,
+    },
   });
 }
 

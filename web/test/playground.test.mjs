@@ -7,8 +7,8 @@ import { copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs"
 import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
-  afc, afcBin, afcStdin, artifactDir, checks, editorText, examples, launch, nextCheck, openPlayground, scratchDir, serve, shared,
-  skipReason,
+  afc, afcBin, afcStdin, artifactDir, checks, editorText, examples, firefoxSkipReason, launch, launchFirefox, nextCheck,
+  openPlayground, scratchDir, serve, shared, skipReason,
 } from "./harness.mjs";
 
 const cliReason = skipReason ?? (afcBin ? undefined : "no afc binary (set AFC_BIN or cargo build -p afc)");
@@ -256,49 +256,78 @@ describe("same output as the afc CLI", { skip: cliReason }, () => {
     // The widths af-render measures text with (docs/render.md) hold in Chromium's own text
     // layout with the fonts of this machine: every text of a card stays inside the card.
     test(`${basename(file)}: every card's text fits its card in Chromium`, async () => {
-      const source = readFileSync(file, "utf8");
-      const found = await page.evaluate((src) => {
-        const flow = new window.afc.Flow(src);
-        let svg;
-        try {
-          svg = flow.svg({});
-        } finally {
-          flow.free();
-        }
-        const holder = document.createElement("div");
-        holder.innerHTML = svg;
-        document.body.appendChild(holder);
-        const outside = [];
-        let checked = 0;
-        try {
-          for (const g of holder.querySelectorAll('g[id^="node-"]')) {
-            const shape = g.querySelector(":scope > rect, :scope > path, :scope > polygon, :scope > ellipse");
-            if (!shape) {
-              outside.push(`${g.id} has no shape`);
-              continue;
-            }
-            const card = shape.getBBox();
-            for (const text of g.querySelectorAll(":scope > text")) {
-              const box = text.getBBox();
-              checked += 1;
-              if (box.x < card.x - 0.5 || box.x + box.width > card.x + card.width + 0.5) {
-                outside.push(
-                  `${g.id}: "${text.textContent}" spans ${box.x.toFixed(1)}..${(box.x + box.width).toFixed(1)}, ` +
-                    `the card ${card.x.toFixed(1)}..${(card.x + card.width).toFixed(1)}`,
-                );
-              }
-            }
-          }
-        } finally {
-          holder.remove();
-        }
-        return { outside, checked };
-      }, source);
-      assert.ok(found.checked >= 10, `only ${found.checked} texts checked`);
-      assert.deepEqual(found.outside, []);
+      await assertCardTextFits(page, readFileSync(file, "utf8"));
     });
   }
 });
+
+// The same check in Firefox's text layout (Gecko), for every example.
+describe("card text in Firefox", { skip: firefoxSkipReason }, () => {
+  let server;
+  let browser;
+  let page;
+
+  before(async () => {
+    server = await serve();
+    browser = await launchFirefox();
+    page = await openPlayground(browser, server.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const file of examples) {
+    test(`${basename(file)}: every card's text fits its card in Firefox`, async () => {
+      await assertCardTextFits(page, readFileSync(file, "utf8"));
+    });
+  }
+});
+
+/** Draws `source` with the playground's afc in `page` and checks that every text of every
+ * card lies inside its card, as the browser lays the text out. */
+async function assertCardTextFits(page, source) {
+  const found = await page.evaluate((src) => {
+    const flow = new window.afc.Flow(src);
+    let svg;
+    try {
+      svg = flow.svg({});
+    } finally {
+      flow.free();
+    }
+    const holder = document.createElement("div");
+    holder.innerHTML = svg;
+    document.body.appendChild(holder);
+    const outside = [];
+    let checked = 0;
+    try {
+      for (const g of holder.querySelectorAll('g[id^="node-"]')) {
+        const shape = g.querySelector(":scope > rect, :scope > path, :scope > polygon, :scope > ellipse");
+        if (!shape) {
+          outside.push(`${g.id} has no shape`);
+          continue;
+        }
+        const card = shape.getBBox();
+        for (const text of g.querySelectorAll(":scope > text")) {
+          const box = text.getBBox();
+          checked += 1;
+          if (box.x < card.x - 0.5 || box.x + box.width > card.x + card.width + 0.5) {
+            outside.push(
+              `${g.id}: "${text.textContent}" spans ${box.x.toFixed(1)}..${(box.x + box.width).toFixed(1)}, ` +
+                `the card ${card.x.toFixed(1)}..${(card.x + card.width).toFixed(1)}`,
+            );
+          }
+        }
+      }
+    } finally {
+      holder.remove();
+    }
+    return { outside, checked };
+  }, source);
+  assert.ok(found.checked >= 10, `only ${found.checked} texts checked`);
+  assert.deepEqual(found.outside, []);
+}
 
 describe("<attack-flow> viewer", { skip: skipReason }, () => {
   test("draws a flow from src and from inline source, with no request but its own files", async () => {
