@@ -456,7 +456,13 @@ impl<'a> Lowering<'a> {
                 maybe.extend(lowered(model.resolve(&edit.replacement)));
             }
         }
-        for item in self.file.items.iter().filter(|_| !lost.is_empty()) {
+        // The nodes the lost links touch: declared, linked or named where an error is.
+        let items = if lost.is_empty() {
+            &[][..]
+        } else {
+            &self.file.items[..]
+        };
+        for item in items {
             let body = match item {
                 Item::Node(n) => {
                     if inside(&n.span) {
@@ -587,7 +593,6 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// Errors after which a node can be connected in the source but not in what was lowered.
 /// Calls `each` with every word and quoted string in `v`, nested ones included: the names a
 /// value may hold.
 fn names_in(v: &af_syntax::Value, each: &mut dyn FnMut(&str)) {
@@ -600,6 +605,7 @@ fn names_in(v: &af_syntax::Value, each: &mut dyn FnMut(&str)) {
     }
 }
 
+/// Errors after which a node can be connected in the source but not in what was lowered.
 const LOSES_LINKS: &[codes::Code] = &[
     codes::E0105,
     codes::E0106,
