@@ -203,16 +203,13 @@ impl<'a> Reader<'_, 'a> {
 
     fn property(&mut self) -> Option<Property> {
         let from = self.pos;
-        let key = match self.tokens.get(self.pos) {
-            Some((Token::Word(w), s)) => {
-                self.pos += 1;
-                Key {
-                    text: SmolStr::new(w),
-                    quoted: false,
-                    span: s.into_range(),
-                }
-            }
-            _ => {
+        let key = match self.word() {
+            Some(w) => Key {
+                text: w.text,
+                quoted: false,
+                span: w.span,
+            },
+            None => {
                 let s = self.string()?;
                 Key {
                     text: SmolStr::from(s.value),
