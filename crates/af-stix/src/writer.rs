@@ -255,6 +255,7 @@ fn write_str(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// The block test answers as a byte-by-byte one: every byte value at every position of
     /// strings of every length up to 40, among bytes that need no escape.
@@ -273,7 +274,6 @@ mod tests {
             assert!(!needs_escape(&clean));
         }
     }
-    use serde_json::json;
 
     fn map(v: Value) -> Object {
         match v {
