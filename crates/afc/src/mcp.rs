@@ -358,6 +358,29 @@ fn read_message(line: &[u8]) -> Result<ClientJsonRpcMessage, Option<String>> {
     if text.trim().is_empty() {
         return Err(None);
     }
+    let bad_params = |id: Value, method: &str, problem: String| {
+        error(
+            id,
+            ErrorCode::INVALID_PARAMS,
+            format!("invalid params for `{method}`: {problem}"),
+        )
+    };
+    let unfit = match serde_json::from_str::<ClientJsonRpcMessage>(text) {
+        Ok(ClientJsonRpcMessage::Request(request)) => {
+            // `rmcp` reads a request for a method it knows, with parameters that do not fit,
+            // as an unknown ("custom") method; say what is wrong with them instead.
+            if let ClientRequest::CustomRequest(custom) = &request.request {
+                if let Some(problem) = params_problem(&custom.method, custom.params.as_ref()) {
+                    let id = serde_json::to_value(&request.id).unwrap_or(Value::Null);
+                    return Err(Some(bad_params(id, &custom.method, problem)));
+                }
+            }
+            return Ok(ClientJsonRpcMessage::Request(request));
+        }
+        Ok(message) => return Ok(message),
+        Err(e) => e,
+    };
+    // Not a message: read it as plain JSON to say what is wrong.
     let value: Value = serde_json::from_str(text).map_err(|e| {
         Some(error(
             Value::Null,
@@ -391,44 +414,19 @@ fn read_message(line: &[u8]) -> Result<ClientJsonRpcMessage, Option<String>> {
             "`jsonrpc` must be \"2.0\"".into(),
         )));
     }
-    let method = message.get("method").and_then(Value::as_str).map(str::to_owned);
-    let params = message.get("params").cloned();
-    let bad_params = |id: Value, method: &str, problem: String| {
-        error(
+    // Only requests are answered; a broken notification or response is dropped.
+    let id = id.ok_or(None)?;
+    Err(Some(match message.get("method").and_then(Value::as_str) {
+        Some(method) => {
+            let problem = params_problem(method, message.get("params")).unwrap_or_else(|| unfit.to_string());
+            bad_params(id, method, problem)
+        }
+        None => error(
             id,
-            ErrorCode::INVALID_PARAMS,
-            format!("invalid params for `{method}`: {problem}"),
-        )
-    };
-    match serde_json::from_value::<ClientJsonRpcMessage>(value) {
-        Ok(ClientJsonRpcMessage::Request(request)) => {
-            // `rmcp` reads a request for a method it knows, with parameters that do not fit,
-            // as an unknown ("custom") method; say what is wrong with them instead.
-            if let ClientRequest::CustomRequest(custom) = &request.request {
-                if let Some(problem) = params_problem(&custom.method, params.as_ref()) {
-                    let id = serde_json::to_value(&request.id).unwrap_or(Value::Null);
-                    return Err(Some(bad_params(id, &custom.method, problem)));
-                }
-            }
-            Ok(ClientJsonRpcMessage::Request(request))
-        }
-        Ok(message) => Ok(message),
-        Err(e) => {
-            // Only requests are answered; a broken notification or response is dropped.
-            let id = id.ok_or(None)?;
-            Err(Some(match method {
-                Some(method) => {
-                    let problem = params_problem(&method, params.as_ref()).unwrap_or(e.to_string());
-                    bad_params(id, &method, problem)
-                }
-                None => error(
-                    id,
-                    ErrorCode::INVALID_REQUEST,
-                    "a request needs a `method`".into(),
-                ),
-            }))
-        }
-    }
+            ErrorCode::INVALID_REQUEST,
+            "a request needs a `method`".into(),
+        ),
+    }))
 }
 
 /// What is wrong with the parameters of a request for one of the methods this server

@@ -14,7 +14,8 @@ const FILE: &str = "flow.af";
 /// Tool inputs larger than this are refused.
 const MAX_TEXT_BYTES: usize = crate::input::MAX_SOURCE_BYTES as usize;
 
-/// The tool definitions for `tools/list`.
+/// The tool definitions for `tools/list` (a test checks that every definition is a valid
+/// MCP tool, so none is left out here).
 pub(super) fn list() -> Vec<Tool> {
     definitions()
         .into_iter()
@@ -324,5 +325,20 @@ pub(super) fn call(name: &str, args: &Map<String, Value>) -> Result<CallToolResu
         other => Err(invalid(format!(
             "unknown tool `{other}` (tools: check, compile, format, search_techniques, show_technique, render, import)"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_definition_is_a_tool() {
+        let tools = super::list();
+        assert_eq!(tools.len(), super::definitions().len());
+        for tool in &tools {
+            assert_eq!(
+                tool.input_schema.get("type").and_then(|t| t.as_str()),
+                Some("object")
+            );
+        }
     }
 }
